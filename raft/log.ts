@@ -1,0 +1,233 @@
+import { limitSize } from './memory-storage';
+import { CompactedError, type Entry, type Snapshot, type Storage, UNAVAILABLE } from './types';
+
+/**
+ * The log as the core sees it: what the host has persisted (Storage) followed by what it has not
+ * yet (the unstable tail and perhaps a snapshot to install), plus the commit and apply points.
+ *
+ * Invariants: applied <= applying <= committed <= lastIndex(); unstable.entries[i].index ===
+ * unstable.offset + i; an unstable snapshot, if any, ends at unstable.offset - 1.
+ */
+export class RaftLog {
+  committed: number;
+  /** Highest index the host has applied (acknowledged by advance). */
+  applied: number;
+  /** Highest index handed to the host to apply (in a Ready not yet advanced). */
+  applying: number;
+
+  private unstableSnapshot: Snapshot | undefined;
+  private unstableEntries_: Entry[] = [];
+  private unstableOffset: number;
+
+  constructor(
+    readonly storage: Storage,
+    committed: number,
+    applied: number,
+  ) {
+    this.unstableOffset = storage.lastIndex() + 1;
+    this.committed = committed;
+    this.applied = applied;
+    this.applying = applied;
+  }
+
+  firstIndex(): number {
+    return this.unstableSnapshot ? this.unstableSnapshot.metadata.index + 1 : this.storage.firstIndex();
+  }
+
+  lastIndex(): number {
+    if (this.unstableEntries_.length > 0) return this.unstableOffset + this.unstableEntries_.length - 1;
+    if (this.unstableSnapshot) return this.unstableSnapshot.metadata.index;
+    return this.storage.lastIndex();
+  }
+
+  lastTerm(): number {
+    return this.term(this.lastIndex());
+  }
+
+  /** Term of `index`; throws CompactedError below firstIndex()-1 and RangeError past lastIndex(). */
+  term(index: number): number {
+    const t = this.termOrUndefined(index);
+    if (t === undefined) {
+      if (index > this.lastIndex()) throw new RangeError(`term(${index}) is past the last index ${this.lastIndex()}`);
+      throw new CompactedError(index, this.firstIndex());
+    }
+    return t;
+  }
+
+  /** Term of `index`, or undefined if it is compacted or past the end. */
+  termOrUndefined(index: number): number | undefined {
+    if (index >= this.unstableOffset) {
+      const i = index - this.unstableOffset;
+      return i < this.unstableEntries_.length ? this.unstableEntries_[i].term : undefined;
+    }
+    if (this.unstableSnapshot) {
+      const s = this.unstableSnapshot.metadata;
+      if (index === s.index) return s.term;
+      return undefined; // everything below an unstable snapshot is gone
+    }
+    if (index < this.storage.firstIndex() - 1 || index > this.storage.lastIndex()) return undefined;
+    return this.storage.term(index);
+  }
+
+  matchTerm(index: number, term: number): boolean {
+    return this.termOrUndefined(index) === term;
+  }
+
+  /** Whether a candidate's log (lastIndex, lastTerm) is at least as up to date as ours (§5.4.1). */
+  isUpToDate(lastIndex: number, lastTerm: number): boolean {
+    const ourTerm = this.lastTerm();
+    return lastTerm > ourTerm || (lastTerm === ourTerm && lastIndex >= this.lastIndex());
+  }
+
+  /**
+   * Follower side of AppendEntries. Returns the index of the last new entry, or -1 if the log
+   * does not contain prevIndex at prevTerm. Commits up to min(leaderCommit, last new entry).
+   */
+  maybeAppend(prevIndex: number, prevTerm: number, leaderCommit: number, entries: readonly Entry[]): number {
+    if (!this.matchTerm(prevIndex, prevTerm)) return -1;
+    const lastNew = prevIndex + entries.length;
+    const conflict = this.findConflict(entries);
+    if (conflict !== 0) {
+      if (conflict <= this.committed) {
+        throw new Error(`raft: entry ${conflict} conflicts with committed entry (committed ${this.committed})`);
+      }
+      this.append(entries.slice(conflict - entries[0].index));
+    }
+    this.commitTo(Math.min(leaderCommit, lastNew));
+    return lastNew;
+  }
+
+  /** First index whose term differs from ours (or that we do not have); 0 if all match. */
+  private findConflict(entries: readonly Entry[]): number {
+    for (const e of entries) {
+      if (!this.matchTerm(e.index, e.term)) return e.index;
+    }
+    return 0;
+  }
+
+  /**
+   * The largest index <= `index` whose term is <= `term`: where two logs can match at best, so the
+   * leader skips a whole term of mismatching entries in one round trip. Stops at the compaction
+   * point (everything before it is committed and matches).
+   */
+  findConflictByTerm(index: number, term: number): number {
+    for (let i = Math.min(index, this.lastIndex()); i > 0; i--) {
+      const t = this.termOrUndefined(i);
+      if (t === undefined) return i; // compacted: committed, so it matches
+      if (t <= term) return i;
+    }
+    return 0;
+  }
+
+  /** Append to the unstable tail, replacing any suffix from entries[0].index on. */
+  append(entries: readonly Entry[]): void {
+    if (entries.length === 0) return;
+    const after = entries[0].index;
+    if (after - 1 < this.committed) {
+      throw new Error(`raft: append at ${after} would overwrite committed entries (committed ${this.committed})`);
+    }
+    const end = this.unstableOffset + this.unstableEntries_.length;
+    if (after === end) {
+      for (const e of entries) this.unstableEntries_.push(e);
+    } else if (after <= this.unstableOffset) {
+      // Replaces part of the stable log too: the host truncates it when persisting.
+      this.unstableOffset = after;
+      this.unstableEntries_ = entries.slice();
+    } else {
+      this.unstableEntries_ = this.unstableEntries_.slice(0, after - this.unstableOffset).concat(entries);
+    }
+  }
+
+  /**
+   * Entries [lo, lastIndex], at most maxBytes (at least one). Empty if lo is past the end.
+   * UNAVAILABLE if storage has them on disk only; throws CompactedError if lo is compacted.
+   */
+  entriesFrom(lo: number, maxBytes: number): readonly Entry[] | typeof UNAVAILABLE {
+    return this.slice(lo, this.lastIndex() + 1, maxBytes);
+  }
+
+  slice(lo: number, hi: number, maxBytes: number): readonly Entry[] | typeof UNAVAILABLE {
+    if (lo >= hi) return [];
+    const first = this.firstIndex();
+    if (lo < first) throw new CompactedError(lo, first);
+    let out: readonly Entry[] = [];
+    if (lo < this.unstableOffset) {
+      const stored = this.storage.entries(lo, Math.min(hi, this.unstableOffset), maxBytes);
+      if (stored === UNAVAILABLE) return UNAVAILABLE;
+      if (stored.length < Math.min(hi, this.unstableOffset) - lo) return stored; // byte budget reached
+      out = stored;
+    }
+    if (hi > this.unstableOffset) {
+      const from = Math.max(lo, this.unstableOffset) - this.unstableOffset;
+      const tail = this.unstableEntries_.slice(from, hi - this.unstableOffset);
+      out = out.length === 0 ? tail : out.concat(tail);
+    }
+    return limitSize(out, maxBytes);
+  }
+
+  commitTo(index: number): void {
+    if (index <= this.committed) return;
+    if (index > this.lastIndex()) {
+      throw new Error(`raft: commit ${index} is past the last index ${this.lastIndex()}: the log is corrupt or truncated`);
+    }
+    this.committed = index;
+  }
+
+  /** Leader: commit `index` if it is of the current term (only those can be committed by counting, §5.4.2). */
+  maybeCommit(index: number, term: number, skipTermCheck = false): boolean {
+    if (index > this.committed && (skipTermCheck || this.termOrUndefined(index) === term)) {
+      this.commitTo(index);
+      return true;
+    }
+    return false;
+  }
+
+  /** Replace the whole log with a snapshot received from the leader. */
+  restore(snapshot: Snapshot): void {
+    this.committed = snapshot.metadata.index;
+    this.unstableSnapshot = snapshot;
+    this.unstableOffset = snapshot.metadata.index + 1;
+    this.unstableEntries_ = [];
+  }
+
+  pendingSnapshot(): Snapshot | undefined {
+    return this.unstableSnapshot;
+  }
+
+  unstableEntries(): readonly Entry[] {
+    return this.unstableEntries_;
+  }
+
+  /** Committed entries not yet handed out for applying; none while a snapshot waits to be installed. */
+  hasNextCommittedEntries(): boolean {
+    return !this.unstableSnapshot && this.applying < this.committed;
+  }
+
+  nextCommittedEntries(maxBytes: number): readonly Entry[] | typeof UNAVAILABLE {
+    if (!this.hasNextCommittedEntries()) return [];
+    const lo = Math.max(this.applying + 1, this.firstIndex());
+    return this.slice(lo, this.committed + 1, maxBytes);
+  }
+
+  /** The host persisted entries up to (index, term): drop them from the unstable tail. */
+  stableTo(index: number, term: number): void {
+    if (index < this.unstableOffset) return;
+    const i = index - this.unstableOffset;
+    // A later append may have replaced what the host persisted: then it stays unstable.
+    if (i >= this.unstableEntries_.length || this.unstableEntries_[i].term !== term) return;
+    this.unstableEntries_ = this.unstableEntries_.slice(i + 1);
+    this.unstableOffset = index + 1;
+  }
+
+  stableSnapTo(index: number): void {
+    if (this.unstableSnapshot && this.unstableSnapshot.metadata.index === index) this.unstableSnapshot = undefined;
+  }
+
+  appliedTo(index: number): void {
+    if (index > this.committed || index < this.applied) {
+      throw new Error(`raft: applied ${index} is out of range [${this.applied}, ${this.committed}]`);
+    }
+    this.applied = index;
+    if (this.applying < index) this.applying = index;
+  }
+}
