@@ -14,8 +14,8 @@ export class TestCluster {
   readonly reads = new Map<NodeId, ReadState[]>();
   /** Every message delivered, for tests that inspect traffic. */
   readonly delivered: Message[] = [];
-  /** Return false to drop a message. */
-  filter: (m: Message) => boolean = () => true;
+  /** Return false to drop a message, true to deliver it, or a replacement message. */
+  filter: (m: Message) => Message | boolean = () => true;
   private queue: Message[] = [];
 
   constructor(
@@ -49,9 +49,11 @@ export class TestCluster {
       this.queue = [];
       for (const m of batch) {
         const target = this.nodes.get(m.to);
-        if (!target || !this.filter(m)) continue;
-        this.delivered.push(m);
-        target.step(m);
+        const verdict = target ? this.filter(m) : false;
+        if (!target || verdict === false) continue;
+        const delivered = verdict === true ? m : verdict;
+        this.delivered.push(delivered);
+        target.step(delivered);
         progressed = true;
       }
       if (!progressed) return;
