@@ -1,0 +1,156 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Message, NodeId } from '../../raft';
+import type { Transport } from './multi-raft';
+
+export interface RaftEnvelope {
+  group: number;
+  message: Message;
+}
+
+export interface BatchCodec {
+  encode(batch: readonly RaftEnvelope[]): Uint8Array;
+  decode(bytes: Uint8Array): RaftEnvelope[];
+}
+
+/** The client side of the Peer service's Raft stream, as the proto loader builds it. */
+export interface PeerClientLike extends grpc.Client {
+  raft(): grpc.ClientDuplexStream<{ payload: Buffer }, { ok?: boolean }>;
+}
+
+export interface PeerTransportOptions {
+  self: NodeId;
+  peers: ReadonlyMap<NodeId, string>;
+  codec: BatchCodec;
+  newClient: (address: string) => PeerClientLike;
+  /** Messages for a group that reached this node. */
+  deliver: (from: NodeId, envelopes: RaftEnvelope[]) => void;
+  /** The stream to `peer` is down or backed up: Raft should stop pipelining to it. */
+  unreachable: (peer: NodeId, groups: ReadonlySet<number>) => void;
+  /** Bytes queued for one peer beyond which new messages are dropped (Raft retransmits). */
+  maxQueuedBytes?: number;
+}
+
+/** Channel options for fast failover: the defaults back off for up to two minutes. */
+export const PEER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.min_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1000,
+  'grpc.keepalive_time_ms': 5000,
+  'grpc.keepalive_timeout_ms': 2000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.max_receive_message_length': 256 << 20,
+  'grpc.max_send_message_length': 256 << 20,
+};
+
+/**
+ * One outgoing gRPC stream per peer carrying the messages of every group, batched: all messages a
+ * Ready cycle produces for a peer go out as one frame, so heartbeats of idle groups are coalesced
+ * into that frame rather than costing a call each. Back-pressure: when the stream's buffer is full
+ * or the peer is down, frames queue up to a byte limit, then messages are dropped and the groups
+ * are told the peer is unreachable (Raft's own retransmission takes over).
+ */
+export class PeerTransport implements Transport {
+  private readonly links = new Map<NodeId, PeerLink>();
+
+  constructor(private readonly opts: PeerTransportOptions) {
+    for (const [id, address] of opts.peers) {
+      if (id !== opts.self) this.links.set(id, new PeerLink(id, address, opts));
+    }
+  }
+
+  send(group: number, message: Message): void {
+    this.links.get(message.to)?.enqueue({ group, message });
+  }
+
+  flush(): void {
+    for (const link of this.links.values()) link.flush();
+  }
+
+  close(): void {
+    for (const link of this.links.values()) link.close();
+  }
+
+  /** Serve the receiving side: decode each frame and hand its envelopes to the node. */
+  static serve(codec: BatchCodec, deliver: (from: NodeId, envelopes: RaftEnvelope[]) => void) {
+    return (call: grpc.ServerDuplexStream<{ payload: Buffer }, { ok?: boolean }>) => {
+      call.on('data', (frame: { payload: Buffer }) => {
+        let envelopes: RaftEnvelope[];
+        try {
+          envelopes = codec.decode(frame.payload);
+        } catch {
+          call.destroy(new Error('malformed raft frame'));
+          return;
+        }
+        if (envelopes.length > 0) deliver(envelopes[0].message.from, envelopes);
+      });
+      call.on('end', () => call.end());
+      call.on('error', () => undefined);
+    };
+  }
+}
+
+class PeerLink {
+  private pending: RaftEnvelope[] = [];
+  private stream: ReturnType<PeerClientLike['raft']> | undefined;
+  private client: PeerClientLike | undefined;
+  private queuedBytes = 0;
+  private backedUp = false;
+  private readonly maxQueuedBytes: number;
+
+  constructor(
+    private readonly id: NodeId,
+    private readonly address: string,
+    private readonly opts: PeerTransportOptions,
+  ) {
+    this.maxQueuedBytes = opts.maxQueuedBytes ?? 64 << 20;
+  }
+
+  enqueue(envelope: RaftEnvelope): void {
+    this.pending.push(envelope);
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    if (this.backedUp && this.queuedBytes > this.maxQueuedBytes) {
+      this.opts.unreachable(this.id, new Set(batch.map((e) => e.group)));
+      return;
+    }
+    const payload = Buffer.from(this.opts.codec.encode(batch));
+    const stream = this.ensureStream();
+    this.queuedBytes += payload.length;
+    const ok = stream.write({ payload }, () => {
+      this.queuedBytes -= payload.length;
+    });
+    if (!ok && !this.backedUp) {
+      this.backedUp = true;
+      stream.once('drain', () => {
+        this.backedUp = false;
+      });
+    }
+  }
+
+  private ensureStream(): ReturnType<PeerClientLike['raft']> {
+    if (this.stream) return this.stream;
+    this.client ??= this.opts.newClient(this.address);
+    const stream = this.client.raft();
+    const reset = () => {
+      if (this.stream === stream) {
+        this.stream = undefined;
+        this.queuedBytes = 0;
+        this.backedUp = false;
+      }
+    };
+    stream.on('error', reset);
+    stream.on('end', reset);
+    stream.on('data', () => undefined);
+    this.stream = stream;
+    return stream;
+  }
+
+  close(): void {
+    this.stream?.end();
+    this.client?.close();
+  }
+}
