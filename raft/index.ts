@@ -2,5 +2,5 @@
 export * from './types';
 export { RawNode } from './raw-node';
 export { MemoryStorage, limitSize } from './memory-storage';
-export { encodeConfChange, decodeConfChange, applyConfChange } from './conf-change';
+export { encodeConfChange, decodeConfChange, applyConfChange, type ConfChangeEntry } from './conf-change';
 export { Rng } from './rng';

@@ -664,14 +664,14 @@ export class Raft {
       const problem = confChangeProblem(this.conf, change);
       if (problem) throw new ProposalDroppedError('invalidConfChange', `invalid membership change: ${problem}`, this.lead);
     }
-    const placed = this.propose(encodeConfChange(change), EntryType.ConfChange);
+    const placed = this.propose(encodeConfChange(change, applyConfChange(this.conf, change)), EntryType.ConfChange);
     this.pendingConfIndex = placed.index;
     return placed;
   }
 
-  /** Apply a committed conf change (called as the host acknowledges applying it). */
-  applyConfChange(change: ConfChange): void {
-    this.conf = applyConfChange(this.conf, change);
+  /** Apply a committed conf change's resulting membership (as the host acknowledges applying it). */
+  private setConf(conf: ConfState): void {
+    this.conf = conf;
     const last = this.log.lastIndex();
     for (const id of [...this.prs.keys()]) {
       if (!this.conf.voters.includes(id) && !this.conf.learners.includes(id)) this.prs.delete(id);
@@ -776,7 +776,7 @@ export class Raft {
   }
 
   applyCommittedConfChanges(entries: readonly Entry[]): void {
-    for (const e of entries) if (e.type === EntryType.ConfChange) this.applyConfChange(decodeConfChange(e.data));
+    for (const e of entries) if (e.type === EntryType.ConfChange) this.setConf(decodeConfChange(e.data).conf);
   }
 
   /** The hard state to persist. Under the forgetVoteOnRestart bug the vote never reaches the disk. */

@@ -1,0 +1,130 @@
+import type { MemoryStorage } from '../memory-storage';
+import type { Entry, NodeId } from '../types';
+import { SimFailure } from './failure';
+
+interface CommittedEntry {
+  term: number;
+  data: string;
+  /** The term of the node that first saw it committed: it was committed in this term or earlier. */
+  seenInTerm: number;
+}
+
+/**
+ * Raft's safety properties, checked against everything the simulator can observe:
+ *  - election safety: at most one leader per term;
+ *  - log matching: two logs with the same term at an index agree on everything before it;
+ *  - no committed entry ever changes (so none is lost across crashes);
+ *  - leader completeness: a leader of a later term holds every entry committed before it;
+ *  - state machine safety: every node applies a prefix of one global sequence;
+ *  - linearizable reads: a read reflects every write applied anywhere before it began, and
+ *    never less than a read that finished before it began.
+ */
+export class Checker {
+  private readonly leaders = new Map<number, NodeId>();
+  private readonly committed = new Map<number, CommittedEntry>();
+  private readonly recordedTo = new Map<NodeId, number>();
+  private readonly global: number[] = [];
+  maxReadResult = 0;
+
+  constructor(private readonly step: () => number) {}
+
+  private fail(message: string): never {
+    throw new SimFailure(message, this.step());
+  }
+
+  appliedLength(): number {
+    return this.global.length;
+  }
+
+  onLeader(id: NodeId, term: number, storage: MemoryStorage): void {
+    const known = this.leaders.get(term);
+    if (known !== undefined && known !== id) this.fail(`election safety: nodes ${known} and ${id} are both leader in term ${term}`);
+    this.leaders.set(term, id);
+    // Leader completeness: every entry committed in an earlier term is in this leader's log.
+    const first = storage.firstIndex();
+    for (const [index, c] of this.committed) {
+      if (c.seenInTerm >= term || index < first) continue;
+      if (index > storage.lastIndex()) {
+        this.fail(`leader completeness: leader ${id} of term ${term} lacks committed index ${index} (its log ends at ${storage.lastIndex()})`);
+      }
+      const t = storage.term(index);
+      if (t !== c.term) this.fail(`leader completeness: leader ${id} of term ${term} has term ${t} at committed index ${index}, not ${c.term}`);
+    }
+  }
+
+  /** Record the entries `id` says are committed, and check none differs from what was committed before. */
+  onCommit(id: NodeId, term: number, commit: number, storage: MemoryStorage): void {
+    const from = Math.max(this.recordedTo.get(id) ?? 0, storage.firstIndex() - 1) + 1;
+    const to = Math.min(commit, storage.lastIndex());
+    if (to < from) {
+      this.recordedTo.set(id, Math.max(this.recordedTo.get(id) ?? 0, Math.min(commit, storage.lastIndex())));
+      return;
+    }
+    const entries = storage.entries(from, to + 1, Infinity) as readonly Entry[];
+    for (const e of entries) {
+      const data = key(e);
+      const known = this.committed.get(e.index);
+      if (!known) this.committed.set(e.index, { term: e.term, data, seenInTerm: term });
+      else if (known.term !== e.term || known.data !== data) {
+        this.fail(`committed entry changed at index ${e.index}: was term ${known.term}, node ${id} has term ${e.term} committed`);
+      }
+    }
+    this.recordedTo.set(id, to);
+  }
+
+  /** A restart or snapshot install rebuilds a node's view: re-read its log from scratch next time. */
+  onSnapshotInstalled(id: NodeId, app: readonly number[]): void {
+    this.recordedTo.delete(id);
+    app.forEach((value, position) => this.onApply(id, position, value));
+  }
+
+  onApply(id: NodeId, position: number, value: number): void {
+    if (position < this.global.length) {
+      if (this.global[position] !== value) {
+        this.fail(`state machine safety: node ${id} applied ${value} at position ${position}, others applied ${this.global[position]}`);
+      }
+      return;
+    }
+    if (position > this.global.length) this.fail(`state machine safety: node ${id} applied position ${position} with a gap`);
+    if (this.global.includes(value)) this.fail(`proposal ${value} applied twice (positions ${this.global.indexOf(value)} and ${position})`);
+    this.global.push(value);
+  }
+
+  onReadDone(id: NodeId, ctx: number, result: number, minCount: number, minFromReads: number): void {
+    if (result < minCount) {
+      this.fail(`linearizability: read ${ctx} on node ${id} saw ${result} writes, but ${minCount} were applied before it began`);
+    }
+    if (result < minFromReads) {
+      this.fail(`linearizability: read ${ctx} on node ${id} saw ${result} writes, an earlier completed read saw ${minFromReads}`);
+    }
+    this.maxReadResult = Math.max(this.maxReadResult, result);
+  }
+
+  /** Log matching over every pair of live nodes, on the ranges both still hold. */
+  logMatching(nodes: ReadonlyArray<{ id: NodeId; storage: MemoryStorage }>): void {
+    for (let i = 0; i < nodes.length; i++) {
+      for (let j = i + 1; j < nodes.length; j++) {
+        const a = nodes[i].storage;
+        const b = nodes[j].storage;
+        const lo = Math.max(a.firstIndex(), b.firstIndex());
+        const hi = Math.min(a.lastIndex(), b.lastIndex());
+        if (hi < lo) continue;
+        const ea = a.entries(lo, hi + 1, Infinity) as readonly Entry[];
+        const eb = b.entries(lo, hi + 1, Infinity) as readonly Entry[];
+        let matched = false;
+        for (let k = ea.length - 1; k >= 0; k--) {
+          if (!matched && ea[k].term === eb[k].term) matched = true;
+          if (matched && (ea[k].term !== eb[k].term || key(ea[k]) !== key(eb[k]))) {
+            this.fail(`log matching: nodes ${nodes[i].id} and ${nodes[j].id} agree at a later index but differ at ${ea[k].index}`);
+          }
+        }
+      }
+    }
+  }
+}
+
+function key(e: Entry): string {
+  let s = `${e.type}:`;
+  for (const b of e.data) s += b.toString(16).padStart(2, '0');
+  return s;
+}
