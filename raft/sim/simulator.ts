@@ -1,3 +1,4 @@
+import { decodeConfChange } from '../conf-change';
 import { MemoryStorage } from '../memory-storage';
 import { RawNode } from '../raw-node';
 import { Rng } from '../rng';
@@ -400,13 +401,40 @@ export class Simulator {
     this.checker.logMatching(live.map((n) => ({ id: n.id, storage: n.storage })));
   }
 
+  /** The membership as of the highest commit index any node holds: its last committed conf entry, else its snapshot's. */
+  private committedMembership(): Set<NodeId> {
+    let best: { commit: number; conf: ConfState } | undefined;
+    for (const sn of this.nodes.values()) {
+      const storage = sn.node ? sn.storage : sn.disk.load();
+      const commit = Math.min(sn.node?.status().commit ?? storage.hardState().commit, storage.lastIndex());
+      let conf = (storage.snapshot() as Snapshot).metadata.conf;
+      if (commit >= storage.firstIndex()) {
+        for (const e of storage.entries(storage.firstIndex(), commit + 1, Infinity) as readonly Entry[]) {
+          if (e.type === EntryType.ConfChange) conf = decodeConfChange(e.data).conf;
+        }
+      }
+      if (conf.voters.length > 0 && (!best || commit > best.commit)) best = { commit, conf };
+    }
+    return new Set(best ? [...best.conf.voters, ...best.conf.learners] : this.ids);
+  }
+
   /** Heal everything, bring members back, and demand a leader and a new commit within a bound. */
   checkLiveness(): void {
     this.blocked.clear();
     this.loss = 0;
     this.dup = 0;
     this.maxDelay = 3;
-    for (const sn of this.nodes.values()) if (!sn.node) this.start(sn);
+    // Removed servers are decommissioned, as an operator would: one that never learnt of its own
+    // removal times out forever and, without pre-vote or check-quorum, keeps deposing leaders
+    // (the disruptive-server problem, Raft dissertation 4.2.3). Membership is judged by the node
+    // that has committed the most.
+    const members = this.committedMembership();
+    for (const sn of this.nodes.values()) {
+      if (!members.has(sn.id)) {
+        if (sn.node) sn.disk.crash(0);
+        sn.node = undefined;
+      } else if (!sn.node) this.start(sn);
+    }
     const bound = 60 * this.electionTicks;
     // A client retries with a new proposal whenever leadership moves (an uncommitted entry of a
     // deposed leader may rightly be overwritten); any one of them reaching every voter will do.
@@ -415,6 +443,13 @@ export class Simulator {
     for (let i = 0; i < bound; i++) {
       this.step++;
       this.tickOnce();
+      // Membership may still change (a committed addVoter): start new members as an operator would.
+      if (i % this.electionTicks === 0) {
+        for (const id of this.committedMembership()) {
+          const sn = this.nodes.get(id)!;
+          if (!sn.node) this.start(sn);
+        }
+      }
       const leader = [...this.nodes.values()].find((n) => n.node?.status().role === 'leader');
       if (!leader) continue;
       const status = leader.node!.status();
