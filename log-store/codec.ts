@@ -1,0 +1,166 @@
+import type { ConfState, Entry, HardState, SnapshotMetadata } from '../raft/types';
+import { crc32c } from './crc32c';
+import { CorruptionError } from './errors';
+import { readU64, writeU64 } from './keys';
+import type { TermRun } from './term-runs';
+
+/**
+ * Binary value encodings. Every value starts with a CRC32C that also covers the group (and the
+ * index, for entries), so a value copied under the wrong key is caught as well as a flipped bit.
+ */
+
+const ENTRY_HEADER = 13; // crc u32, term u64, type u8
+
+function seedCrc(group: number, index: number): number {
+  const h = Buffer.allocUnsafe(12);
+  h.writeUInt32BE(group, 0);
+  writeU64(h, 4, index);
+  return crc32c(h);
+}
+
+export function encodeEntry(group: number, e: Entry): Buffer {
+  const v = Buffer.allocUnsafe(ENTRY_HEADER + e.data.length);
+  writeU64(v, 4, e.term);
+  v[12] = e.type;
+  v.set(e.data, ENTRY_HEADER);
+  v.writeUInt32BE(crc32c(v, seedCrc(group, e.index), 4), 0);
+  return v;
+}
+
+export function decodeEntry(group: number, index: number, v: Buffer): Entry {
+  if (v.length < ENTRY_HEADER || v.readUInt32BE(0) !== crc32c(v, seedCrc(group, index), 4)) {
+    throw new CorruptionError(group, index, 'log entry');
+  }
+  // A view, not a copy: the value buffer is ours alone.
+  return { index, term: readU64(v, 4), type: v[12], data: v.subarray(ENTRY_HEADER) };
+}
+
+/** Everything the node must know about a group at startup, without reading its entries. */
+export interface GroupState {
+  hardState: HardState;
+  /** The compaction point: entries up to here are gone (firstIndex = snapIndex + 1). */
+  snapIndex: number;
+  snapTerm: number;
+  lastIndex: number;
+  conf: ConfState;
+  /** Run-length terms of (snapIndex, lastIndex]: small, one run per leader term seen. */
+  runs: readonly TermRun[];
+}
+
+export function encodeState(group: number, s: GroupState): Buffer {
+  const ids = s.conf.voters.length + s.conf.learners.length;
+  const v = Buffer.allocUnsafe(4 + 1 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 4 * ids + 4 + 16 * s.runs.length);
+  let at = 4;
+  v[at++] = 1; // version
+  writeU64(v, at, s.hardState.term);
+  v.writeUInt32BE(s.hardState.vote, (at += 8));
+  writeU64(v, (at += 4), s.hardState.commit);
+  writeU64(v, (at += 8), s.snapIndex);
+  writeU64(v, (at += 8), s.snapTerm);
+  writeU64(v, (at += 8), s.lastIndex);
+  at += 8;
+  at = writeIds(v, at, s.conf.voters);
+  at = writeIds(v, at, s.conf.learners);
+  v.writeUInt32BE(s.runs.length, at);
+  at += 4;
+  for (const r of s.runs) {
+    writeU64(v, at, r.start);
+    writeU64(v, at + 8, r.term);
+    at += 16;
+  }
+  v.writeUInt32BE(crc32c(v, seedCrc(group, 0), 4), 0);
+  return v;
+}
+
+export function decodeState(group: number, v: Buffer): GroupState {
+  const bad = () => new CorruptionError(group, undefined, 'group state');
+  if (v.length < 49 || v.readUInt32BE(0) !== crc32c(v, seedCrc(group, 0), 4) || v[4] !== 1) throw bad();
+  try {
+    let at = 5;
+    const term = readU64(v, at);
+    const vote = v.readUInt32BE((at += 8));
+    const commit = readU64(v, (at += 4));
+    const snapIndex = readU64(v, (at += 8));
+    const snapTerm = readU64(v, (at += 8));
+    const lastIndex = readU64(v, (at += 8));
+    at += 8;
+    const [voters, a1] = readIds(v, at);
+    const [learners, a2] = readIds(v, a1);
+    at = a2;
+    const n = v.readUInt32BE(at);
+    at += 4;
+    const runs: TermRun[] = [];
+    for (let i = 0; i < n; i++, at += 16) runs.push({ start: readU64(v, at), term: readU64(v, at + 8) });
+    if (at !== v.length) throw bad();
+    return { hardState: { term, vote, commit }, snapIndex, snapTerm, lastIndex, conf: { voters, learners }, runs };
+  } catch (e) {
+    if (e instanceof CorruptionError) throw e;
+    throw bad();
+  }
+}
+
+export function encodeSnapshot(group: number, meta: SnapshotMetadata, data: Uint8Array): Buffer {
+  const ids = meta.conf.voters.length + meta.conf.learners.length;
+  const head = 4 + 16 + 4 + 4 * ids;
+  const v = Buffer.allocUnsafe(head + data.length);
+  writeU64(v, 4, meta.index);
+  writeU64(v, 12, meta.term);
+  let at = writeIds(v, 20, meta.conf.voters);
+  at = writeIds(v, at, meta.conf.learners);
+  v.set(data, at);
+  v.writeUInt32BE(crc32c(v, seedCrc(group, meta.index), 4), 0);
+  return v;
+}
+
+export function decodeSnapshot(group: number, v: Buffer): { metadata: SnapshotMetadata; data: Uint8Array } {
+  const bad = () => new CorruptionError(group, undefined, 'snapshot');
+  if (v.length < 24) throw bad();
+  const index = readU64(v, 4);
+  if (v.readUInt32BE(0) !== crc32c(v, seedCrc(group, index), 4)) throw new CorruptionError(group, index, 'snapshot');
+  try {
+    const term = readU64(v, 12);
+    const [voters, a1] = readIds(v, 20);
+    const [learners, a2] = readIds(v, a1);
+    return { metadata: { index, term, conf: { voters, learners } }, data: v.subarray(a2) };
+  } catch {
+    throw bad();
+  }
+}
+
+function writeIds(v: Buffer, at: number, ids: readonly number[]): number {
+  v.writeUInt16BE(ids.length, at);
+  at += 2;
+  for (const id of ids) {
+    v.writeUInt32BE(id, at);
+    at += 4;
+  }
+  return at;
+}
+
+function readIds(v: Buffer, at: number): [number[], number] {
+  const n = v.readUInt16BE(at);
+  at += 2;
+  if (at + 4 * n > v.length) throw new RangeError('ids past the end');
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++, at += 4) ids.push(v.readUInt32BE(at));
+  return [ids, at];
+}
+
+export interface NodeIdentity {
+  clusterId: string;
+  nodeId: number;
+}
+
+export function encodeIdentity(id: NodeIdentity): Buffer {
+  const body = Buffer.from(JSON.stringify(id));
+  const v = Buffer.allocUnsafe(4 + body.length);
+  body.copy(v, 4);
+  v.writeUInt32BE(crc32c(body), 0);
+  return v;
+}
+
+export function decodeIdentity(v: Buffer): NodeIdentity {
+  const body = v.subarray(4);
+  if (v.length < 4 || v.readUInt32BE(0) !== crc32c(body)) throw new CorruptionError(0, undefined, 'node identity');
+  return JSON.parse(body.toString()) as NodeIdentity;
+}

@@ -1,0 +1,58 @@
+/**
+ * LevelDB key layout. Big-endian numbers, so byte order is numeric order:
+ *   'm'                         node identity (cluster id, node id)
+ *   's' group:u32               a group's state: hard state, snapshot point, last index, membership, term runs
+ *   'd' group:u32               a group's latest snapshot (metadata and data)
+ *   'e' group:u32 index:u64     one log entry; a group's entries are one contiguous range
+ * Group ids are 0..2^32-1; indexes stay below 2^53 (Number.MAX_SAFE_INTEGER).
+ */
+export const NODE_KEY = Buffer.from('m');
+const STATE = 0x73; // 's'
+const SNAP = 0x64; // 'd'
+const ENTRY = 0x65; // 'e'
+
+export function stateKey(group: number): Buffer {
+  const k = Buffer.allocUnsafe(5);
+  k[0] = STATE;
+  k.writeUInt32BE(group, 1);
+  return k;
+}
+
+export const STATE_RANGE = { gte: Buffer.from([STATE]), lt: Buffer.from([STATE + 1]) };
+
+export function groupOfStateKey(key: Buffer): number {
+  return key.readUInt32BE(1);
+}
+
+export function snapshotKey(group: number): Buffer {
+  const k = Buffer.allocUnsafe(5);
+  k[0] = SNAP;
+  k.writeUInt32BE(group, 1);
+  return k;
+}
+
+export function entryKey(group: number, index: number): Buffer {
+  const k = Buffer.allocUnsafe(13);
+  k[0] = ENTRY;
+  k.writeUInt32BE(group, 1);
+  writeU64(k, 5, index);
+  return k;
+}
+
+export function indexOfEntryKey(key: Buffer): number {
+  return readU64(key, 5);
+}
+
+/** Keys of the group's entries with index in [lo, hi). */
+export function entryRange(group: number, lo: number, hi: number): { gte: Buffer; lt: Buffer } {
+  return { gte: entryKey(group, lo), lt: entryKey(group, hi) };
+}
+
+export function writeU64(b: Buffer, at: number, n: number): void {
+  b.writeUInt32BE(Math.floor(n / 0x1_0000_0000), at);
+  b.writeUInt32BE(n >>> 0, at + 4);
+}
+
+export function readU64(b: Buffer, at: number): number {
+  return b.readUInt32BE(at) * 0x1_0000_0000 + b.readUInt32BE(at + 4);
+}
