@@ -14,6 +14,16 @@ import { type Action, type CoreKnobs, Simulator } from './simulator';
  */
 export type Profile = 'default' | 'churn';
 
+/** Network conditions from now on: loss and duplication in percent, delay up to maxDelay ticks. */
+function netArb(maxLoss: number, maxDup: number): fc.Arbitrary<Action> {
+  return fc.record({
+    t: fc.constant('net' as const),
+    loss: fc.integer({ min: 0, max: maxLoss }),
+    dup: fc.integer({ min: 0, max: maxDup }),
+    maxDelay: fc.integer({ min: 1, max: 8 }),
+  });
+}
+
 export function actionArb(nodes: number, profile: Profile = 'default'): fc.Arbitrary<Action> {
   const node = fc.nat(nodes); // nodes + 1 ids in the pool (the spare included)
   if (profile === 'churn') {
@@ -25,15 +35,7 @@ export function actionArb(nodes: number, profile: Profile = 'default'): fc.Arbit
       { weight: 8, arbitrary: fc.record({ t: fc.constant('restart' as const), node }) },
       { weight: 4, arbitrary: fc.record({ t: fc.constant('bounce' as const), node }) },
       { weight: 4, arbitrary: fc.constant({ t: 'heal' as const }) },
-      {
-        weight: 3,
-        arbitrary: fc.record({
-          t: fc.constant('net' as const),
-          loss: fc.integer({ min: 0, max: 20 }),
-          dup: fc.integer({ min: 0, max: 50 }),
-          maxDelay: fc.integer({ min: 1, max: 8 }),
-        }),
-      },
+      { weight: 3, arbitrary: netArb(20, 50) },
     );
   }
   return fc.oneof(
@@ -46,15 +48,7 @@ export function actionArb(nodes: number, profile: Profile = 'default'): fc.Arbit
     { weight: 3, arbitrary: fc.record({ t: fc.constant('partition' as const), mask: fc.nat((1 << (nodes + 1)) - 1) }) },
     { weight: 2, arbitrary: fc.record({ t: fc.constant('oneWay' as const), from: node, to: node }) },
     { weight: 4, arbitrary: fc.constant({ t: 'heal' as const }) },
-    {
-      weight: 2,
-      arbitrary: fc.record({
-        t: fc.constant('net' as const),
-        loss: fc.integer({ min: 0, max: 30 }),
-        dup: fc.integer({ min: 0, max: 30 }),
-        maxDelay: fc.integer({ min: 1, max: 8 }),
-      }),
-    },
+    { weight: 2, arbitrary: netArb(30, 30) },
     { weight: 2, arbitrary: fc.record({ t: fc.constant('transfer' as const), node, to: node }) },
     { weight: 2, arbitrary: fc.record({ t: fc.constant('snapshot' as const), node }) },
     {
