@@ -22,8 +22,6 @@ export interface PeerTransportOptions {
   peers: ReadonlyMap<NodeId, string>;
   codec: BatchCodec;
   newClient: (address: string) => PeerClientLike;
-  /** Messages for a group that reached this node. */
-  deliver: (from: NodeId, envelopes: RaftEnvelope[]) => void;
   /** The stream to `peer` is down or backed up: Raft should stop pipelining to it. */
   unreachable: (peer: NodeId, groups: ReadonlySet<number>) => void;
   /** Bytes queued for one peer beyond which new messages are dropped (Raft retransmits). */
