@@ -4,18 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LogStore } from '../../log-store';
 import type { Entry, Message } from '../../raft';
-import { type GroupStateMachine, MultiRaft } from './multi-raft';
+import { MultiRaft } from './multi-raft';
 import { hostStore } from './store-adapter';
-
-class Applied implements GroupStateMachine {
-  values: string[] = [];
-  restore(): void {
-    this.values = [];
-  }
-  apply(entries: readonly Entry[]): void {
-    for (const e of entries) if (e.data.length > 0 && e.type === 0) this.values.push(Buffer.from(e.data).toString());
-  }
-}
+import { AppliedValues, waitFor } from './test-support';
 
 const ids = [1, 2, 3];
 const GROUPS = 20;
@@ -25,7 +16,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 interface Node {
   host: MultiRaft;
   store: LogStore;
-  apps: Map<number, Applied>;
+  apps: Map<number, AppliedValues>;
 }
 
 const nodes = new Map<number, Node>();
@@ -50,9 +41,9 @@ async function startNode(id: number): Promise<Node> {
     },
   });
   store.onEntriesLoaded = (g) => host.entriesLoaded(g);
-  const apps = new Map<number, Applied>();
+  const apps = new Map<number, AppliedValues>();
   for (let g = 1; g <= GROUPS; g++) {
-    const app = new Applied();
+    const app = new AppliedValues();
     apps.set(g, app);
     host.addGroup(g, { voters: ids, learners: [] }, app);
   }
@@ -70,14 +61,6 @@ async function stopNode(id: number): Promise<void> {
 }
 
 const leaderOf = (g: number) => [...nodes.entries()].find(([, n]) => n.host.node(g)?.status().role === 'leader')?.[0];
-
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function proposeEverywhere(prefix: string, count: number): Promise<void> {
   for (let g = 1; g <= GROUPS; g++) {

@@ -4,21 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LogStore } from '../../log-store';
-import type { Entry } from '../../raft';
-import { type GroupStateMachine, MultiRaft } from './multi-raft';
+import { MultiRaft } from './multi-raft';
 import { addPeerService, peerTransport } from './peer-server';
 import type { PeerTransport } from './peer-transport';
 import { hostStore } from './store-adapter';
-
-class Applied implements GroupStateMachine {
-  values: string[] = [];
-  restore(): void {
-    this.values = [];
-  }
-  apply(entries: readonly Entry[]): void {
-    for (const e of entries) if (e.data.length > 0 && e.type === 0) this.values.push(Buffer.from(e.data).toString());
-  }
-}
+import { AppliedValues, waitFor } from './test-support';
 
 const ids = [1, 2, 3];
 const GROUPS = 10;
@@ -30,7 +20,7 @@ interface Node {
   host: MultiRaft;
   store: LogStore;
   transport: PeerTransport;
-  apps: Map<number, Applied>;
+  apps: Map<number, AppliedValues>;
 }
 const nodes = new Map<number, Node>();
 const addresses = new Map<number, string>();
@@ -49,9 +39,9 @@ async function startNode(id: number): Promise<void> {
   const transport = peerTransport(id, addresses, () => host);
   host = new MultiRaft({ nodeId: id, store: hostStore(store), transport, tickMs: 20, electionTicks: 10, heartbeatTicks: 2 });
   store.onEntriesLoaded = (g) => host!.entriesLoaded(g);
-  const apps = new Map<number, Applied>();
+  const apps = new Map<number, AppliedValues>();
   for (let g = 1; g <= GROUPS; g++) {
-    const app = new Applied();
+    const app = new AppliedValues();
     apps.set(g, app);
     host.addGroup(g, { voters: ids, learners: [] }, app);
   }
@@ -66,14 +56,6 @@ async function stopNode(id: number): Promise<void> {
   n.transport.close();
   await n.host.stop();
   await n.store.close();
-}
-
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const leaderOf = (g: number) => [...nodes.entries()].find(([, n]) => n.host.node(g)?.status().role === 'leader')?.[0];
