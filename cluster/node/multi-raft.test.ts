@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type ConfState, type Entry, MemoryStorage, type Message, type Ready, type Snapshot } from '../../raft';
-import { type GroupStateMachine, type HostBatch, type HostGroupStorage, type HostStore, MultiRaft, type Transport } from './multi-raft';
+import { type ConfState, MemoryStorage, type Message, type Ready, type Snapshot } from '../../raft';
+import { type HostBatch, type HostGroupStorage, type HostStore, MultiRaft, type Transport } from './multi-raft';
+import { AppliedValues, waitFor } from './test-support';
 
 /** An in-memory store that records every batch, to check group commit and persist-before-send. */
 class RecordingStore implements HostStore {
@@ -40,14 +41,6 @@ class RecordingStore implements HostStore {
   }
 }
 
-class Applied implements GroupStateMachine {
-  readonly values: string[] = [];
-  restore(): void {}
-  apply(entries: readonly Entry[]): void {
-    for (const e of entries) if (e.data.length > 0) this.values.push(new TextDecoder().decode(e.data));
-  }
-}
-
 describe('multi-raft host', () => {
   it('runs many groups over one store batch per cycle, and never sends an append before its entries are durable', async () => {
     const ids = [1, 2, 3];
@@ -74,12 +67,12 @@ describe('multi-raft host', () => {
       };
     };
     const groups = 50;
-    const apps = new Map<string, Applied>();
+    const apps = new Map<string, AppliedValues>();
     for (const id of ids) {
       const host = new MultiRaft({ nodeId: id, store: stores.get(id)!, transport: transportFor(id), tickMs: 5, electionTicks: 10, heartbeatTicks: 2 });
       hosts.set(id, host);
       for (let g = 1; g <= groups; g++) {
-        const app = new Applied();
+        const app = new AppliedValues();
         apps.set(`${id}/${g}`, app);
         host.addGroup(g, { voters: ids, learners: [] }, app);
       }
@@ -87,12 +80,12 @@ describe('multi-raft host', () => {
     }
     try {
       const leaderOf = (g: number) => ids.find((id) => hosts.get(id)!.node(g)!.status().role === 'leader');
-      await waitFor(() => Array.from({ length: groups }, (_, i) => leaderOf(i + 1)).every((l) => l !== undefined));
+      await waitFor(() => Array.from({ length: groups }, (_, i) => leaderOf(i + 1)).every((l) => l !== undefined), 'a leader in every group');
       for (let g = 1; g <= groups; g++) {
         const leader = leaderOf(g)!;
         hosts.get(leader)!.withNode(g, (n) => n.propose(new TextEncoder().encode(`g${g}`)));
       }
-      await waitFor(() => ids.every((id) => Array.from({ length: groups }, (_, i) => apps.get(`${id}/${i + 1}`)!.values).every((v) => v.length === 1)));
+      await waitFor(() => ids.every((id) => Array.from({ length: groups }, (_, i) => apps.get(`${id}/${i + 1}`)!.values).every((v) => v.length === 1)), 'every proposal applied everywhere');
       for (let g = 1; g <= groups; g++) for (const id of ids) expect(apps.get(`${id}/${g}`)!.values).toEqual([`g${g}`]);
       expect(violations).toEqual([]);
       // Group commit: batches carried many groups at once.
@@ -106,10 +99,3 @@ describe('multi-raft host', () => {
   });
 });
 
-async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
