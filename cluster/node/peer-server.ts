@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { NodeId } from '../../raft';
 import type { MultiRaft } from './multi-raft';
 import { PEER_CHANNEL_OPTIONS, type PeerClientLike, PeerTransport } from './peer-transport';
-import { raftCodec } from './raft-frame';
+import { raftFrameCodec } from '../transport/codec';
 
 const PEER_PROTO = fileURLToPath(new URL('../../proto/peer.proto', import.meta.url));
 
@@ -30,7 +30,7 @@ export function newPeerClient(address: string): PeerClientLike {
 export function addPeerService(server: grpc.Server, host: () => MultiRaft | undefined): void {
   const Peer = peerPackage().flotilla.v1.Peer;
   server.addService(Peer.service, {
-    raft: PeerTransport.serve(raftCodec, (_from, envelopes) => {
+    raft: PeerTransport.serve(raftFrameCodec, (_from, envelopes) => {
       const h = host();
       if (!h) return;
       for (const { group, message } of envelopes) h.step(group, message);
@@ -47,7 +47,7 @@ export function peerTransport(self: NodeId, peers: ReadonlyMap<NodeId, string>, 
   return new PeerTransport({
     self,
     peers,
-    codec: raftCodec,
+    codec: raftFrameCodec,
     newClient: newPeerClient,
     unreachable: (peer, groups) => {
       const h = host();

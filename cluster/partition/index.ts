@@ -1,0 +1,39 @@
+/** A partition's log as a replicated state machine over its Raft group, and the record batch format. */
+export {
+  BATCH_MAGIC,
+  NO_PRODUCER_ID,
+  NO_SEQUENCE,
+  decodeBatch,
+  decodeBatchHeader,
+  encodeBatch,
+  isRecordBatch,
+  recordSize,
+  type BatchHeader,
+  type FetchedRecord,
+  type ProduceRecord,
+  type RecordHeader,
+} from './batch-codec';
+export {
+  DEFAULT_PRODUCE_LIMITS,
+  DEFAULT_STATE_OPTIONS,
+  type ProduceLimits,
+  type StateOptions,
+} from './config';
+export { PartitionError, type ErrorDetails, type PartitionContext, type PartitionErrorCode } from './errors';
+export { decodeRecords, fetchRecords, planFetch, type DecodedRecords, type FetchPlan, type ReadEntries } from './fetch';
+export { LeaderSession, type ProduceOutcome, type Propose } from './leader-session';
+export {
+  earliestOffset,
+  latestOffset,
+  listOffset,
+  planTimestampLookup,
+  scanForTimestamp,
+  type OffsetSpec,
+  type TimestampPlan,
+  type TimestampScan,
+} from './list-offsets';
+export { PartitionState, type PartitionStateInit } from './partition-state';
+export { MAX_SEQUENCE, validateProduce, type ProduceRequest } from './produce-request';
+export { REMEMBERED_BATCHES, type ProducerBatch, type ProducerEntry } from './producer-table';
+export { retentionCompactIndex, type RetentionConfig } from './retention';
+export type { IndexPoint } from './sparse-index';

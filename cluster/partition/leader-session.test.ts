@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { EntryType, ProposalDroppedError } from '../../raft/types';
+import { bytesOf } from './arbitraries';
+import { encodeBatch } from './batch-codec';
+import { LeaderSession, type ProduceOutcome } from './leader-session';
+import { PartitionState } from './partition-state';
+import { MAX_SEQUENCE, type ProduceRequest } from './produce-request';
+import { resolveStateOptions } from './config';
+import { encodeStateImage } from './state-snapshot';
+import { TestLog } from './test-log';
+
+const ctx = { topic: 'orders', partition: 3 };
+const one = (v = 'x'): ProduceRequest['records'] => [{ value: bytesOf(v), timestamp: 5 }];
+
+/** A leader of term 1 that has applied its no-op. */
+function readyLeader() {
+  const log = new TestLog();
+  log.append(EntryType.Normal, new Uint8Array(0));
+  log.commitUpTo(1);
+  const state = new PartitionState(ctx);
+  log.applyCommitted(state);
+  return { log, state, session: new LeaderSession(state, 1) };
+}
+
+function code(o: ProduceOutcome): string {
+  return o.kind === 'rejected' ? o.error.code : o.kind;
+}
+
+describe('leader session', () => {
+  it('refuses produces with a retriable LEADER_NOT_READY until an entry of its own term is applied', () => {
+    const log = new TestLog();
+    log.append(EntryType.Normal, bytesOf('')); // no-op of term 1
+    log.commitUpTo(1);
+    const state = new PartitionState(ctx);
+    log.applyCommitted(state);
+    log.leaderChange(0); // no-op of term 2 at index 2, not applied yet
+    const session = new LeaderSession(state, 2);
+    const before = session.produce({ records: one() }, log.propose);
+    expect(before.kind === 'rejected' && [before.error.code, before.error.retriable]).toEqual(['LEADER_NOT_READY', true]);
+    expect(log.lastIndex).toBe(2);
+    log.commitUpTo(2);
+    log.applyCommitted(state);
+    expect(code(session.produce({ records: one() }, log.propose))).toBe('appended');
+  });
+
+  it('a session whose replica applied an entry of a later term answers NOT_LEADER and proposes nothing', () => {
+    const { log, state, session } = readyLeader();
+    log.leaderChange(0);
+    log.commitUpTo(log.lastIndex);
+    log.applyCommitted(state);
+    const before = log.lastIndex;
+    const o = session.produce({ records: one() }, log.propose);
+    expect(o.kind === 'rejected' && o.error.code).toBe('NOT_LEADER');
+    expect(log.lastIndex).toBe(before);
+  });
+
+  it('a proposal the Raft node drops leaves the session as it was: the next produce gets the same offsets', () => {
+    const { log, session } = readyLeader();
+    const drop = () => {
+      throw new ProposalDroppedError('notLeader', 'not the leader');
+    };
+    const req: ProduceRequest = { records: one(), producerId: 7, producerEpoch: 0, baseSequence: 0 };
+    expect(() => session.produce(req, drop)).toThrow(ProposalDroppedError);
+    expect(session.pendingCount).toBe(0);
+    expect(session.produce(req, log.propose)).toMatchObject({ kind: 'appended', baseOffset: 0, lastOffset: 0 });
+  });
+
+  it('a conditional append is accepted exactly when expectedOffset is the end of the log including pending batches', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ delta: fc.integer({ min: -2, max: 2 }), conditional: fc.boolean(), count: fc.integer({ min: 1, max: 3 }), commit: fc.boolean() }), { maxLength: 40 }),
+        (steps) => {
+          const { log, state, session } = readyLeader();
+          let end = 0; // the model: where the log ends, pending included
+          for (const s of steps) {
+            const expectedOffset = s.conditional ? Math.max(0, end + s.delta) : undefined;
+            const records = Array.from({ length: s.count }, () => ({ value: bytesOf('r'), timestamp: 1 }));
+            const o = session.produce({ records, expectedOffset }, log.propose);
+            if (expectedOffset === undefined || expectedOffset === end) {
+              expect(o).toMatchObject({ kind: 'appended', baseOffset: end, lastOffset: end + s.count - 1 });
+              end += s.count;
+            } else {
+              expect(o.kind === 'rejected' && [o.error.code, o.error.details]).toEqual(['OFFSET_MISMATCH', { expectedOffset, actualOffset: end }]);
+            }
+            if (s.commit) {
+              log.commitUpTo(log.lastIndex);
+              log.applyCommitted(state);
+            }
+            expect(session.nextOffset).toBe(end);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the retry of an idempotent conditional append that succeeded gets its original offsets, not OFFSET_MISMATCH', () => {
+    const { log, state, session } = readyLeader();
+    const req: ProduceRequest = { records: one(), producerId: 4, producerEpoch: 1, baseSequence: 0, expectedOffset: 0 };
+    expect(session.produce(req, log.propose)).toMatchObject({ kind: 'appended', baseOffset: 0 });
+    expect(session.produce({ records: one() }, log.propose)).toMatchObject({ kind: 'appended', baseOffset: 1 });
+    expect(session.produce(req, log.propose)).toMatchObject({ kind: 'pendingDuplicate', index: 2, baseOffset: 0, lastOffset: 0 });
+    log.commitUpTo(log.lastIndex);
+    log.applyCommitted(state);
+    expect(session.produce(req, log.propose)).toEqual({ kind: 'duplicate', baseOffset: 0, lastOffset: 0 });
+  });
+
+  it('sequences wrap from 2^31-1 to 0 within an epoch, and a retry of a batch spanning the wrap is a duplicate', () => {
+    // A replica restored from a snapshot in which producer 11 has used sequences up to 2^31-3.
+    const options = resolveStateOptions();
+    const data = encodeStateImage({
+      appliedIndex: 5, appliedTerm: 1, nextOffset: 100, maxTimestamp: 5, totalBytes: 1000, bytesSincePoint: 0, entriesSincePoint: 0,
+      segmentBytes: 0, segmentFirstTimestamp: -1, options,
+      producers: [[11, { epoch: 0, batches: [{ baseSequence: MAX_SEQUENCE - 4, lastSequence: MAX_SEQUENCE - 2, baseOffset: 97 }] }]],
+    });
+    const state = PartitionState.restore(ctx, { metadata: { index: 5, term: 1, conf: { voters: [1], learners: [] } }, data });
+    const log = new TestLog();
+    log.compactThrough(5);
+    const session = new LeaderSession(state, 1);
+    const at = (baseSequence: number, n: number): ProduceRequest => ({
+      records: Array.from({ length: n }, () => ({ value: bytesOf('w'), timestamp: 1 })), producerId: 11, producerEpoch: 0, baseSequence,
+    });
+    const spanning = at(MAX_SEQUENCE - 1, 4); // sequences 2^31-2, 2^31-1, 0, 1
+    expect(session.produce(spanning, log.propose)).toMatchObject({ kind: 'appended', baseOffset: 100, lastOffset: 103 });
+    expect(session.produce(at(2, 1), log.propose)).toMatchObject({ kind: 'appended', baseOffset: 104 });
+    log.commitUpTo(log.lastIndex);
+    log.applyCommitted(state);
+    expect(session.produce(spanning, log.propose)).toEqual({ kind: 'duplicate', baseOffset: 100, lastOffset: 103 });
+    expect(code(session.produce(at(0, 1), log.propose))).toBe('OUT_OF_ORDER_SEQUENCE');
+  });
+
+  it('a lower epoch is FENCED and a higher epoch must start at sequence 0, with the numbers in the error details', () => {
+    const { log, session } = readyLeader();
+    const req = (epoch: number, baseSequence: number): ProduceRequest => ({ records: one(), producerId: 3, producerEpoch: epoch, baseSequence });
+    expect(code(session.produce(req(2, 0), log.propose))).toBe('appended');
+    const fenced = session.produce(req(1, 1), log.propose);
+    expect(fenced.kind === 'rejected' && [fenced.error.code, fenced.error.details]).toEqual(['FENCED', { knownEpoch: 2, receivedEpoch: 1 }]);
+    expect(fenced.kind === 'rejected' && fenced.error.message).toMatch(/^topic "orders" partition 3: producer 3 epoch 1 is fenced by epoch 2/);
+    const gap = session.produce(req(3, 5), log.propose);
+    expect(gap.kind === 'rejected' && [gap.error.code, gap.error.details]).toEqual(['OUT_OF_ORDER_SEQUENCE', { expectedSequence: 0, receivedSequence: 5 }]);
+    expect(code(session.produce(req(3, 0), log.propose))).toBe('appended');
+    expect(code(session.produce(req(2, 1), log.propose))).toBe('FENCED');
+  });
+});
+
+describe('apply-time invariants', () => {
+  it('a batch whose base offset is not the next offset stops apply with an INTERNAL error naming the raft index', () => {
+    const state = new PartitionState(ctx);
+    const e = { index: 1, term: 1, type: EntryType.Normal, data: encodeBatch({ baseOffset: 3, producerId: 0, producerEpoch: 0, baseSequence: -1 }, one()) };
+    expect(() => state.apply([e])).toThrow(/raft index 1 starts at offset 3 but the partition's next offset is 0/);
+    expect(state.appliedIndex).toBe(0);
+  });
+
+  it('a second copy of an idempotent batch in the log stops apply rather than appending it twice', () => {
+    const state = new PartitionState(ctx);
+    const b = (baseOffset: number) => encodeBatch({ baseOffset, producerId: 9, producerEpoch: 0, baseSequence: 0 }, one());
+    state.apply([{ index: 1, term: 1, type: EntryType.Normal, data: b(0) }]);
+    expect(() => state.apply([{ index: 2, term: 1, type: EntryType.Normal, data: b(1) }])).toThrow(/producer 9 epoch 0 sequences 0..0\) is duplicate/);
+  });
+
+  it('entries must be applied once each and in order', () => {
+    const state = new PartitionState(ctx);
+    state.apply([{ index: 1, term: 1, type: EntryType.Normal, data: new Uint8Array(0) }]);
+    expect(() => state.apply([{ index: 3, term: 1, type: EntryType.Normal, data: new Uint8Array(0) }])).toThrow(/apply raft index 3 after 1/);
+    expect(() => state.apply([{ index: 1, term: 1, type: EntryType.Normal, data: new Uint8Array(0) }])).toThrow(/apply raft index 1 after 1/);
+  });
+});

@@ -1,0 +1,70 @@
+import { type Entry, EntryType } from '../../raft/types';
+import { decodeBatchHeader, isRecordBatch, RecordReader } from './batch-codec';
+import type { PartitionContext } from './errors';
+import type { ReadEntries } from './fetch';
+import type { PartitionState } from './partition-state';
+
+/** Kafka's ListOffsets specs: the log start, the log end (high watermark), or the first record at or after a time. */
+export type OffsetSpec = 'earliest' | 'latest' | { readonly timestamp: number };
+
+export function earliestOffset(state: PartitionState): number {
+  return state.logStartOffset;
+}
+
+export function latestOffset(state: PartitionState): number {
+  return state.highWatermark;
+}
+
+export interface TimestampPlan {
+  readonly fromIndex: number;
+  readonly endIndex: number;
+  /** Records below this offset are gone (the log start) and are not answers. */
+  readonly fromOffset: number;
+}
+
+/**
+ * Where to scan for the first record whose timestamp is >= `timestamp`: from the last index
+ * point before which every record is older. Undefined if no record ever applied is that recent.
+ */
+export function planTimestampLookup(state: PartitionState, timestamp: number): TimestampPlan | undefined {
+  if (timestamp > state.maxTimestamp || state.nextOffset === state.logStartOffset) return undefined;
+  const p = state.index.floorByTimestamp(timestamp);
+  return { fromIndex: p.raftIndex, endIndex: state.appliedIndex + 1, fromOffset: Math.max(p.baseOffset, state.logStartOffset) };
+}
+
+export type TimestampScan = { readonly found: true; readonly offset: number } | { readonly found: false; readonly nextIndex: number };
+
+/**
+ * Scan entries for the first record at or above `fromOffset` whose timestamp is >= `timestamp`.
+ * Batches whose largest timestamp is older are skipped on their header alone.
+ */
+export function scanForTimestamp(entries: readonly Entry[], timestamp: number, fromOffset: number, context: PartitionContext): TimestampScan {
+  for (const e of entries) {
+    if (e.type !== EntryType.Normal || !isRecordBatch(e.data)) continue;
+    const h = decodeBatchHeader(e.data, context, e.index);
+    if (h.maxTimestamp < timestamp || h.baseOffset + h.recordCount <= fromOffset) continue;
+    const reader = new RecordReader(e.data, h, context, e.index);
+    while (reader.remaining > 0) {
+      if (reader.nextOffset >= fromOffset && reader.nextTimestamp() >= timestamp) return { found: true, offset: reader.nextOffset };
+      reader.skip();
+    }
+  }
+  return { found: false, nextIndex: entries.length > 0 ? entries[entries.length - 1].index + 1 : 0 };
+}
+
+/** A whole lookup: the offset answering `spec`, or undefined when no record is at or after the timestamp. */
+export async function listOffset(state: PartitionState, spec: OffsetSpec, read: ReadEntries, readBytes = 1 << 20): Promise<number | undefined> {
+  if (spec === 'earliest') return earliestOffset(state);
+  if (spec === 'latest') return latestOffset(state);
+  const plan = planTimestampLookup(state, spec.timestamp);
+  if (!plan) return undefined;
+  let index = plan.fromIndex;
+  while (index < plan.endIndex) {
+    const entries = await read(index, plan.endIndex, readBytes);
+    if (entries.length === 0) break;
+    const r = scanForTimestamp(entries, spec.timestamp, plan.fromOffset, state.context);
+    if (r.found) return r.offset;
+    index = r.nextIndex;
+  }
+  return undefined;
+}
