@@ -1,0 +1,187 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EntryType } from '../../raft/types';
+import { applyAll, commandsArb, registerNodes } from './arbitraries';
+import { encodeCommand } from './command-codec';
+import { MetadataState } from './metadata-state';
+import { CONTROLLER_GROUP, type CommandOutcome, type CommandResult } from './types';
+
+function outcome<T extends CommandOutcome['type']>(result: CommandResult, type: T): Extract<CommandOutcome, { type: T }> {
+  if (!result.ok) throw result.error;
+  expect(result.outcome.type).toBe(type);
+  return result.outcome as Extract<CommandOutcome, { type: T }>;
+}
+
+describe('controller state', () => {
+  it('group ids are unique over every topic ever created, never 0, and never reused after deletion and purge', () => {
+    fc.assert(
+      fc.property(commandsArb(80), (commands) => {
+        const state = new MetadataState();
+        registerNodes(state, 3);
+        const seen = new Set<number>();
+        for (const result of applyAll(state, commands)) {
+          if (!result.ok || result.outcome.type !== 'createTopic') continue;
+          for (const p of result.outcome.topic.partitions) {
+            expect(p.groupId).not.toBe(CONTROLLER_GROUP);
+            expect(seen.has(p.groupId)).toBe(false);
+            seen.add(p.groupId);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('deleting a topic marks its partitions deleted, frees its name, and takes its groups off every node', () => {
+    const state = new MetadataState();
+    registerNodes(state, 3);
+    const created = outcome(applyAll(state, [{ type: 'createTopic', name: 'orders', partitions: 3, replicationFactor: 2, config: {} }])[0], 'createTopic');
+    const groups = created.topic.partitions.map((p) => p.groupId);
+    expect(state.partitionsOfNode(1).length + state.partitionsOfNode(2).length + state.partitionsOfNode(3).length).toBe(6);
+
+    const deleted = outcome(applyAll(state, [{ type: 'deleteTopic', name: 'orders' }])[0], 'deleteTopic');
+    expect(deleted.topic.deletedIndex).toBe(state.appliedIndex);
+    expect(deleted.topic.partitions.every((p) => p.deleted)).toBe(true);
+    expect(state.topic('orders')).toBeUndefined();
+    expect(state.listTopics()).toEqual([]);
+    expect(() => state.describeTopic('orders')).toThrow(expect.objectContaining({ code: 'UNKNOWN_TOPIC' }));
+    for (const node of [1, 2, 3]) expect(state.partitionsOfNode(node)).toEqual([]);
+    expect(state.deletedPartitions().map((p) => p.groupId)).toEqual(groups);
+    expect(state.partitionByGroup(groups[0])?.deleted).toBe(true);
+
+    // The name is free again; the new topic gets new groups.
+    const again = outcome(applyAll(state, [{ type: 'createTopic', name: 'orders', partitions: 1, replicationFactor: 1, config: {} }])[0], 'createTopic');
+    expect(again.topic.id).not.toBe(created.topic.id);
+    expect(groups).not.toContain(again.topic.partitions[0].groupId);
+
+    outcome(applyAll(state, [{ type: 'purgeTopic', topicId: created.topic.id }])[0], 'purgeTopic');
+    expect(state.deletedPartitions()).toEqual([]);
+    expect(state.topicById(created.topic.id)).toBeUndefined();
+    expect(state.partitionByGroup(groups[0])).toBeUndefined();
+    expect(state.describeCluster()).toMatchObject({ topics: 1, partitions: 1, deletedPartitions: 0 });
+  });
+
+  it('a node re-registering the same addresses changes nothing; new addresses replace the old ones', () => {
+    const state = new MetadataState();
+    const first = outcome(applyAll(state, [{ type: 'registerNode', nodeId: 1, host: 'a:1', peerAddress: 'a:2' }])[0], 'registerNode');
+    expect(first.changed).toBe(true);
+    const same = outcome(applyAll(state, [{ type: 'registerNode', nodeId: 1, host: 'a:1', peerAddress: 'a:2' }])[0], 'registerNode');
+    expect(same).toEqual({ type: 'registerNode', node: first.node, changed: false });
+    const moved = outcome(applyAll(state, [{ type: 'registerNode', nodeId: 1, host: 'b:1', peerAddress: 'b:2' }])[0], 'registerNode');
+    expect(moved.changed).toBe(true);
+    expect(state.node(1)).toEqual({ id: 1, host: 'b:1', peerAddress: 'b:2', registeredIndex: 3 });
+  });
+
+  it('a node holding no replicas can be unregistered, and is then no longer assigned any', () => {
+    const state = new MetadataState();
+    registerNodes(state, 3);
+    applyAll(state, [{ type: 'createTopic', name: 't', partitions: 1, replicationFactor: 1, config: {} }]);
+    const holder = state.partition('t', 0)!.replicas[0];
+    const other = [1, 2, 3].find((n) => n !== holder)!;
+    outcome(applyAll(state, [{ type: 'setPartitionReplicas', topic: 't', partition: 0, replicas: [other] }])[0], 'setPartitionReplicas');
+    outcome(applyAll(state, [{ type: 'unregisterNode', nodeId: holder }])[0], 'unregisterNode');
+    expect(state.nodeIds()).not.toContain(holder);
+    applyAll(state, [{ type: 'createTopic', name: 'u', partitions: 6, replicationFactor: 2, config: {} }]);
+    expect(state.topic('u')!.partitions.flatMap((p) => p.replicas)).not.toContain(holder);
+  });
+
+  it('reassigning a partition changes its replicas and preferred leader only, and reports the previous replicas', () => {
+    const state = new MetadataState();
+    registerNodes(state, 4);
+    applyAll(state, [{ type: 'createTopic', name: 't', partitions: 2, replicationFactor: 2, config: {} }]);
+    const before = state.partition('t', 0)!;
+    const other = state.partition('t', 1);
+    const moved = outcome(applyAll(state, [{ type: 'setPartitionReplicas', topic: 't', partition: 0, replicas: [4, 3, 1] }])[0], 'setPartitionReplicas');
+    expect(moved.previous).toEqual(before.replicas);
+    expect(state.partition('t', 0)).toEqual({ ...before, replicas: [4, 3, 1] });
+    expect(state.partition('t', 1)).toBe(other);
+    expect(state.preferredLeaders().get(before.groupId)).toBe(4);
+  });
+
+  it('an anonymous producer gets a fresh id; a named one keeps its id and bumps its epoch, moving to a fresh id past epoch 65535', () => {
+    const state = new MetadataState();
+    const ids = applyAll(state, [
+      { type: 'initProducer', producerName: '' },
+      { type: 'initProducer', producerName: '' },
+      { type: 'initProducer', producerName: 'app' },
+      { type: 'initProducer', producerName: 'app' },
+    ]).map((r) => outcome(r, 'initProducer'));
+    expect(ids.map((o) => [o.producerId, o.producerEpoch])).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+      [3, 1],
+    ]);
+    const bumps = applyAll(state, Array.from({ length: 65_534 }, () => ({ type: 'initProducer' as const, producerName: 'app' })));
+    expect(outcome(bumps[bumps.length - 1], 'initProducer')).toMatchObject({ producerId: 3, producerEpoch: 65_535 });
+    const next = outcome(applyAll(state, [{ type: 'initProducer', producerName: 'app' }])[0], 'initProducer');
+    expect(next).toEqual({ type: 'initProducer', producerId: 4, producerEpoch: 0 });
+    expect(state.producer('app')).toEqual({ producerId: 4, producerEpoch: 0 });
+  });
+
+  it('altering a config sets and resets keys, and reports whether anything changed', () => {
+    const state = new MetadataState();
+    registerNodes(state, 3);
+    applyAll(state, [{ type: 'createTopic', name: 't', partitions: 1, replicationFactor: 3, config: { 'retention.ms': '1000' } }]);
+    const a = outcome(applyAll(state, [{ type: 'alterTopicConfig', name: 't', set: { 'min.insync.replicas': '2' }, remove: ['retention.ms'] }])[0], 'alterTopicConfig');
+    expect(a.changed).toBe(true);
+    expect(a.topic.config).toEqual({ 'min.insync.replicas': '2' });
+    expect(state.topicConfig('t')).toMatchObject({ minInsyncReplicas: 2, retentionMs: 604_800_000 });
+    const b = outcome(applyAll(state, [{ type: 'alterTopicConfig', name: 't', set: { 'min.insync.replicas': '2' }, remove: [] }])[0], 'alterTopicConfig');
+    expect(b.changed).toBe(false);
+    expect(b.topic).toBe(a.topic);
+  });
+
+  it('objects handed out are frozen, so no caller can change the replicated state by mistake', () => {
+    const state = new MetadataState();
+    registerNodes(state, 2);
+    applyAll(state, [{ type: 'createTopic', name: 't', partitions: 1, replicationFactor: 2, config: { 'retention.ms': '5' } }]);
+    const topic = state.topic('t')!;
+    expect(Object.isFrozen(topic) && Object.isFrozen(topic.partitions) && Object.isFrozen(topic.config)).toBe(true);
+    expect(Object.isFrozen(topic.partitions[0]) && Object.isFrozen(topic.partitions[0].replicas)).toBe(true);
+    expect(Object.isFrozen(state.node(1))).toBe(true);
+  });
+
+  it('no-op entries and membership changes of the controller group only advance the applied index', () => {
+    const state = new MetadataState();
+    const before = state.image();
+    expect(state.applyEntry({ term: 1, index: 1, type: EntryType.Normal, data: new Uint8Array(0) })).toEqual({ ok: true, index: 1, outcome: { type: 'noop' } });
+    expect(state.applyEntry({ term: 1, index: 2, type: EntryType.ConfChange, data: Uint8Array.of(1, 2, 3) })).toEqual({ ok: true, index: 2, outcome: { type: 'noop' } });
+    expect(state.image()).toEqual({ ...before, appliedIndex: 2 });
+  });
+
+  it('entries applied out of order or twice are a host bug and throw without changing the state', () => {
+    const state = new MetadataState();
+    const data = encodeCommand({ type: 'initCluster', clusterId: 'c' });
+    state.applyEntry({ term: 1, index: 1, type: EntryType.Normal, data });
+    expect(() => state.applyEntry({ term: 1, index: 1, type: EntryType.Normal, data })).toThrow(/entry index 1 applied after index 1/);
+    expect(() => state.applyEntry({ term: 1, index: 3, type: EntryType.Normal, data })).toThrow(/entry index 3 applied after index 1/);
+    expect(state.appliedIndex).toBe(1);
+  });
+
+  it('a snapshot stored at another index than the state it holds is refused', () => {
+    const state = new MetadataState();
+    applyAll(state, [{ type: 'initCluster', clusterId: 'c' }]);
+    expect(() => new MetadataState().restore({ metadata: { index: 5, term: 1, conf: { voters: [1], learners: [] } }, data: state.snapshot() })).toThrow(
+      expect.objectContaining({ code: 'CORRUPT_SNAPSHOT', message: expect.stringMatching(/state at index 1 but is stored as the snapshot at index 5/) }),
+    );
+  });
+
+  it('the cluster description lists nodes by id with the cluster id and counts', () => {
+    const state = new MetadataState();
+    applyAll(state, [
+      { type: 'registerNode', nodeId: 3, host: 'c:1', peerAddress: 'c:2' },
+      { type: 'registerNode', nodeId: 1, host: 'a:1', peerAddress: 'a:2' },
+      { type: 'initCluster', clusterId: 'blue' },
+      { type: 'createTopic', name: 'zeta', partitions: 2, replicationFactor: 1, config: {} },
+      { type: 'createTopic', name: 'alpha', partitions: 1, replicationFactor: 2, config: {} },
+    ]);
+    const cluster = state.describeCluster();
+    expect(cluster).toMatchObject({ clusterId: 'blue', controllerGroup: 0, topics: 2, partitions: 3, deletedPartitions: 0, appliedIndex: 5 });
+    expect(cluster.nodes.map((n) => n.id)).toEqual([1, 3]);
+    expect(state.listTopics()).toEqual([
+      { id: 2, name: 'alpha', partitions: 1, replicationFactor: 2 },
+      { id: 1, name: 'zeta', partitions: 2, replicationFactor: 1 },
+    ]);
+  });
+});

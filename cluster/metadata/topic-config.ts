@@ -1,0 +1,200 @@
+import { DEFAULT_PRODUCE_LIMITS, DEFAULT_STATE_OPTIONS } from '../partition';
+import { MetadataError } from './errors';
+import type { ConfigMap } from './types';
+
+/**
+ * Per-topic settings, as Kafka names them. A topic stores only the keys the user set (its
+ * overrides); resolveTopicConfig() fills in the defaults, so a default changed in a later version
+ * applies to every topic that did not set the key.
+ */
+export interface TopicConfig {
+  /** Records older than this may be deleted; -1 = no time limit. */
+  readonly retentionMs: number;
+  /** A partition may be trimmed down to this many bytes of batches; -1 = no size limit. */
+  readonly retentionBytes: number;
+  /** Largest record batch a produce may carry, encoded. */
+  readonly maxMessageBytes: number;
+  readonly cleanupPolicy: 'delete' | 'compact';
+  /** Produce with acks=all is refused while fewer replicas than this are in sync. */
+  readonly minInsyncReplicas: number;
+  /** A segment ends after this many bytes of batches (fixed at creation). */
+  readonly segmentBytes: number;
+  /** ... or once it spans this many milliseconds of record time (fixed at creation). */
+  readonly segmentMs: number;
+}
+
+/** A batch is one Raft entry: it is sent in one message and held whole in the entry caches. */
+export const MAX_MESSAGE_BYTES_LIMIT = 64 * 1024 * 1024;
+/** Each segment end is a snapshot of the partition state; smaller segments only multiply them. */
+export const MIN_SEGMENT_BYTES = 1024;
+export const MAX_SEGMENT_BYTES = 1024 * 1024 * 1024;
+
+interface Spec {
+  readonly default: string;
+  /** What a valid value is, for messages. */
+  rule(replicationFactor: number): string;
+  /** The canonical form of `value`, or undefined if it is not valid. */
+  parse(value: string, replicationFactor: number): string | undefined;
+  /**
+   * Set when the topic is created, never altered: segment boundaries are part of every replica's
+   * partition state (they are its snapshot points), so all replicas must cut segments at the same
+   * entries from the first one on.
+   */
+  readonly fixed: boolean;
+}
+
+function integerSpec(
+  defaultValue: number,
+  rule: (replicationFactor: number) => string,
+  valid: (n: number, replicationFactor: number) => boolean,
+  fixed = false,
+): Spec {
+  return {
+    default: String(defaultValue),
+    rule,
+    fixed,
+    parse(value, replicationFactor) {
+      if (!/^-?[0-9]{1,16}$/.test(value)) return undefined;
+      const n = Number(value);
+      return Number.isSafeInteger(n) && valid(n, replicationFactor) ? String(n) : undefined;
+    },
+  };
+}
+
+const unlimitedOrPositive = (n: number) => n === -1 || n >= 1;
+
+const SPECS: Readonly<Record<string, Spec>> = {
+  'cleanup.policy': {
+    default: 'delete',
+    rule: () => '"delete" or "compact"',
+    parse: (value) => (value === 'delete' || value === 'compact' ? value : undefined),
+    fixed: false,
+  },
+  'max.message.bytes': integerSpec(
+    DEFAULT_PRODUCE_LIMITS.maxMessageBytes,
+    () => `an integer in 1..${MAX_MESSAGE_BYTES_LIMIT} (64 MiB)`,
+    (n) => n >= 1 && n <= MAX_MESSAGE_BYTES_LIMIT,
+  ),
+  'min.insync.replicas': integerSpec(
+    1,
+    (rf) => `an integer in 1..${rf} (the replication factor)`,
+    (n, rf) => n >= 1 && n <= rf,
+  ),
+  'retention.bytes': integerSpec(-1, () => '-1 (no limit) or an integer >= 1', unlimitedOrPositive),
+  // Seven days, as Kafka.
+  'retention.ms': integerSpec(7 * 24 * 60 * 60 * 1000, () => '-1 (no limit) or an integer >= 1', unlimitedOrPositive),
+  'segment.bytes': integerSpec(
+    DEFAULT_STATE_OPTIONS.segmentBytes,
+    () => `an integer in ${MIN_SEGMENT_BYTES}..${MAX_SEGMENT_BYTES} (1 KiB to 1 GiB)`,
+    (n) => n >= MIN_SEGMENT_BYTES && n <= MAX_SEGMENT_BYTES,
+    true,
+  ),
+  'segment.ms': integerSpec(DEFAULT_STATE_OPTIONS.segmentMs, () => 'an integer >= 1000 (one second)', (n) => n >= 1000, true),
+};
+
+/** Every key a topic config may set, sorted. */
+export const TOPIC_CONFIG_KEYS: readonly string[] = Object.keys(SPECS).sort();
+
+/** The defaults, as strings (the form configs travel in). */
+export const TOPIC_CONFIG_DEFAULTS: ConfigMap = Object.freeze(Object.fromEntries(TOPIC_CONFIG_KEYS.map((k) => [k, SPECS[k].default])));
+
+/** Keys that only createTopic may set. */
+export const FIXED_TOPIC_CONFIG_KEYS: readonly string[] = TOPIC_CONFIG_KEYS.filter((k) => SPECS[k].fixed);
+
+function onTopic(topic: string | undefined): string {
+  return topic === undefined ? '' : ` of topic "${topic}"`;
+}
+
+function specOf(key: string, topic: string | undefined): Spec | MetadataError {
+  if (Object.prototype.hasOwnProperty.call(SPECS, key)) return SPECS[key];
+  return new MetadataError(
+    'INVALID_CONFIG',
+    `unknown config key ${JSON.stringify(key)}${onTopic(topic)}; the known keys are ${TOPIC_CONFIG_KEYS.join(', ')}`,
+    topic,
+  );
+}
+
+function checkValue(key: string, value: unknown, replicationFactor: number, topic: string | undefined): string | MetadataError {
+  const spec = specOf(key, topic);
+  if (spec instanceof MetadataError) return spec;
+  const parsed = typeof value === 'string' ? spec.parse(value, replicationFactor) : undefined;
+  if (parsed === undefined) {
+    return new MetadataError(
+      'INVALID_CONFIG',
+      `config ${key}=${JSON.stringify(value)}${onTopic(topic)} is not valid: it must be ${spec.rule(replicationFactor)}`,
+      topic,
+    );
+  }
+  return parsed;
+}
+
+function sorted(entries: Iterable<[string, string]>): ConfigMap {
+  return Object.freeze(Object.fromEntries([...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))));
+}
+
+/**
+ * The overrides of a new topic in canonical form (keys sorted, integers without leading zeros),
+ * or why they are refused.
+ */
+export function checkTopicConfig(config: ConfigMap, replicationFactor: number, topic?: string): ConfigMap | MetadataError {
+  const out: [string, string][] = [];
+  // Sorted, so the first refusal reported does not depend on the order the keys were given in.
+  for (const key of Object.keys(config).sort()) {
+    const value = checkValue(key, config[key], replicationFactor, topic);
+    if (value instanceof MetadataError) return value;
+    out.push([key, value]);
+  }
+  return sorted(out);
+}
+
+/**
+ * The overrides after setting `set` and resetting `remove` to defaults, or why that is refused.
+ * Settings fixed at creation may be "set" only to the value they already have.
+ */
+export function checkConfigAlteration(
+  current: ConfigMap,
+  set: ConfigMap,
+  remove: readonly string[],
+  replicationFactor: number,
+  topic?: string,
+): ConfigMap | MetadataError {
+  const next = new Map(Object.entries(current));
+  const effective = (key: string) => next.get(key) ?? SPECS[key].default;
+  const refuseFixed = (key: string, value: string) =>
+    new MetadataError(
+      'INVALID_CONFIG',
+      `config ${key}${onTopic(topic)} is fixed when the topic is created (every replica must end segments at the same ` +
+        `entries); it is ${effective(key)} and cannot become ${value}: create a new topic to change it`,
+      topic,
+    );
+  for (const key of [...remove].sort()) {
+    const spec = specOf(key, topic);
+    if (spec instanceof MetadataError) return spec;
+    if (Object.prototype.hasOwnProperty.call(set, key)) {
+      return new MetadataError('INVALID_CONFIG', `config ${key}${onTopic(topic)} is both set and removed in one alteration`, topic);
+    }
+    if (spec.fixed && effective(key) !== spec.default) return refuseFixed(key, `the default ${spec.default}`);
+    next.delete(key);
+  }
+  for (const key of Object.keys(set).sort()) {
+    const value = checkValue(key, set[key], replicationFactor, topic);
+    if (value instanceof MetadataError) return value;
+    if (SPECS[key].fixed && value !== effective(key)) return refuseFixed(key, value);
+    next.set(key, value);
+  }
+  return sorted(next);
+}
+
+/** Every setting of a topic: its overrides, then the defaults. Overrides are assumed checked. */
+export function resolveTopicConfig(overrides: ConfigMap): TopicConfig {
+  const get = (key: string) => (Object.prototype.hasOwnProperty.call(overrides, key) ? overrides[key] : SPECS[key].default);
+  return {
+    retentionMs: Number(get('retention.ms')),
+    retentionBytes: Number(get('retention.bytes')),
+    maxMessageBytes: Number(get('max.message.bytes')),
+    cleanupPolicy: get('cleanup.policy') === 'compact' ? 'compact' : 'delete',
+    minInsyncReplicas: Number(get('min.insync.replicas')),
+    segmentBytes: Number(get('segment.bytes')),
+    segmentMs: Number(get('segment.ms')),
+  };
+}
