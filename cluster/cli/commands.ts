@@ -1,0 +1,150 @@
+import type { CommandSpec } from './args';
+
+/** Every CLI command: its words, options, help text and examples. Handlers live in run.ts. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'start',
+    summary: 'Run a Flotilla node (a single-node cluster by default)',
+    details: [
+      'Without --peers this node is a cluster of its own. With --peers, start every node with the',
+      'same node ids (each with its own --node-id); each address is how THIS node reaches that node',
+      '(a proxy in between is fine). Stop with Ctrl-C.',
+      'Clients reach the node on --host:--port; other nodes on --host:--peer-port.',
+    ].join('\n'),
+    options: {
+      'node-id': { type: 'string', valueName: 'N', description: 'this node\'s id, >= 1 (default 1)' },
+      data: { type: 'string', valueName: 'DIR', description: 'where the node keeps its data (default ./data)' },
+      host: { type: 'string', valueName: 'HOST', description: 'address to listen on (default 127.0.0.1)' },
+      port: { type: 'string', valueName: 'N', description: 'client port (default 7001)' },
+      'peer-port': { type: 'string', valueName: 'N', description: 'port for other nodes (default: client port + 100)' },
+      advertise: {
+        type: 'string',
+        valueName: 'HOST:PORT',
+        description: 'client address other nodes give to clients (default HOST:PORT)',
+      },
+      peers: {
+        type: 'string',
+        valueName: 'ID=HOST:PORT,...',
+        description: 'every voter of the cluster and how to reach it (this node included)',
+      },
+      cluster: { type: 'string', valueName: 'N', description: 'run a local N-node cluster instead (same as dev-cluster --nodes N)' },
+    },
+    examples: [
+      'flotilla start',
+      'flotilla start --data /var/lib/flotilla --port 7001',
+      'flotilla start --node-id 2 --host 127.0.0.2 --peers 1=127.0.0.1:7101,2=127.0.0.2:7101,3=127.0.0.3:7101',
+      'flotilla start --cluster 3',
+    ],
+  },
+  {
+    name: 'dev-cluster',
+    summary: 'Run a local cluster of several nodes, one process each',
+    details: [
+      'On Linux the nodes listen on 127.0.0.1, 127.0.0.2, ... with the same ports; elsewhere (or with',
+      '--same-host) on 127.0.0.1 with ports 7001, 7002, ... Node i keeps its data in DIR/node-i.',
+      'Stop with Ctrl-C: every node is stopped.',
+    ].join('\n'),
+    options: {
+      nodes: { type: 'string', valueName: 'N', description: 'number of nodes (default 3)' },
+      data: { type: 'string', valueName: 'DIR', description: 'data directory of the cluster (default ./data)' },
+      port: { type: 'string', valueName: 'N', description: 'client port of the first node (default 7001)' },
+      'same-host': { type: 'boolean', description: 'all nodes on 127.0.0.1, distinct ports' },
+    },
+    examples: ['flotilla dev-cluster', 'flotilla dev-cluster --nodes 5 --data /tmp/flotilla'],
+  },
+  {
+    name: 'topic create',
+    summary: 'Create a topic',
+    args: 'NAME',
+    options: {
+      partitions: { type: 'string', short: 'p', valueName: 'N', description: 'number of partitions (default 1)' },
+      'replication-factor': {
+        type: 'string',
+        short: 'r',
+        valueName: 'N',
+        description: 'replicas per partition (default: 3, or fewer if the cluster is smaller)',
+      },
+      config: { type: 'string', short: 'c', multiple: true, valueName: 'KEY=VALUE', description: 'topic setting, e.g. retention.ms=86400000' },
+    },
+    examples: ['flotilla topic create orders --partitions 6', 'flotilla topic create audit -p 1 -r 3 -c retention.ms=604800000'],
+  },
+  {
+    name: 'topic list',
+    summary: 'List topics',
+    options: {},
+    examples: ['flotilla topic list', 'flotilla topic list --json'],
+  },
+  {
+    name: 'topic describe',
+    summary: "Show a topic's partitions: leaders, replicas, offsets",
+    args: 'NAME',
+    options: {},
+    examples: ['flotilla topic describe orders'],
+  },
+  {
+    name: 'topic delete',
+    summary: 'Delete a topic and all its records',
+    args: 'NAME',
+    options: {},
+    examples: ['flotilla topic delete orders'],
+  },
+  {
+    name: 'produce',
+    summary: 'Write records to a topic: the values given, or one per line of standard input',
+    args: '[VALUE...]',
+    details: 'Prints where the records went (partition and offsets). Progress goes to stderr when it is a terminal.',
+    options: {
+      topic: { type: 'string', short: 't', valueName: 'TOPIC', description: 'topic to write to (required)' },
+      key: { type: 'string', short: 'k', valueName: 'KEY', description: 'key of every record (same key, same partition)' },
+      'key-separator': {
+        type: 'string',
+        valueName: 'SEP',
+        description: 'split each input line at the first SEP into key and value',
+      },
+      partition: { type: 'string', short: 'p', valueName: 'N', description: 'write to this partition (default: by key)' },
+      header: { type: 'string', short: 'H', multiple: true, valueName: 'KEY=VALUE', description: 'header of every record' },
+      acks: { type: 'string', valueName: 'all|leader', description: 'wait for a quorum (all, default) or the leader only' },
+    },
+    examples: [
+      'flotilla produce --topic orders "first order" "second order"',
+      'flotilla produce -t orders -k customer-42 \'{"total": 12}\'',
+      'cat events.txt | flotilla produce -t events',
+      'printf "k1:v1\\nk2:v2\\n" | flotilla produce -t events --key-separator :',
+    ],
+  },
+  {
+    name: 'consume',
+    summary: 'Read records from a topic',
+    details: [
+      'Without --follow, reads what the partitions hold now (from the beginning unless --offset)',
+      'and exits. With --follow, waits for new records (from the end unless --from-beginning or',
+      '--offset) until Ctrl-C or --max. Prints one value per line, or one JSON object per line with --json.',
+    ].join('\n'),
+    options: {
+      topic: { type: 'string', short: 't', valueName: 'TOPIC', description: 'topic to read (required)' },
+      partition: { type: 'string', short: 'p', valueName: 'N', description: 'only this partition (default: all)' },
+      'from-beginning': { type: 'boolean', description: 'start at the first record' },
+      offset: { type: 'string', short: 'o', valueName: 'N', description: 'start at this offset (needs --partition)' },
+      follow: { type: 'boolean', short: 'f', description: 'keep waiting for new records' },
+      max: { type: 'string', short: 'n', valueName: 'N', description: 'stop after N records' },
+      'print-key': { type: 'boolean', description: 'print "key<TAB>value"' },
+      'print-offset': { type: 'boolean', description: 'print "partition:offset<TAB>" before each record' },
+    },
+    examples: [
+      'flotilla consume --topic orders',
+      'flotilla consume -t orders -p 0 --offset 100 --max 10',
+      'flotilla consume -t orders --follow',
+      'flotilla consume -t orders --from-beginning --follow --json',
+    ],
+  },
+  {
+    name: 'cluster status',
+    summary: 'Show the nodes, the metadata leader and partition health',
+    details: 'Exits with 1 if no node answers; prints which nodes are down and which partitions lack a leader or replicas.',
+    options: {},
+    examples: ['flotilla cluster status', 'flotilla cluster status --brokers 127.0.0.2:7001 --json'],
+  },
+];
+
+/** The first words of multi-word commands ("topic", "cluster"). */
+export const GROUPS = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]))];

@@ -1,0 +1,79 @@
+import { intOption, keyValues, UsageError } from './args';
+import type { CommandContext } from './context';
+import { formatFields, formatIds, formatJson, formatTable } from './format';
+
+function topicName(ctx: CommandContext): string {
+  const [name, ...extra] = ctx.args.positionals;
+  if (!name) throw new UsageError('give the topic name', ctx.command.name);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, ctx.command.name);
+  return name;
+}
+
+export async function topicCreate(ctx: CommandContext): Promise<void> {
+  const name = topicName(ctx);
+  const v = ctx.args.values;
+  const partitions = intOption(v, 'partitions', ctx.command.name, { min: 1, max: 100_000 }) ?? 1;
+  const replicationFactor = intOption(v, 'replication-factor', ctx.command.name, { min: 1, max: 100 });
+  const config = keyValues(v, 'config', ctx.command.name);
+  const t = await ctx.client().admin().createTopic({ name, partitions, replicationFactor, config });
+  if (ctx.args.json) ctx.io.stdout.write(formatJson(t));
+  else ctx.io.stdout.write(`created topic ${t.name}: ${t.partitions.length} partition(s), replication factor ${t.replicationFactor}\n`);
+}
+
+export async function topicList(ctx: CommandContext): Promise<void> {
+  if (ctx.args.positionals.length > 0) throw new UsageError(`unexpected argument "${ctx.args.positionals[0]}"`, ctx.command.name);
+  const topics = (await ctx.client().admin().listTopics()).sort((a, b) => a.name.localeCompare(b.name));
+  if (ctx.args.json) {
+    ctx.io.stdout.write(formatJson({ topics }));
+    return;
+  }
+  if (topics.length === 0) {
+    ctx.io.stdout.write('no topics (create one with: flotilla topic create NAME)\n');
+    return;
+  }
+  ctx.io.stdout.write(formatTable(['topic', 'partitions', 'replication'], topics.map((t) => [t.name, t.partitions, t.replicationFactor])));
+}
+
+export async function topicDescribe(ctx: CommandContext): Promise<void> {
+  const name = topicName(ctx);
+  const t = await ctx.client().admin().describeTopic(name);
+  if (ctx.args.json) {
+    ctx.io.stdout.write(formatJson(t));
+    return;
+  }
+  const config = Object.entries(t.config)
+    .map(([k, val]) => `${k}=${val}`)
+    .join(', ');
+  ctx.io.stdout.write(
+    formatFields([
+      ['topic', t.name],
+      ['id', t.id],
+      ['partitions', t.partitions.length],
+      ['replication', t.replicationFactor],
+      ['config', config || '-'],
+    ]),
+  );
+  ctx.io.stdout.write('\n');
+  ctx.io.stdout.write(
+    formatTable(
+      ['partition', 'leader', 'term', 'replicas', 'in-sync', 'start', 'end', 'hwm'],
+      t.partitions.map((p) => [
+        p.partition,
+        p.leader === 0 ? 'none' : p.leader,
+        p.leaderEpoch,
+        formatIds(p.replicas),
+        formatIds(p.inSyncReplicas),
+        p.logStartOffset,
+        p.logEndOffset,
+        p.highWatermark,
+      ]),
+    ),
+  );
+}
+
+export async function topicDelete(ctx: CommandContext): Promise<void> {
+  const name = topicName(ctx);
+  await ctx.client().admin().deleteTopic(name);
+  if (ctx.args.json) ctx.io.stdout.write(formatJson({ deleted: name }));
+  else ctx.io.stdout.write(`deleted topic ${name}\n`);
+}

@@ -1,0 +1,38 @@
+/** The Flotilla client library: admin, producer and consumer over gRPC. */
+export { Flotilla, type FlotillaOptions } from './flotilla';
+export { Admin, type CreateTopicOptions } from './admin';
+export { Producer, type ProducerOptions, type AppendRequest, type AppendResult } from './producer';
+export {
+  Consumer,
+  type FetchOptions,
+  type FetchResult,
+  type FollowOptions,
+  type OffsetQuery,
+} from './consumer';
+export type { Bytes, ProducerRecord, RecordMetadata, ConsumedRecord, RecordHeader } from './records';
+export type { RetryOptions } from './retry';
+export { murmur2, partitionForKey } from './murmur2';
+export {
+  FlotillaError,
+  type FlotillaErrorCode,
+  NotLeaderError,
+  UnknownTopicError,
+  UnknownPartitionError,
+  TopicExistsError,
+  InvalidRequestError,
+  OffsetMismatchError,
+  OffsetOutOfRangeError,
+  OutOfOrderSequenceError,
+  FencedError,
+  UnavailableError,
+  TimeoutError,
+  ClosedError,
+} from './errors';
+export type {
+  TopicDescription,
+  TopicSummary,
+  PartitionDescription,
+  ClusterDescription,
+  NodeDescription,
+} from '../../proto/load';
+export { CLIENT_CHANNEL_OPTIONS } from './connections';

@@ -1,0 +1,682 @@
+import * as grpc from '@grpc/grpc-js';
+import { META, type ProduceRequest, type ProduceResponse, type WireRecord } from '../../proto/load';
+import {
+  ClosedError,
+  errorFromStatus,
+  FencedError,
+  FlotillaError,
+  type FlotillaErrorCode,
+  InvalidRequestError,
+  toFlotillaError,
+} from './errors';
+import { partitionForKey } from './murmur2';
+import { ProduceStreams } from './produce-streams';
+import { type Bytes, type ProducerRecord, type RecordMetadata, toWireRecord, wireSize } from './records';
+import { backoffMs } from './retry';
+import type { Router } from './router';
+import { unary } from './connections';
+
+export interface ProducerOptions {
+  /** 'all' (default): answered once a quorum has the batch. 'leader': once the leader's disk has it. */
+  acks?: 'all' | 'leader';
+  /** How long a batch waits for more records before it is sent (default 5 ms). */
+  lingerMs?: number;
+  /** A batch is sent as soon as it holds this many bytes (default 256 KiB). */
+  batchBytes?: number;
+  /** Batches in flight per partition (default 5). */
+  maxInflight?: number;
+  /**
+   * Whether retries are deduplicated by the server (default true): the producer gets an id and
+   * numbers its records per partition, so a retried batch is written once and in order.
+   */
+  idempotent?: boolean;
+  /** Attempts per batch after the first (default: the client's retry.retries). */
+  retries?: number;
+  /**
+   * A stable name for this producer (like Kafka's transactional.id): a new producer with the same
+   * name fences this one, whose later sends fail with FencedError.
+   */
+  producerName?: string;
+}
+
+/** A conditional append: written only if the partition's log ends at `expectedOffset`. */
+export interface AppendRequest {
+  topic: string;
+  partition: number;
+  records: ReadonlyArray<{ key?: Bytes | null; value: Bytes; headers?: ProducerRecord['headers']; timestamp?: number | Date }>;
+  expectedOffset: number;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+}
+
+/** The server remembers this many recent batches per producer and partition to spot retries. */
+const MAX_IDEMPOTENT_INFLIGHT = 5;
+
+/** Failures that leave a batch's outcome unknown: it may have been written. Any other failure means it was not. */
+const UNKNOWN_OUTCOME = new Set<FlotillaErrorCode>(['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'TIMEOUT', 'CANCELLED', 'UNKNOWN', 'INTERNAL']);
+
+interface Waiter {
+  resolve: (metadata: RecordMetadata) => void;
+  reject: (error: FlotillaError) => void;
+}
+
+interface Batch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: WireRecord[];
+  /** One per record (send), or none (append: `onAppend` instead). */
+  readonly waiters: Waiter[];
+  readonly onAppend?: { resolve: (r: AppendResult) => void; reject: (e: FlotillaError) => void };
+  readonly expectedOffset: number;
+  /** Creation order, which is send order within a partition. */
+  readonly order: number;
+  bytes: number;
+  /** Sequence of records[0]; -1 until first sent by an idempotent producer. */
+  baseSequence: number;
+  attempts: number;
+  /** Answered with success in its current trip (it may still sit in the window). */
+  acked: boolean;
+  lastError?: FlotillaError;
+}
+
+interface PartitionState {
+  readonly topic: string;
+  readonly partition: number;
+  open?: Batch;
+  lingerTimer?: NodeJS.Timeout | NodeJS.Immediate;
+  lingerImmediate: boolean;
+  ready: Batch[];
+  /**
+   * The send window, in send order: batches awaiting an answer, and answered ones behind an
+   * unanswered one. It slides only from the front, so no batch is sent more than maxInflight
+   * batches past the oldest one whose outcome is unknown: a retry of that one is still within
+   * the server's duplicate-detection window (the last 5 batches per producer and partition).
+   */
+  inflight: Batch[];
+  /** Batches that failed this round, waiting for the rest of the round to land. */
+  failed: Batch[];
+  /** After a failure: nothing more is sent until every in-flight batch has its answer. */
+  recovering: boolean;
+  refreshing: boolean;
+  nextSequence: number;
+}
+
+/** A record, or a conditional append, waiting for its topic's metadata (in send order). */
+type Queued =
+  | { kind: 'record'; topic: string; record: ProducerRecord; wire: WireRecord; waiter: Waiter }
+  | { kind: 'append'; topic: string; batch: Batch };
+
+/**
+ * Batches records per partition (linger and size, as Kafka's producer does) and pipelines the
+ * batches over one ProduceStream per broker. Idempotent by default: a batch keeps its sequence
+ * numbers across retries, so the server writes it once; after any failure in a partition, nothing
+ * more is sent there until every batch in flight has its answer, then the failed ones are resent
+ * in their original order, so a partition's records are written in send order.
+ */
+export class Producer {
+  private readonly acks: 'ACKS_ALL' | 'ACKS_LEADER';
+  private readonly lingerMs: number;
+  private readonly batchBytes: number;
+  private readonly maxInflight: number;
+  private readonly idempotent: boolean;
+  private readonly retries: number;
+  private readonly producerName: string;
+  private readonly streams: ProduceStreams;
+  private readonly partitions = new Map<string, PartitionState>();
+  /** Records waiting for their topic's metadata, in send order. */
+  private readonly queue: Queued[] = [];
+  private readonly loadingTopics = new Set<string>();
+  private readonly sticky = new Map<string, number>();
+  private producerId: number | undefined;
+  private producerEpoch = 0;
+  private initializing = false;
+  /** A batch's outcome is unknown and it ran out of retries: take a fresh producer id once idle. */
+  private resetPending = false;
+  private fatal: FlotillaError | undefined;
+  private closed = false;
+  private order = 0;
+  private unsettled = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly router: Router,
+    options: ProducerOptions = {},
+    private readonly onClose: () => void = () => undefined,
+  ) {
+    this.acks = options.acks === 'leader' ? 'ACKS_LEADER' : 'ACKS_ALL';
+    this.lingerMs = options.lingerMs ?? 5;
+    this.batchBytes = options.batchBytes ?? 256 * 1024;
+    this.maxInflight = options.maxInflight ?? 5;
+    this.idempotent = options.idempotent ?? true;
+    if (this.idempotent && this.maxInflight > MAX_IDEMPOTENT_INFLIGHT) {
+      throw new RangeError(
+        `an idempotent producer keeps at most ${MAX_IDEMPOTENT_INFLIGHT} batches in flight per partition (the server's duplicate window); got maxInflight ${this.maxInflight}`,
+      );
+    }
+    this.retries = options.retries ?? router.retry.retries;
+    this.producerName = options.producerName ?? '';
+    for (const [name, v] of [
+      ['lingerMs', this.lingerMs],
+      ['batchBytes', this.batchBytes],
+      ['maxInflight', this.maxInflight],
+      ['retries', this.retries],
+    ] as const) {
+      if (!Number.isSafeInteger(v) || v < (name === 'batchBytes' || name === 'maxInflight' ? 1 : 0)) {
+        throw new RangeError(`producer option ${name} must be a non-negative integer (got ${v})`);
+      }
+    }
+    this.streams = new ProduceStreams(router, router.requestTimeoutMs);
+  }
+
+  /**
+   * Sends one record. It joins the batch of its partition (chosen from `partition`, else the key's
+   * murmur2 hash, else a sticky partition for key-less records) and resolves when that batch is
+   * acknowledged, with the partition and offset it was written at.
+   */
+  send(record: ProducerRecord): Promise<RecordMetadata> {
+    return new Promise<RecordMetadata>((resolve, reject) => {
+      const refusal = this.refusal();
+      if (refusal) {
+        reject(refusal);
+        return;
+      }
+      let wire: WireRecord;
+      try {
+        if (typeof record.topic !== 'string' || record.topic === '') throw new RangeError('a record needs a topic');
+        wire = toWireRecord(record, Date.now());
+      } catch (error) {
+        reject(invalid(error instanceof Error ? error.message : String(error), record.topic));
+        return;
+      }
+      this.unsettled++;
+      const settle = () => this.settled();
+      this.queue.push({
+        kind: 'record',
+        topic: record.topic,
+        record,
+        wire,
+        waiter: {
+          resolve: (m) => {
+            settle();
+            resolve(m);
+          },
+          reject: (e) => {
+            settle();
+            reject(e);
+          },
+        },
+      });
+      this.drainQueue();
+    });
+  }
+
+  /** Sends many records; they are batched together and resolve in the order given. */
+  sendBatch(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
+    return Promise.all(records.map((r) => this.send(r)));
+  }
+
+  /**
+   * Appends `records` to one partition only if its log currently ends at `expectedOffset` (the
+   * next offset to be written), for optimistic concurrency in event sourcing. Fails with
+   * OffsetMismatchError (its `actualOffset` is the log end) if another write got there first.
+   * Ordered after every record this producer sent to the partition before.
+   */
+  append(request: AppendRequest): Promise<AppendResult> {
+    return new Promise<AppendResult>((resolve, reject) => {
+      const refusal = this.refusal();
+      if (refusal) {
+        reject(refusal);
+        return;
+      }
+      if (!Number.isSafeInteger(request.expectedOffset) || request.expectedOffset < 0) {
+        reject(invalid(`expectedOffset must be an offset >= 0 (got ${request.expectedOffset})`, request.topic));
+        return;
+      }
+      if (request.records.length === 0) {
+        reject(invalid('append needs at least one record', request.topic));
+        return;
+      }
+      const now = Date.now();
+      const records = request.records.map((r) => toWireRecord(r, now));
+      this.unsettled++;
+      const batch: Batch = {
+        topic: request.topic,
+        partition: request.partition,
+        records,
+        waiters: [],
+        onAppend: {
+          resolve: (r) => {
+            this.settled();
+            resolve(r);
+          },
+          reject: (e) => {
+            this.settled();
+            reject(e);
+          },
+        },
+        expectedOffset: request.expectedOffset,
+        order: this.order++,
+        bytes: records.reduce((n, r) => n + wireSize(r), 0),
+        baseSequence: -1,
+        attempts: 0,
+        acked: false,
+      };
+      this.queue.push({ kind: 'append', topic: request.topic, batch });
+      this.drainQueue();
+    });
+  }
+
+  /** Sends every batch now, without waiting for linger, and resolves once every record sent so far is settled. */
+  async flush(): Promise<void> {
+    if (this.unsettled === 0) return;
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    for (const ps of this.partitions.values()) this.closeOpen(ps);
+    await idle;
+  }
+
+  /** Flushes, then closes the producer's streams. Later sends fail with ClosedError. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    this.streams.close();
+    this.onClose();
+  }
+
+  // ---- record placement ----
+
+  private refusal(): FlotillaError | undefined {
+    if (this.closed) return new ClosedError('producer');
+    if (this.router.closed) return new ClosedError('Flotilla client');
+    return this.fatal;
+  }
+
+  /** Places queued records into partition batches, in send order, as topic metadata arrives. */
+  private drainQueue(): void {
+    while (this.queue.length > 0) {
+      const head = this.queue[0];
+      const topic = head.topic;
+      const description = this.router.cachedTopic(topic);
+      if (!description) {
+        this.loadTopic(topic);
+        return;
+      }
+      this.queue.shift();
+      if (head.kind === 'append') {
+        const ps = this.partitionState(topic, head.batch.partition);
+        // Whatever was sent to this partition before goes first.
+        this.closeOpen(ps);
+        ps.ready.push(head.batch);
+        this.pump(ps);
+        continue;
+      }
+      const count = description.partitions.length;
+      let partition = head.record.partition;
+      if (partition === undefined) {
+        if (head.wire.key !== undefined) partition = partitionForKey(head.wire.key, count);
+        else partition = this.stickyPartition(topic, count);
+      } else if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
+        head.waiter.reject(
+          errorFromStatus(
+            grpc.status.NOT_FOUND,
+            `topic ${topic} has no partition ${partition}: it has ${count} (0 to ${count - 1})`,
+            { [META.error]: 'UNKNOWN_PARTITION' },
+            { topic, partition },
+          ),
+        );
+        continue;
+      }
+      this.addRecord(this.partitionState(topic, partition), head.wire, head.waiter);
+    }
+  }
+
+  private loadTopic(topic: string): void {
+    if (this.loadingTopics.has(topic)) return;
+    this.loadingTopics.add(topic);
+    this.router.topic(topic).then(
+      () => {
+        this.loadingTopics.delete(topic);
+        this.drainQueue();
+      },
+      (error: unknown) => {
+        this.loadingTopics.delete(topic);
+        const e = toFlotillaError(error, { topic });
+        // Fail the records of this topic that wait at the head; later topics keep their turn.
+        for (let i = this.queue.length - 1; i >= 0; i--) {
+          if (this.queue[i].topic === topic) rejectQueued(this.queue.splice(i, 1)[0], e);
+        }
+        this.drainQueue();
+      },
+    );
+  }
+
+  /** Key-less records stick to one partition until its batch is sent, then move on (Kafka's sticky partitioner). */
+  private stickyPartition(topic: string, count: number): number {
+    let p = this.sticky.get(topic);
+    if (p === undefined || p >= count) {
+      p = Math.floor(Math.random() * count);
+      this.sticky.set(topic, p);
+    }
+    return p;
+  }
+
+  private partitionState(topic: string, partition: number): PartitionState {
+    const key = `${topic}\u0000${partition}`;
+    let ps = this.partitions.get(key);
+    if (!ps) {
+      ps = {
+        topic,
+        partition,
+        lingerImmediate: false,
+        ready: [],
+        inflight: [],
+        failed: [],
+        recovering: false,
+        refreshing: false,
+        nextSequence: 0,
+      };
+      this.partitions.set(key, ps);
+    }
+    return ps;
+  }
+
+  private addRecord(ps: PartitionState, wire: WireRecord, waiter: Waiter): void {
+    const size = wireSize(wire);
+    if (ps.open && ps.open.bytes + size > this.batchBytes) this.closeOpen(ps);
+    if (!ps.open) {
+      ps.open = {
+        topic: ps.topic,
+        partition: ps.partition,
+        records: [],
+        waiters: [],
+        expectedOffset: -1,
+        order: this.order++,
+        bytes: 0,
+        baseSequence: -1,
+        attempts: 0,
+        acked: false,
+      };
+      const linger = this.idleWaiters.length > 0 ? 0 : this.lingerMs;
+      // setImmediate even for 0: records sent in the same turn of the event loop share a batch.
+      ps.lingerImmediate = linger === 0;
+      ps.lingerTimer = linger === 0 ? setImmediate(() => this.closeOpen(ps)) : setTimeout(() => this.closeOpen(ps), linger);
+    }
+    ps.open.records.push(wire);
+    ps.open.waiters.push(waiter);
+    ps.open.bytes += size;
+    if (ps.open.bytes >= this.batchBytes) this.closeOpen(ps);
+  }
+
+  private closeOpen(ps: PartitionState): void {
+    const batch = ps.open;
+    if (!batch) return;
+    ps.open = undefined;
+    clearLinger(ps);
+    if (batch.waiters.length > 0 && this.sticky.get(ps.topic) === ps.partition) this.sticky.delete(ps.topic);
+    ps.ready.push(batch);
+    this.pump(ps);
+  }
+
+  // ---- sending ----
+
+  private pump(ps: PartitionState): void {
+    if (this.fatal || ps.recovering || ps.refreshing || ps.ready.length === 0) return;
+    if (this.resetPending) {
+      this.maybeReset();
+      return;
+    }
+    if (this.idempotent && this.producerId === undefined) {
+      this.initProducer();
+      return;
+    }
+    const description = this.router.cachedTopic(ps.topic);
+    if (!description) {
+      this.refreshMetadata(ps);
+      return;
+    }
+    const p = description.partitions.find((x) => x.partition === ps.partition);
+    const address = p ? this.router.addressOf(p) : undefined;
+    if (!address) {
+      // Known to have no leader (or no such partition): fail one batch to drive the retry path.
+      const error = p
+        ? errorFromStatus(grpc.status.UNAVAILABLE, `topic ${ps.topic} partition ${ps.partition} has no leader yet`, { [META.error]: 'NO_LEADER' }, ps)
+        : errorFromStatus(grpc.status.NOT_FOUND, `topic ${ps.topic} has no partition ${ps.partition}`, { [META.error]: 'UNKNOWN_PARTITION' }, ps);
+      const batch = this.dispatchNext(ps);
+      queueMicrotask(() => this.failed(ps, batch, error));
+      return;
+    }
+    while (ps.inflight.length < this.maxInflight && ps.ready.length > 0) {
+      const batch = this.dispatchNext(ps);
+      this.streams.send(address, this.request(batch)).then(
+        (response) => this.succeeded(ps, batch, response),
+        (error: unknown) => this.failed(ps, batch, toFlotillaError(error, ps)),
+      );
+    }
+  }
+
+  /** Moves the next ready batch in flight, numbering it on its first trip. */
+  private dispatchNext(ps: PartitionState): Batch {
+    const batch = ps.ready.shift()!;
+    if (this.idempotent && batch.baseSequence < 0) {
+      batch.baseSequence = ps.nextSequence;
+      ps.nextSequence += batch.records.length;
+    }
+    batch.attempts++;
+    batch.acked = false;
+    ps.inflight.push(batch);
+    return batch;
+  }
+
+  private request(batch: Batch): ProduceRequest {
+    return {
+      topic: batch.topic,
+      partition: batch.partition,
+      records: batch.records,
+      acks: this.acks,
+      producerId: this.idempotent ? this.producerId : -1,
+      producerEpoch: this.idempotent ? this.producerEpoch : 0,
+      baseSequence: this.idempotent ? batch.baseSequence : -1,
+      expectedOffset: batch.expectedOffset,
+    };
+  }
+
+  private refreshMetadata(ps: PartitionState): void {
+    ps.refreshing = true;
+    this.router.topic(ps.topic, true).then(
+      () => {
+        ps.refreshing = false;
+        this.pump(ps);
+      },
+      (error: unknown) => {
+        ps.refreshing = false;
+        // The cluster did not answer through all of the router's retries: give up on what waits here.
+        this.failPermanently(ps, ps.ready.splice(0), toFlotillaError(error, ps));
+      },
+    );
+  }
+
+  private initProducer(): void {
+    if (this.initializing) return;
+    this.initializing = true;
+    this.router
+      .callAny((client) =>
+        unary(client, client.initProducer, { producerName: this.producerName }, this.router.requestTimeoutMs, {}),
+      )
+      .then(
+        (r) => {
+          this.initializing = false;
+          this.producerId = r.producerId;
+          this.producerEpoch = r.producerEpoch;
+          for (const ps of this.partitions.values()) this.pump(ps);
+        },
+        (error: unknown) => {
+          this.initializing = false;
+          const e = toFlotillaError(error);
+          for (const ps of this.partitions.values()) this.failPermanently(ps, ps.ready.splice(0), e);
+          if (this.resetPending) this.maybeReset();
+        },
+      );
+  }
+
+  private succeeded(ps: PartitionState, batch: Batch, response: ProduceResponse): void {
+    batch.acked = true;
+    while (ps.inflight.length > 0 && ps.inflight[0].acked) ps.inflight.shift();
+    if (batch.onAppend) {
+      batch.onAppend.resolve({ baseOffset: response.baseOffset, lastOffset: response.lastOffset });
+    } else {
+      batch.waiters.forEach((w, i) => w.resolve({ topic: batch.topic, partition: batch.partition, offset: response.baseOffset + i }));
+    }
+    this.afterAnswer(ps);
+  }
+
+  private failed(ps: PartitionState, batch: Batch, error: FlotillaError): void {
+    remove(ps.inflight, batch);
+    while (ps.inflight.length > 0 && ps.inflight[0].acked) ps.inflight.shift();
+    batch.lastError = error;
+    ps.failed.push(batch);
+    ps.recovering = true;
+    this.afterAnswer(ps);
+  }
+
+  private afterAnswer(ps: PartitionState): void {
+    if (!ps.recovering) {
+      this.pump(ps);
+      return;
+    }
+    if (ps.inflight.some((b) => !b.acked)) return;
+    ps.inflight.length = 0;
+    this.recover(ps);
+  }
+
+  /**
+   * Every batch of the round has its answer: decide, in sequence order, which failed batches to
+   * resend and which to give up on, then resend them ahead of everything else.
+   */
+  private recover(ps: PartitionState): void {
+    const failed = ps.failed.splice(0).sort((a, b) => a.order - b.order);
+    const fenced = failed.find((b) => b.lastError instanceof FencedError)?.lastError;
+    if (fenced && !this.fatal) this.fence(fenced);
+    if (this.fatal) {
+      for (const b of failed) rejectBatch(b, this.fatal);
+      return;
+    }
+    const retry: Batch[] = [];
+    const give: Batch[] = [];
+    let predecessorFailed = false;
+    let cause: FlotillaError | undefined;
+    let attempts = 0;
+    for (const batch of failed) {
+      const error = batch.lastError!;
+      // A batch refused only because an earlier one is missing goes again once that one is in.
+      const outOfTurn = error.code === 'OUT_OF_ORDER_SEQUENCE' && predecessorFailed;
+      const resendable = error.retriable || error.code === 'UNKNOWN_PRODUCER' || outOfTurn;
+      if (error.code === 'UNKNOWN_PRODUCER') this.resetPending = true;
+      if (resendable && batch.attempts <= this.retries) {
+        retry.push(batch);
+        if (!outOfTurn && error.code !== 'UNKNOWN_PRODUCER') cause ??= error;
+        attempts = Math.max(attempts, batch.attempts);
+      } else {
+        give.push(batch);
+      }
+      predecessorFailed = true;
+    }
+    ps.ready.unshift(...retry);
+    if (give.length > 0) this.failPermanently(ps, give);
+    // A NOT_LEADER hint naming another node is worth following at once; anything else backs off.
+    const redirect = cause !== undefined && this.router.noteFailure(ps.topic, ps.partition, cause);
+    const resume = () => {
+      ps.recovering = false;
+      this.pump(ps);
+    };
+    if (retry.length === 0 || redirect) {
+      queueMicrotask(resume);
+    } else {
+      setTimeout(resume, backoffMs(attempts - 1, this.router.retry));
+    }
+  }
+
+  /**
+   * Rejects batches that will not be sent again. If one was certainly not written, the batches
+   * after it take its sequence numbers (the server expects no gap); if its outcome is unknown, the
+   * server's expectation is unknown too, so the producer takes a fresh id before sending more.
+   */
+  private failPermanently(ps: PartitionState, batches: Batch[], error?: FlotillaError): void {
+    // From the last to the first: each closes its own gap in the numbering of the batches after it.
+    for (const batch of [...batches].sort((a, b) => b.order - a.order)) {
+      rejectBatch(batch, error ?? batch.lastError!);
+      if (!this.idempotent || batch.baseSequence < 0) continue;
+      if (batch.lastError && UNKNOWN_OUTCOME.has(batch.lastError.code)) {
+        this.resetPending = true;
+        continue;
+      }
+      let seq = batch.baseSequence;
+      for (const later of ps.ready) {
+        if (later.baseSequence > batch.baseSequence) {
+          later.baseSequence = seq;
+          seq += later.records.length;
+        }
+      }
+      if (ps.nextSequence > batch.baseSequence) ps.nextSequence = seq;
+    }
+  }
+
+  /** Once nothing is in flight anywhere, drop the producer id and number everything afresh. */
+  private maybeReset(): void {
+    for (const ps of this.partitions.values()) if (ps.inflight.some((b) => !b.acked) || ps.recovering) return;
+    this.resetPending = false;
+    this.producerId = undefined;
+    for (const ps of this.partitions.values()) {
+      ps.nextSequence = 0;
+      for (const b of ps.ready) b.baseSequence = -1;
+    }
+    for (const ps of this.partitions.values()) this.pump(ps);
+  }
+
+  private fence(error: FlotillaError): void {
+    this.fatal = error;
+    for (const ps of this.partitions.values()) {
+      const pending = [...ps.failed.splice(0), ...ps.ready.splice(0)];
+      if (ps.open) pending.push(ps.open);
+      ps.open = undefined;
+      clearLinger(ps);
+      for (const b of pending) rejectBatch(b, error);
+    }
+    for (const q of this.queue.splice(0)) rejectQueued(q, error);
+  }
+
+  private settled(): void {
+    if (--this.unsettled > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+function rejectQueued(q: Queued, error: FlotillaError): void {
+  if (q.kind === 'append') rejectBatch(q.batch, error);
+  else q.waiter.reject(error);
+}
+
+function rejectBatch(batch: Batch, error: FlotillaError): void {
+  if (batch.onAppend) batch.onAppend.reject(error);
+  else for (const w of batch.waiters) w.reject(error);
+}
+
+function clearLinger(ps: PartitionState): void {
+  if (ps.lingerTimer === undefined) return;
+  if (ps.lingerImmediate) clearImmediate(ps.lingerTimer as NodeJS.Immediate);
+  else clearTimeout(ps.lingerTimer as NodeJS.Timeout);
+  ps.lingerTimer = undefined;
+}
+
+function remove<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
+}
+
+function invalid(message: string, topic: string | undefined): InvalidRequestError {
+  return new InvalidRequestError('INVALID_REQUEST', grpc.status.INVALID_ARGUMENT, message, { topic });
+}

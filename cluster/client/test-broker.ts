@@ -1,0 +1,401 @@
+/**
+ * A fake Flotilla cluster for the client's and CLI's tests: real gRPC servers (on 127.0.0.1, port
+ * 0) implementing flotilla.proto over one shared in-memory state, with the server-side rules the
+ * client depends on (leader-only partition calls answering NOT_LEADER with a hint, idempotent
+ * sequence checks with duplicate detection, conditional appends) and hooks to inject faults.
+ * No Raft here: every partition is a plain array owned by whichever broker is named its leader.
+ */
+import * as grpc from '@grpc/grpc-js';
+import {
+  type ErrorCode,
+  type ErrorStatus,
+  type FetchResponse,
+  type FlotillaHandlers,
+  loadFlotillaProto,
+  META,
+  type PartitionDescription,
+  type ProduceRequest,
+  type ProduceResponse,
+  type RecordWithOffset,
+  type TopicDescription,
+} from '../../proto/load';
+
+export interface FakePartition {
+  log: RecordWithOffset[];
+  /** Node id of the broker that leads it (0 = none). */
+  leader: number;
+  producers: Map<number, { epoch: number; nextSequence: number; recent: Array<{ base: number; count: number; offset: number }> }>;
+  subscribers: Set<() => void>;
+  /** Open Subscribe streams, ended with NOT_LEADER by moveLeader(). */
+  streams: Set<grpc.ServerWritableStream<unknown, FetchResponse>>;
+}
+
+export interface FakeTopic {
+  id: number;
+  config: Record<string, string>;
+  replicationFactor: number;
+  partitions: FakePartition[];
+}
+
+/** What a produce fault hook may do with a request: fail it, swallow it, or break its stream. */
+export type ProduceFault = { error: ErrorStatus } | 'drop' | 'break-stream' | undefined;
+
+export interface ProduceCall {
+  broker: number;
+  request: ProduceRequest;
+}
+
+/** Failure as the real server sends it: a status, a message, and flotilla-* metadata. */
+export function failure(status: grpc.status, code: ErrorCode, message: string, extra: Record<string, string> = {}): ErrorStatus {
+  return { status, message, metadata: { [META.error]: code, ...extra } };
+}
+
+function toServiceError(e: ErrorStatus): Partial<grpc.StatusObject> {
+  const metadata = new grpc.Metadata();
+  for (const [k, v] of Object.entries(e.metadata)) metadata.set(k, v);
+  return { code: e.status, details: e.message, metadata };
+}
+
+export class FakeCluster {
+  readonly topics = new Map<string, FakeTopic>();
+  readonly brokers: FakeBroker[] = [];
+  /** Every produce request any broker received, unary or streamed, in arrival order. */
+  readonly produceCalls: ProduceCall[] = [];
+  /** Consulted for each produce request before it is handled. */
+  produceFault: (call: ProduceCall) => ProduceFault = () => undefined;
+  /** Subscribe streams are broken (UNAVAILABLE) after pushing this many records in total, once. */
+  breakSubscriptionAfter: number | undefined;
+  /** How many records each Subscribe push may carry at most. */
+  subscribeBatch = 3;
+  /** A Subscribe starts this many records before the offset asked for (a server repeating itself). */
+  subscribeOverlap = 0;
+  /** DescribeTopic calls answered, by any broker. */
+  describeCalls = 0;
+  private nextProducerId = 1;
+  private readonly named = new Map<string, { id: number; epoch: number }>();
+  private nextTopicId = 1;
+
+  /** Starts `count` brokers with node ids 1..count. */
+  static async start(count: number): Promise<FakeCluster> {
+    const cluster = new FakeCluster();
+    for (let id = 1; id <= count; id++) cluster.brokers.push(await FakeBroker.start(cluster, id));
+    return cluster;
+  }
+
+  get addresses(): string[] {
+    return this.brokers.map((b) => b.address);
+  }
+
+  broker(id: number): FakeBroker {
+    const b = this.brokers.find((x) => x.id === id);
+    if (!b) throw new Error(`no fake broker ${id}`);
+    return b;
+  }
+
+  createTopic(name: string, partitions: number, leader = 1): FakeTopic {
+    const topic: FakeTopic = {
+      id: this.nextTopicId++,
+      config: {},
+      replicationFactor: Math.min(3, this.brokers.length),
+      partitions: Array.from({ length: partitions }, () => ({
+        log: [],
+        leader,
+        producers: new Map(),
+        subscribers: new Set(),
+        streams: new Set(),
+      })),
+    };
+    this.topics.set(name, topic);
+    return topic;
+  }
+
+  /** Appends records directly (as if produced by someone else) and wakes subscribers. */
+  appendValues(topic: string, partition: number, values: string[]): void {
+    const p = this.topics.get(topic)!.partitions[partition];
+    for (const v of values) p.log.push({ offset: p.log.length, value: Buffer.from(v), headers: [], timestampMs: Date.now() });
+    for (const wake of p.subscribers) wake();
+  }
+
+  /** Moves a partition's leadership; its open Subscribe streams end with NOT_LEADER and a hint. */
+  moveLeader(topic: string, partition: number, to: number): void {
+    const p = this.topics.get(topic)!.partitions[partition];
+    const from = p.leader;
+    p.leader = to;
+    for (const call of p.streams) {
+      p.streams.delete(call);
+      call.emit('error', toServiceError(this.notLeader(from, topic, partition, p)!));
+    }
+    p.subscribers.clear();
+  }
+
+  describe(name: string): TopicDescription {
+    const t = this.topics.get(name)!;
+    return {
+      name,
+      id: t.id,
+      config: t.config,
+      replicationFactor: t.replicationFactor,
+      partitions: t.partitions.map((p, i): PartitionDescription => ({
+        partition: i,
+        groupId: t.id * 1000 + i,
+        leader: p.leader,
+        leaderAddress: p.leader ? this.broker(p.leader).address : '',
+        replicas: this.brokers.map((b) => b.id).slice(0, t.replicationFactor),
+        inSyncReplicas: this.brokers.map((b) => b.id).slice(0, t.replicationFactor),
+        logStartOffset: 0,
+        logEndOffset: p.log.length,
+        highWatermark: p.log.length,
+        leaderEpoch: 1,
+      })),
+    };
+  }
+
+  initProducer(name: string): { producerId: number; producerEpoch: number } {
+    if (!name) return { producerId: this.nextProducerId++, producerEpoch: 0 };
+    const known = this.named.get(name);
+    const next = known ? { id: known.id, epoch: known.epoch + 1 } : { id: this.nextProducerId++, epoch: 0 };
+    this.named.set(name, next);
+    return { producerId: next.id, producerEpoch: next.epoch };
+  }
+
+  /** The server's produce rules: leadership, producer epoch and sequence, expected offset. */
+  produce(broker: number, req: ProduceRequest): ProduceResponse | ErrorStatus {
+    const topic = this.topics.get(req.topic);
+    if (!topic) return failure(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `unknown topic ${req.topic}`);
+    const p = topic.partitions[req.partition];
+    if (!p) return failure(grpc.status.NOT_FOUND, 'UNKNOWN_PARTITION', `topic ${req.topic} has no partition ${req.partition}`);
+    const notLeader = this.notLeader(broker, req.topic, req.partition, p);
+    if (notLeader) return notLeader;
+    const pid = req.producerId ?? -1;
+    const seq = req.baseSequence ?? -1;
+    let state: ReturnType<FakePartition['producers']['get']>;
+    if (pid >= 0 && seq >= 0) {
+      const named = [...this.named.values()].find((n) => n.id === pid);
+      if (named && req.producerEpoch < named.epoch) {
+        return failure(grpc.status.FAILED_PRECONDITION, 'FENCED', `producer ${pid} epoch ${req.producerEpoch} is fenced by epoch ${named.epoch}`);
+      }
+      state = p.producers.get(pid);
+      if (!state || state.epoch !== req.producerEpoch) {
+        state = { epoch: req.producerEpoch, nextSequence: 0, recent: [] };
+        p.producers.set(pid, state);
+      }
+      if (seq < state.nextSequence) {
+        const dup = state.recent.find((r) => r.base === seq && r.count === req.records.length);
+        if (dup) return { baseOffset: dup.offset, lastOffset: dup.offset + dup.count - 1, logAppendTimeMs: Date.now(), duplicate: true };
+      }
+      if (seq !== state.nextSequence) {
+        return failure(
+          grpc.status.FAILED_PRECONDITION,
+          'OUT_OF_ORDER_SEQUENCE',
+          `topic ${req.topic} partition ${req.partition}: producer ${pid} sent sequence ${seq}, expected ${state.nextSequence}`,
+          { [META.expectedSequence]: String(state.nextSequence) },
+        );
+      }
+    }
+    const expected = req.expectedOffset ?? -1;
+    if (expected >= 0 && expected !== p.log.length) {
+      return failure(
+        grpc.status.FAILED_PRECONDITION,
+        'OFFSET_MISMATCH',
+        `topic ${req.topic} partition ${req.partition}: log ends at ${p.log.length}, not ${expected}`,
+        { [META.logEndOffset]: String(p.log.length) },
+      );
+    }
+    const base = p.log.length;
+    const now = Date.now();
+    for (const r of req.records) {
+      p.log.push({ offset: p.log.length, key: r.key, value: r.value, headers: r.headers, timestampMs: r.timestampMs || now });
+    }
+    if (state) {
+      state.nextSequence = seq + req.records.length;
+      state.recent.push({ base: seq, count: req.records.length, offset: base });
+      if (state.recent.length > 5) state.recent.shift();
+    }
+    for (const wake of p.subscribers) wake();
+    return { baseOffset: base, lastOffset: p.log.length - 1, logAppendTimeMs: now, duplicate: false };
+  }
+
+  notLeader(broker: number, topic: string, partition: number, p: FakePartition): ErrorStatus | undefined {
+    if (p.leader === broker) return undefined;
+    if (p.leader === 0) return failure(grpc.status.UNAVAILABLE, 'NO_LEADER', `topic ${topic} partition ${partition} has no leader`);
+    return failure(
+      grpc.status.FAILED_PRECONDITION,
+      'NOT_LEADER',
+      `node ${broker} is not the leader of topic ${topic} partition ${partition}; node ${p.leader} is`,
+      { [META.leader]: String(p.leader), [META.leaderAddress]: this.broker(p.leader).address },
+    );
+  }
+
+  partitionFor(broker: number, topic: string, partition: number): FakePartition | ErrorStatus {
+    const t = this.topics.get(topic);
+    if (!t) return failure(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `unknown topic ${topic}`);
+    const p = t.partitions[partition];
+    if (!p) return failure(grpc.status.NOT_FOUND, 'UNKNOWN_PARTITION', `topic ${topic} has no partition ${partition}`);
+    return this.notLeader(broker, topic, partition, p) ?? p;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.brokers.map((b) => b.stop()));
+  }
+}
+
+function isError(x: unknown): x is ErrorStatus {
+  return typeof x === 'object' && x !== null && 'status' in x && 'metadata' in x;
+}
+
+export class FakeBroker {
+  private constructor(
+    readonly id: number,
+    readonly address: string,
+    private readonly server: grpc.Server,
+  ) {}
+
+  static async start(cluster: FakeCluster, id: number): Promise<FakeBroker> {
+    const server = new grpc.Server();
+    const handlers: FlotillaHandlers = {
+      CreateTopic: (call, cb) => {
+        const r = call.request;
+        if (cluster.topics.has(r.name)) {
+          cb(toServiceError(failure(grpc.status.ALREADY_EXISTS, 'TOPIC_EXISTS', `topic ${r.name} already exists`)));
+          return;
+        }
+        if (!/^[A-Za-z0-9._-]{1,200}$/.test(r.name)) {
+          cb(toServiceError(failure(grpc.status.INVALID_ARGUMENT, 'INVALID_TOPIC_NAME', `invalid topic name "${r.name}"`)));
+          return;
+        }
+        const t = cluster.createTopic(r.name, r.partitions || 1);
+        t.config = r.config;
+        t.replicationFactor = r.replicationFactor;
+        cb(null, cluster.describe(r.name));
+      },
+      DeleteTopic: (call, cb) => {
+        if (!cluster.topics.delete(call.request.name)) {
+          cb(toServiceError(failure(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `unknown topic ${call.request.name}`)));
+        } else cb(null, {});
+      },
+      ListTopics: (_call, cb) => {
+        cb(null, {
+          topics: [...cluster.topics].map(([name, t]) => ({ name, id: t.id, partitions: t.partitions.length, replicationFactor: t.replicationFactor })),
+        });
+      },
+      DescribeTopic: (call, cb) => {
+        cluster.describeCalls++;
+        if (!cluster.topics.has(call.request.name)) {
+          cb(toServiceError(failure(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `unknown topic ${call.request.name}`)));
+        } else cb(null, cluster.describe(call.request.name));
+      },
+      DescribeCluster: (_call, cb) => {
+        cb(null, {
+          clusterId: 'fake-cluster',
+          controllerLeader: 1,
+          nodes: cluster.brokers.map((b) => ({ id: b.id, address: b.address, alive: true })),
+        });
+      },
+      InitProducer: (call, cb) => cb(null, cluster.initProducer(call.request.producerName)),
+      Produce: (call, cb) => {
+        const pc = { broker: id, request: call.request };
+        cluster.produceCalls.push(pc);
+        const fault = cluster.produceFault(pc);
+        if (fault === 'drop' || fault === 'break-stream') {
+          cb({ code: grpc.status.UNAVAILABLE, details: 'injected fault' });
+          return;
+        }
+        const r = fault ? fault.error : cluster.produce(id, call.request);
+        if (isError(r)) cb(toServiceError(r));
+        else cb(null, r);
+      },
+      ProduceStream: (call) => {
+        call.on('data', (msg: { correlationId: number; request: ProduceRequest }) => {
+          const pc = { broker: id, request: msg.request };
+          cluster.produceCalls.push(pc);
+          const fault = cluster.produceFault(pc);
+          if (fault === 'drop') return;
+          if (fault === 'break-stream') {
+            call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'injected stream break' });
+            return;
+          }
+          const r = fault ? fault.error : cluster.produce(id, msg.request);
+          call.write(isError(r) ? { correlationId: msg.correlationId, error: r } : { correlationId: msg.correlationId, response: r });
+        });
+        call.on('end', () => call.end());
+        call.on('error', () => undefined);
+      },
+      Fetch: (call, cb) => {
+        const r = call.request;
+        const p = cluster.partitionFor(id, r.topic, r.partition);
+        if (isError(p)) {
+          cb(toServiceError(p));
+          return;
+        }
+        if (r.offset > p.log.length) {
+          cb(
+            toServiceError(
+              failure(grpc.status.OUT_OF_RANGE, 'OFFSET_OUT_OF_RANGE', `topic ${r.topic} partition ${r.partition}: offset ${r.offset} is past the log end ${p.log.length}`, {
+                [META.logStartOffset]: '0',
+                [META.logEndOffset]: String(p.log.length),
+              }),
+            ),
+          );
+          return;
+        }
+        cb(null, { records: p.log.slice(r.offset, r.offset + 100), highWatermark: p.log.length, logStartOffset: 0 });
+      },
+      Subscribe: (call) => {
+        const r = call.request;
+        const p = cluster.partitionFor(id, r.topic, r.partition);
+        if (isError(p)) {
+          call.emit('error', toServiceError(p));
+          return;
+        }
+        let next = Math.max(0, r.offset - cluster.subscribeOverlap);
+        const push = () => {
+          while (next < p.log.length && !call.cancelled) {
+            let records = p.log.slice(next, next + cluster.subscribeBatch);
+            const limit = cluster.breakSubscriptionAfter;
+            if (limit !== undefined && records.length >= limit) {
+              records = records.slice(0, limit);
+              cluster.breakSubscriptionAfter = undefined;
+              if (records.length > 0) call.write({ records, highWatermark: p.log.length, logStartOffset: 0 } satisfies FetchResponse);
+              p.subscribers.delete(push);
+              call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'injected subscription break' });
+              return;
+            }
+            if (limit !== undefined) cluster.breakSubscriptionAfter = limit - records.length;
+            call.write({ records, highWatermark: p.log.length, logStartOffset: 0 } satisfies FetchResponse);
+            next += records.length;
+          }
+        };
+        p.subscribers.add(push);
+        p.streams.add(call);
+        call.on('cancelled', () => {
+          p.subscribers.delete(push);
+          p.streams.delete(call);
+        });
+        push();
+      },
+      ListOffsets: (call, cb) => {
+        const r = call.request;
+        const p = cluster.partitionFor(id, r.topic, r.partition);
+        if (isError(p)) cb(toServiceError(p));
+        else if (r.spec === 'OFFSET_SPEC_EARLIEST') cb(null, { offset: 0 });
+        else if (r.spec === 'OFFSET_SPEC_LATEST') cb(null, { offset: p.log.length });
+        else cb(null, { offset: p.log.find((x) => x.timestampMs >= r.timestampMs)?.offset ?? p.log.length });
+      },
+    };
+    server.addService(loadFlotillaProto().Flotilla.service, handlers);
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, port) => (e ? reject(e) : resolve(port))),
+    );
+    return new FakeBroker(id, `127.0.0.1:${port}`, server);
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.tryShutdown(() => resolve());
+      setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, 200).unref();
+    });
+  }
+}

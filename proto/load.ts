@@ -1,0 +1,330 @@
+/**
+ * Loads Flotilla's gRPC APIs (flotilla.proto for clients, peer.proto between nodes) and describes
+ * the decoded messages in TypeScript. Client and server both load through here, so they agree on
+ * the loader options: camelCase fields, 64-bit integers as numbers (every offset, index, sequence
+ * and timestamp stays below 2^53), enums as their names, defaults filled in, bytes as Buffer.
+ */
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
+
+export const FLOTILLA_PROTO_PATH = fileURLToPath(new URL('./flotilla.proto', import.meta.url));
+export const PEER_PROTO_PATH = fileURLToPath(new URL('./peer.proto', import.meta.url));
+
+/** Trailing-metadata keys of the error contract documented at the top of flotilla.proto. */
+export const META = {
+  error: 'flotilla-error',
+  leader: 'flotilla-leader',
+  leaderAddress: 'flotilla-leader-address',
+  logStartOffset: 'flotilla-log-start-offset',
+  logEndOffset: 'flotilla-log-end-offset',
+  expectedSequence: 'flotilla-expected-sequence',
+} as const;
+
+/** The `flotilla-error` codes (see the table in flotilla.proto). */
+export type ErrorCode =
+  | 'UNKNOWN_TOPIC'
+  | 'UNKNOWN_PARTITION'
+  | 'INVALID_TOPIC_NAME'
+  | 'INVALID_CONFIG'
+  | 'RECORD_TOO_LARGE'
+  | 'INVALID_REQUEST'
+  | 'OFFSET_OUT_OF_RANGE'
+  | 'NOT_LEADER'
+  | 'OFFSET_MISMATCH'
+  | 'OUT_OF_ORDER_SEQUENCE'
+  | 'FENCED'
+  | 'UNKNOWN_PRODUCER'
+  | 'NO_LEADER'
+  | 'NOT_ENOUGH_REPLICAS'
+  | 'SHUTTING_DOWN'
+  | 'TOPIC_EXISTS'
+  | 'TIMEOUT'
+  | 'INTERNAL';
+
+// ---- messages, as decoded with PROTO_LOADER_OPTIONS ----
+
+export interface CreateTopicRequest {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  config: Record<string, string>;
+}
+export interface DeleteTopicRequest {
+  name: string;
+}
+export type DeleteTopicResponse = Record<string, never>;
+export type ListTopicsRequest = Record<string, never>;
+export interface TopicSummary {
+  name: string;
+  id: number;
+  partitions: number;
+  replicationFactor: number;
+}
+export interface ListTopicsResponse {
+  topics: TopicSummary[];
+}
+export interface DescribeTopicRequest {
+  name: string;
+}
+export interface PartitionDescription {
+  partition: number;
+  groupId: number;
+  /** 0 = no leader known. */
+  leader: number;
+  /** "" when unknown. */
+  leaderAddress: string;
+  replicas: number[];
+  inSyncReplicas: number[];
+  logStartOffset: number;
+  /** The next offset to be written. */
+  logEndOffset: number;
+  highWatermark: number;
+  leaderEpoch: number;
+}
+export interface TopicDescription {
+  name: string;
+  id: number;
+  config: Record<string, string>;
+  replicationFactor: number;
+  partitions: PartitionDescription[];
+}
+export type DescribeClusterRequest = Record<string, never>;
+export interface NodeDescription {
+  id: number;
+  address: string;
+  alive: boolean;
+}
+export interface ClusterDescription {
+  clusterId: string;
+  controllerLeader: number;
+  nodes: NodeDescription[];
+}
+export interface InitProducerRequest {
+  producerName: string;
+}
+export interface InitProducerResponse {
+  producerId: number;
+  producerEpoch: number;
+}
+export interface Header {
+  key: string;
+  value: Buffer;
+}
+export interface WireRecord {
+  /** Absent = null key. */
+  key?: Buffer;
+  value: Buffer;
+  headers: Header[];
+  /** 0 = log append time. */
+  timestampMs: number;
+}
+export type Acks = 'ACKS_ALL' | 'ACKS_LEADER';
+export interface ProduceRequest {
+  topic: string;
+  partition: number;
+  records: WireRecord[];
+  acks: Acks;
+  /** Absent or -1 = not idempotent. */
+  producerId?: number;
+  producerEpoch: number;
+  /** Absent or -1 = none. */
+  baseSequence?: number;
+  /** Absent or -1 = unconditional. */
+  expectedOffset?: number;
+}
+export interface ProduceResponse {
+  baseOffset: number;
+  lastOffset: number;
+  logAppendTimeMs: number;
+  duplicate: boolean;
+}
+export interface ProduceStreamRequest {
+  correlationId: number;
+  request: ProduceRequest;
+}
+export interface ErrorStatus {
+  /** A gRPC status code. */
+  status: number;
+  message: string;
+  /** The keys a unary call would send as trailing metadata (see META). */
+  metadata: Record<string, string>;
+}
+export interface ProduceStreamResponse {
+  correlationId: number;
+  response?: ProduceResponse;
+  error?: ErrorStatus;
+  result?: 'response' | 'error';
+}
+export interface RecordWithOffset {
+  offset: number;
+  key?: Buffer;
+  value: Buffer;
+  headers: Header[];
+  timestampMs: number;
+}
+export interface FetchRequest {
+  topic: string;
+  partition: number;
+  offset: number;
+  maxBytes: number;
+  maxWaitMs: number;
+  minBytes: number;
+}
+export interface FetchResponse {
+  records: RecordWithOffset[];
+  highWatermark: number;
+  logStartOffset: number;
+}
+export interface SubscribeRequest {
+  topic: string;
+  partition: number;
+  offset: number;
+  maxBytes: number;
+}
+export type OffsetSpec = 'OFFSET_SPEC_EARLIEST' | 'OFFSET_SPEC_LATEST' | 'OFFSET_SPEC_TIMESTAMP';
+export interface ListOffsetsRequest {
+  topic: string;
+  partition: number;
+  spec: OffsetSpec;
+  timestampMs: number;
+}
+export interface ListOffsetsResponse {
+  offset: number;
+}
+
+// peer.proto
+export interface RaftBatch {
+  payload: Buffer;
+}
+export interface RaftAck {
+  ok: boolean;
+}
+export interface SnapshotChunk {
+  group: number;
+  index: number;
+  term: number;
+  offset: number;
+  data: Buffer;
+  last: boolean;
+  metadata: Buffer;
+  from: number;
+  to: number;
+}
+export interface SnapshotAck {
+  ok: boolean;
+  error: string;
+}
+
+// ---- services ----
+
+type Unary<Req, Res> = {
+  (req: Req, callback: grpc.requestCallback<Res>): grpc.ClientUnaryCall;
+  (req: Req, metadata: grpc.Metadata, callback: grpc.requestCallback<Res>): grpc.ClientUnaryCall;
+  (
+    req: Req,
+    metadata: grpc.Metadata,
+    options: Partial<grpc.CallOptions>,
+    callback: grpc.requestCallback<Res>,
+  ): grpc.ClientUnaryCall;
+};
+
+/** The generated client of the Flotilla service (proto-loader adds lowerCamel method names). */
+export interface FlotillaClient extends grpc.Client {
+  createTopic: Unary<CreateTopicRequest, TopicDescription>;
+  deleteTopic: Unary<DeleteTopicRequest, DeleteTopicResponse>;
+  listTopics: Unary<ListTopicsRequest, ListTopicsResponse>;
+  describeTopic: Unary<DescribeTopicRequest, TopicDescription>;
+  describeCluster: Unary<DescribeClusterRequest, ClusterDescription>;
+  initProducer: Unary<InitProducerRequest, InitProducerResponse>;
+  produce: Unary<ProduceRequest, ProduceResponse>;
+  produceStream(
+    metadata?: grpc.Metadata,
+    options?: Partial<grpc.CallOptions>,
+  ): grpc.ClientDuplexStream<ProduceStreamRequest, ProduceStreamResponse>;
+  fetch: Unary<FetchRequest, FetchResponse>;
+  subscribe(
+    req: SubscribeRequest,
+    metadata?: grpc.Metadata,
+    options?: Partial<grpc.CallOptions>,
+  ): grpc.ClientReadableStream<FetchResponse>;
+  listOffsets: Unary<ListOffsetsRequest, ListOffsetsResponse>;
+}
+
+/** What a server implements for the Flotilla service (keys are the proto's method names). */
+export interface FlotillaHandlers extends grpc.UntypedServiceImplementation {
+  CreateTopic: grpc.handleUnaryCall<CreateTopicRequest, TopicDescription>;
+  DeleteTopic: grpc.handleUnaryCall<DeleteTopicRequest, DeleteTopicResponse>;
+  ListTopics: grpc.handleUnaryCall<ListTopicsRequest, ListTopicsResponse>;
+  DescribeTopic: grpc.handleUnaryCall<DescribeTopicRequest, TopicDescription>;
+  DescribeCluster: grpc.handleUnaryCall<DescribeClusterRequest, ClusterDescription>;
+  InitProducer: grpc.handleUnaryCall<InitProducerRequest, InitProducerResponse>;
+  Produce: grpc.handleUnaryCall<ProduceRequest, ProduceResponse>;
+  ProduceStream: grpc.handleBidiStreamingCall<ProduceStreamRequest, ProduceStreamResponse>;
+  Fetch: grpc.handleUnaryCall<FetchRequest, FetchResponse>;
+  Subscribe: grpc.handleServerStreamingCall<SubscribeRequest, FetchResponse>;
+  ListOffsets: grpc.handleUnaryCall<ListOffsetsRequest, ListOffsetsResponse>;
+}
+
+/** The generated client of the Peer service. */
+export interface PeerClient extends grpc.Client {
+  raft(metadata?: grpc.Metadata, options?: Partial<grpc.CallOptions>): grpc.ClientDuplexStream<RaftBatch, RaftAck>;
+  sendSnapshot(callback: grpc.requestCallback<SnapshotAck>): grpc.ClientWritableStream<SnapshotChunk>;
+  sendSnapshot(
+    metadata: grpc.Metadata,
+    options: Partial<grpc.CallOptions>,
+    callback: grpc.requestCallback<SnapshotAck>,
+  ): grpc.ClientWritableStream<SnapshotChunk>;
+}
+
+export interface PeerHandlers extends grpc.UntypedServiceImplementation {
+  Raft: grpc.handleBidiStreamingCall<RaftBatch, RaftAck>;
+  SendSnapshot: grpc.handleClientStreamingCall<SnapshotChunk, SnapshotAck>;
+}
+
+export interface ServiceConstructor<C extends grpc.Client> {
+  new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions): C;
+  service: grpc.ServiceDefinition;
+}
+
+export interface LoadedFlotilla {
+  /** Client constructor; `.service` is the definition to pass to `server.addService`. */
+  Flotilla: ServiceConstructor<FlotillaClient>;
+}
+
+export interface LoadedPeer {
+  Peer: ServiceConstructor<PeerClient>;
+}
+
+let flotilla: LoadedFlotilla | undefined;
+let peer: LoadedPeer | undefined;
+
+function load(path: string, service: string): unknown {
+  const definition = protoLoader.loadSync(path, PROTO_LOADER_OPTIONS);
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+    flotilla: { v1: Record<string, unknown> };
+  };
+  const ctor = pkg.flotilla.v1[service];
+  if (typeof ctor !== 'function') throw new Error(`${path} does not define service flotilla.v1.${service}`);
+  return ctor;
+}
+
+/** The client API (flotilla.proto), loaded once per process. */
+export function loadFlotillaProto(): LoadedFlotilla {
+  flotilla ??= { Flotilla: load(FLOTILLA_PROTO_PATH, 'Flotilla') as ServiceConstructor<FlotillaClient> };
+  return flotilla;
+}
+
+/** The node-to-node API (peer.proto), loaded once per process. */
+export function loadPeerProto(): LoadedPeer {
+  peer ??= { Peer: load(PEER_PROTO_PATH, 'Peer') as ServiceConstructor<PeerClient> };
+  return peer;
+}
