@@ -11,20 +11,38 @@ import type { TermRun } from './term-runs';
 
 const ENTRY_HEADER = 13; // crc u32, term u64, type u8
 
+const seed = Buffer.alloc(12); // scratch: the checksum's (group, index) prefix, never stored
+
 function seedCrc(group: number, index: number): number {
-  const h = Buffer.allocUnsafe(12);
-  h.writeUInt32BE(group, 0);
-  writeU64(h, 4, index);
-  return crc32c(h);
+  seed.writeUInt32BE(group, 0);
+  writeU64(seed, 4, index);
+  return crc32c(seed);
 }
 
-export function encodeEntry(group: number, e: Entry): Buffer {
-  const v = Buffer.allocUnsafe(ENTRY_HEADER + e.data.length);
-  writeU64(v, 4, e.term);
-  v[12] = e.type;
-  v.set(e.data, ENTRY_HEADER);
-  v.writeUInt32BE(crc32c(v, seedCrc(group, e.index), 4), 0);
-  return v;
+/**
+ * Encode a run of one group's entries into ONE fresh allocation. Besides the LevelDB values it
+ * returns the entries re-pointed at that allocation, for the cache: the caller's data is often a
+ * view into a larger buffer (a whole network frame), which the cache must not keep alive.
+ * allocUnsafeSlow, because a pooled slab would pin 8 KiB for every small entry.
+ */
+export function encodeEntries(group: number, entries: readonly Entry[]): { values: Buffer[]; owned: Entry[] } {
+  let total = 0;
+  for (const e of entries) total += ENTRY_HEADER + e.data.length;
+  const chunk = Buffer.allocUnsafeSlow(total);
+  const values: Buffer[] = [];
+  const owned: Entry[] = [];
+  let at = 0;
+  for (const e of entries) {
+    const v = chunk.subarray(at, at + ENTRY_HEADER + e.data.length);
+    writeU64(v, 4, e.term);
+    v[12] = e.type;
+    v.set(e.data, ENTRY_HEADER);
+    v.writeUInt32BE(crc32c(v, seedCrc(group, e.index), 4), 0);
+    values.push(v);
+    owned.push({ index: e.index, term: e.term, type: e.type, data: v.subarray(ENTRY_HEADER) });
+    at += v.length;
+  }
+  return { values, owned };
 }
 
 export function decodeEntry(group: number, index: number, v: Buffer): Entry {
@@ -151,16 +169,18 @@ export interface NodeIdentity {
   nodeId: number;
 }
 
+/** crc32c u32, node id u32, cluster id (UTF-8, the rest). */
 export function encodeIdentity(id: NodeIdentity): Buffer {
-  const body = Buffer.from(JSON.stringify(id));
-  const v = Buffer.allocUnsafe(4 + body.length);
-  body.copy(v, 4);
-  v.writeUInt32BE(crc32c(body), 0);
+  const name = Buffer.from(id.clusterId, 'utf8');
+  const v = Buffer.allocUnsafe(8 + name.length);
+  v.writeUInt32BE(id.nodeId, 4);
+  name.copy(v, 8);
+  v.writeUInt32BE(crc32c(v, 0, 4), 0);
   return v;
 }
 
-export function decodeIdentity(v: Buffer): NodeIdentity {
-  const body = v.subarray(4);
-  if (v.length < 4 || v.readUInt32BE(0) !== crc32c(body)) throw new CorruptionError(0, undefined, 'node identity');
-  return JSON.parse(body.toString()) as NodeIdentity;
+/** undefined if the record is corrupt. */
+export function decodeIdentity(v: Buffer): NodeIdentity | undefined {
+  if (v.length < 8 || v.readUInt32BE(0) !== crc32c(v, 0, 4)) return undefined;
+  return { nodeId: v.readUInt32BE(4), clusterId: v.subarray(8).toString('utf8') };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CRASH_GROUPS, crashPayload } from './crash-writer';
+import { CRASH_GROUPS, compactedAfter, crashPayload, snapshotData } from './crash-writer';
 import { LogStore } from './log-store';
 
 const writer = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
@@ -34,7 +34,7 @@ function runAndKill(dir: string, afterMs: number): Promise<number[]> {
 }
 
 describe('crash safety under kill -9', () => {
-  it('every batch reported synced survives SIGKILL at a random moment, and no batch is ever partly visible', async () => {
+  it('every batch reported synced (appends, snapshots, compactions) survives SIGKILL at a random moment, and no batch is ever partly visible', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flotilla-crash-'));
     let maxReported = 0;
     try {
@@ -48,11 +48,15 @@ describe('crash safety under kill -9', () => {
           expect(new Set(lasts).size, `groups end at different batches: ${lasts}`).toBe(1);
           const last = lasts[0];
           expect(last).toBeGreaterThanOrEqual(maxReported);
+          const compacted = compactedAfter(last);
           for (const g of CRASH_GROUPS) {
             const s = store.group(g)!;
             expect(s.hardState.commit).toBe(last);
-            const entries = await s.readEntries(1, last + 1, Infinity);
-            expect(entries.map((e) => e.index)).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+            // The compaction staged in a batch is there exactly when the batch is.
+            expect(s.firstIndex()).toBe(compacted + 1);
+            if (compacted > 0) expect(Buffer.from(s.latestSnapshot()!.data).equals(snapshotData(compacted))).toBe(true);
+            const entries = await s.readEntries(compacted + 1, last + 1, Infinity);
+            expect(entries.map((e) => e.index)).toEqual(Array.from({ length: last - compacted }, (_, i) => compacted + i + 1));
             for (const e of entries) expect(Buffer.from(e.data).equals(crashPayload(e.index, g))).toBe(true);
           }
         } finally {
@@ -60,6 +64,7 @@ describe('crash safety under kill -9', () => {
         }
       }
       expect(maxReported).toBeGreaterThan(30); // the writer really did work between kills
+      expect(compactedAfter(maxReported)).toBeGreaterThan(0); // and compacted
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

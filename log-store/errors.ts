@@ -20,3 +20,21 @@ export class StoreOpenError extends Error {
     this.name = 'StoreOpenError';
   }
 }
+
+/**
+ * A write to the data directory failed after the in-memory view of some group had already moved
+ * ahead of the disk. The store refuses all further work: the node must
+ * stop and restart, which rebuilds memory from what is really on disk.
+ */
+export class StoreFailedError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly failure: unknown,
+  ) {
+    super(
+      `log store at ${dir} has stopped after a failed write (${failure instanceof Error ? failure.message : String(failure)}): ` +
+        'its memory may be ahead of its disk. Restart the node; it recovers from what is on disk.',
+    );
+    this.name = 'StoreFailedError';
+  }
+}

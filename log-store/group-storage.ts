@@ -1,4 +1,3 @@
-import { limitSize } from '../raft/memory-storage';
 import {
   CompactedError,
   type ConfState,
@@ -21,35 +20,69 @@ export interface GroupHost {
 }
 
 /**
- * One Raft group's log as the core sees it: answered synchronously from memory. Metadata (hard
- * state, snapshot point, last index, the term of every index as runs) is always in memory; entry
- * data is in a byte-bounded cache of the newest entries (so followers in sync never touch the
- * disk) and otherwise loaded asynchronously: entries() answers UNAVAILABLE and the host is told
- * when they are in.
+ * What a cached entry costs beyond its data: the object, its array slot and the Uint8Array view.
+ * Counted so that a cache of tiny entries stays within its budget too.
+ */
+export const ENTRY_OVERHEAD = 96;
+
+const cost = (e: Entry) => e.data.length + ENTRY_OVERHEAD;
+
+/**
+ * entries[from, to) appended to `out`, stopping before the data would pass maxBytes (`used`
+ * bytes are already in `out`), but never leaving `out` empty. Returns the bytes now used, the
+ * same cut as MemoryStorage's limitSize.
+ */
+function takeInto(out: Entry[], src: readonly Entry[], from: number, to: number, maxBytes: number, used: number): number {
+  for (let i = from; i < to; i++) {
+    const n = src[i].data.length;
+    if (out.length > 0 && used + n > maxBytes) break;
+    out.push(src[i]);
+    used += n;
+  }
+  return used;
+}
+
+/**
+ * One Raft group's log as the core sees it, answered synchronously from memory. Metadata (hard
+ * state, snapshot point, last index, the term of every index as runs) is always in memory. Entry
+ * data is in a byte-bounded window of the group's newest entries, so followers in sync never touch
+ * the disk; an older range is loaded asynchronously: entries() answers UNAVAILABLE, one iterator
+ * read runs, its result waits in a one-range slot (counted in the same node-wide budget) and the
+ * host is told through onEntriesLoaded so that it calls RawNode.entriesLoaded().
  *
- * Mutations are made by StoreBatch as it stages a Ready; they are visible here at once and
- * durable once the batch's write resolves (the core reads them only after advance()).
+ * Contract with StoreBatch: staging a Ready changes this view at once, before the batch is
+ * written. That is what the core expects: it reads stable storage only after advance(), and the
+ * host advances only after the batch's commit resolved; meanwhile the same entries are in the
+ * core's unstable log, so the two views agree. Entries leave the cache only once their write has
+ * landed (durableIndex), so an entry is always either in memory or on disk. If a write fails,
+ * memory is ahead of the disk and the store stops (StoreFailedError).
  */
 export class GroupStorage implements Storage {
   hardState: HardState;
   snapIndex: number;
   snapTerm: number;
-  lastIndex_: number;
+  private lastIndex_: number;
   /** Membership at the compaction point (bootstrap, or the last installed snapshot). */
   conf: ConfState;
   readonly runs: TermRuns;
   latest: Snapshot | undefined;
-  /** Highest index known to be on disk: only entries up to here may leave the cache. */
-  durableIndex: number;
+  /** Highest index whose write has landed: only entries up to here may leave the cache. */
+  private durableIndex: number;
+  /** Bumped when indexes already written may be rewritten (suffix truncation, snapshot install). */
+  private epoch = 0;
 
-  /** Newest entries, contiguous from cacheFirst and ending at lastIndex (or empty). */
+  /** Newest entries: cache[head..] holds indexes cacheFirst..lastIndex (or nothing). */
   private cache: Entry[] = [];
+  private head = 0;
   private cacheFirst = 0;
   private cacheBytes_ = 0;
-  private loaded: { lo: number; entries: Entry[] } | undefined;
+  /** The result of the last disk load, until the core takes it. */
+  private loaded: { lo: number; entries: Entry[]; bytes: number } | undefined;
+  private loadFailed: { lo: number; error: unknown } | undefined;
   private loading = false;
-  /** Bumped by every change that can invalidate a disk read in flight (truncation, snapshot, compaction). */
+  /** Bumped by every change that can make a disk read in flight stale (truncation, snapshot, compaction, drop). */
   private generation = 0;
+  private dropped = false;
 
   constructor(
     readonly id: number,
@@ -101,19 +134,27 @@ export class GroupStorage implements Storage {
   }
 
   entries(lo: number, hi: number, maxBytes: number): readonly Entry[] | typeof UNAVAILABLE {
+    this.throwIfDropped();
     if (lo <= this.snapIndex) throw new CompactedError(lo, this.snapIndex + 1);
     if (hi > this.lastIndex_ + 1) throw new RangeError(`group ${this.id}: entries(${lo}, ${hi}) is past the last index ${this.lastIndex_}`);
     if (lo >= hi) return [];
-    const cacheStart = this.cacheStart();
-    if (lo >= cacheStart) return limitSize(this.cache.slice(lo - cacheStart, hi - cacheStart), maxBytes);
-    if (this.loaded && this.loaded.lo === lo) {
-      let got: readonly Entry[] = this.loaded.entries.filter((e) => e.index < hi);
-      this.loaded = undefined;
-      // The disk read stopped at what was durable: the rest is in the cache (never evicted).
-      const next = got.length > 0 ? got[got.length - 1].index + 1 : lo;
-      const start = this.cacheStart();
-      if (next < hi && next >= start) got = got.concat(this.cache.slice(next - start, hi - start));
-      if (got.length > 0) return limitSize(got, maxBytes);
+    if (lo >= this.cacheStart()) return this.fromCache(lo, hi, maxBytes, [], 0);
+
+    const slot = this.loaded;
+    if (slot && lo >= slot.lo && lo < slot.lo + slot.entries.length) {
+      this.dropLoaded();
+      const out: Entry[] = [];
+      const slotEnd = Math.min(hi, slot.lo + slot.entries.length);
+      const used = takeInto(out, slot.entries, lo - slot.lo, slotEnd - slot.lo, maxBytes, 0);
+      // The load stopped at its byte budget or at what was on disk; the rest may be in the cache.
+      const next = lo + out.length;
+      if (next === slotEnd && next < hi && next >= this.cacheStart()) this.fromCache(next, hi, maxBytes, out, used);
+      return out;
+    }
+    const failed = this.loadFailed;
+    if (failed && failed.lo === lo) {
+      this.loadFailed = undefined; // the next call reads again
+      throw failed.error;
     }
     this.startLoad(lo, Math.min(hi, this.durableIndex + 1), maxBytes);
     return UNAVAILABLE;
@@ -124,22 +165,37 @@ export class GroupStorage implements Storage {
     return { metadata: { index: this.snapIndex, term: this.snapTerm, conf: this.conf }, data: new Uint8Array(0) };
   }
 
+  /** The snapshot the group's state machine restarts from, if any. */
   latestSnapshot(): Snapshot | undefined {
     return this.latest;
   }
 
   // --- Reads for consumers ----------------------------------------------------------------------
 
-  /** Entries [lo, hi), at least one if any, then up to maxBytes: from the cache, else from disk. */
+  /**
+   * Entries [lo, hi), at least one if any, then up to maxBytes: from the cache, else from disk.
+   * Returns what the log holds, committed or not: callers bound `hi` by the commit index.
+   */
   async readEntries(lo: number, hi: number, maxBytes: number): Promise<Entry[]> {
+    this.throwIfDropped();
     if (lo <= this.snapIndex) throw new CompactedError(lo, this.snapIndex + 1);
     hi = Math.min(hi, this.lastIndex_ + 1);
     if (lo >= hi) return [];
-    const cacheStart = this.cacheStart();
-    if (lo >= cacheStart) return limitSize(this.cache.slice(lo - cacheStart, hi - cacheStart), maxBytes) as Entry[];
+    if (lo >= this.cacheStart()) return this.fromCache(lo, hi, maxBytes, [], 0);
     const fromDisk = await this.host.readFromDisk(this.id, lo, Math.min(hi, this.durableIndex + 1), maxBytes);
-    if (fromDisk.length === 0 && lo >= this.cacheStart()) return this.readEntries(lo, hi, maxBytes);
+    const next = lo + fromDisk.length;
+    // Entries not yet written stay in the cache: continue there if the budget allows.
+    if (next < hi && next >= this.cacheStart() && next <= this.lastIndex_) {
+      const used = fromDisk.reduce((n, e) => n + e.data.length, 0);
+      this.fromCache(next, hi, maxBytes, fromDisk, used);
+    }
     return fromDisk;
+  }
+
+  private fromCache(lo: number, hi: number, maxBytes: number, out: Entry[], used: number): Entry[] {
+    const at = this.head + (lo - this.cacheFirst);
+    takeInto(out, this.cache, at, at + (hi - lo), maxBytes, used);
+    return out;
   }
 
   private startLoad(lo: number, hi: number, maxBytes: number): void {
@@ -148,16 +204,23 @@ export class GroupStorage implements Storage {
     const generation = this.generation;
     this.host
       .readFromDisk(this.id, lo, hi, maxBytes)
-      .then((entries) => {
-        // The log was truncated or replaced while we read: what we read may be stale.
-        if (generation === this.generation) this.loaded = { lo, entries };
-      })
-      .catch(() => {
-        this.loaded = undefined; // the next entries() call retries (and a corruption surfaces there)
-      })
+      .then(
+        (entries) => {
+          // The log was truncated, replaced or compacted while we read: what we read may be stale.
+          if (generation !== this.generation) return;
+          this.dropLoaded();
+          let bytes = 0;
+          for (const e of entries) bytes += cost(e);
+          this.loaded = { lo, entries, bytes };
+          this.host.cacheAdded(this, bytes);
+        },
+        (error: unknown) => {
+          if (generation === this.generation) this.loadFailed = { lo, error };
+        },
+      )
       .finally(() => {
         this.loading = false;
-        this.host.entriesLoaded(this.id);
+        if (!this.dropped) this.host.entriesLoaded(this.id);
       });
   }
 
@@ -165,44 +228,70 @@ export class GroupStorage implements Storage {
 
   /** Index of the oldest cached entry (lastIndex + 1 when the cache is empty). */
   cacheStart(): number {
-    return this.cache.length > 0 ? this.cacheFirst : this.lastIndex_ + 1;
+    return this.cache.length > this.head ? this.cacheFirst : this.lastIndex_ + 1;
   }
 
+  /** Bytes this group holds in the node's cache budget: its window plus a loaded range. */
   get cacheBytes(): number {
-    return this.cacheBytes_;
+    return this.cacheBytes_ + (this.loaded?.bytes ?? 0);
   }
 
-  /** Replace everything from entries[0].index on. Returns the indexes whose keys must be deleted. */
-  appendEntries(entries: readonly Entry[]): { deleteFrom: number; deleteTo: number } {
+  /** Why appending `firstIndex` here is impossible, or undefined if it is fine. Checked before anything changes. */
+  appendProblem(firstIndex: number): string | undefined {
+    if (this.dropped) return `group ${this.id} has been dropped`;
+    if (firstIndex > this.lastIndex_ + 1) return `group ${this.id}: append at ${firstIndex} leaves a gap after the last index ${this.lastIndex_}`;
+    if (firstIndex <= this.snapIndex) return `group ${this.id}: append at ${firstIndex} is at or below the snapshot index ${this.snapIndex}`;
+    return undefined;
+  }
+
+  /**
+   * Replace everything from entries[0].index on with `entries` (the caller has checked
+   * appendProblem, and the entries own their data). Returns the stale indexes [deleteFrom,
+   * deleteTo] whose keys must be deleted in the same batch, and the epoch to pass to markDurable.
+   */
+  appendEntries(entries: readonly Entry[]): { deleteFrom: number; deleteTo: number; epoch: number } {
     const first = entries[0].index;
     const last = entries[entries.length - 1].index;
-    if (first > this.lastIndex_ + 1) {
-      throw new Error(`group ${this.id}: append at ${first} leaves a gap after the last index ${this.lastIndex_}`);
-    }
     const oldLast = this.lastIndex_;
     if (first <= oldLast) {
+      this.epoch++;
       this.generation++;
       this.runs.truncateFrom(first);
-      if (this.cache.length > 0) this.dropCacheTail(Math.max(0, first - this.cacheFirst));
+      this.dropCacheTail(Math.max(0, first - this.cacheFirst));
       if (this.durableIndex >= first) this.durableIndex = first - 1;
+      this.dropLoaded();
+      this.loadFailed = undefined;
     }
-    if (this.cache.length === 0) this.cacheFirst = first;
+    if (this.cache.length === this.head) {
+      this.cache = [];
+      this.head = 0;
+      this.cacheFirst = first;
+    }
     let bytes = 0;
     for (const e of entries) {
       this.runs.append(e.index, e.term);
       this.cache.push(e);
-      bytes += e.data.length;
+      bytes += cost(e);
     }
     this.lastIndex_ = last;
     this.cacheBytes_ += bytes;
     this.host.cacheAdded(this, bytes);
-    this.loaded = undefined;
-    return { deleteFrom: last + 1, deleteTo: oldLast };
+    return { deleteFrom: last + 1, deleteTo: oldLast, epoch: this.epoch };
+  }
+
+  /**
+   * A batch holding entries up to `index` has been written. Ignored if a later truncation or
+   * snapshot install (another epoch) has since replaced some of them in memory: on disk those
+   * indexes still hold the old entries until the later batch lands.
+   */
+  markDurable(index: number, epoch: number): void {
+    if (epoch === this.epoch && index > this.durableIndex) this.durableIndex = index;
   }
 
   /** Install a snapshot: the whole log is replaced. */
   installSnapshot(snap: Snapshot): void {
     const { index, term, conf } = snap.metadata;
+    this.epoch++;
     this.generation++;
     this.snapIndex = index;
     this.snapTerm = term;
@@ -211,7 +300,6 @@ export class GroupStorage implements Storage {
     this.conf = conf;
     this.runs.clear();
     this.clearCache();
-    this.loaded = undefined;
     this.latest = snap;
     if (this.hardState.commit < index) this.hardState = { ...this.hardState, commit: index };
   }
@@ -224,44 +312,81 @@ export class GroupStorage implements Storage {
     this.snapTerm = this.term(index);
     this.snapIndex = index;
     this.runs.dropBefore(index + 1);
-    const drop = Math.max(0, index + 1 - this.cacheStart());
+    const drop = Math.min(this.cache.length - this.head, Math.max(0, index + 1 - this.cacheStart()));
     if (drop > 0) this.evictHead(drop);
-    if (this.latest && this.latest.metadata.index < index) this.latest = undefined;
+    this.dropLoaded();
+    this.loadFailed = undefined;
   }
 
-  /** Evict up to `bytes` of the oldest cached entries that are already on disk. Returns bytes freed. */
+  /** Free up to `bytes` of budget from the oldest cached entries that are already on disk. Returns the bytes freed. */
   evict(bytes: number): number {
     let n = 0;
     let freed = 0;
     const start = this.cacheStart();
-    while (n < this.cache.length && freed < bytes && start + n <= this.durableIndex) {
-      freed += this.cache[n].data.length;
-      n++;
-    }
+    const live = this.cache.length - this.head;
+    while (n < live && freed < bytes && start + n <= this.durableIndex) freed += cost(this.cache[this.head + n++]);
     if (n > 0) this.evictHead(n);
+    return freed;
+  }
+
+  /** Give up a loaded range the core has not taken yet (it will ask, and load, again). Returns the bytes freed. */
+  evictLoaded(): number {
+    const freed = this.loaded?.bytes ?? 0;
+    this.dropLoaded();
     return freed;
   }
 
   private evictHead(n: number): void {
     let freed = 0;
-    for (let i = 0; i < n && i < this.cache.length; i++) freed += this.cache[i].data.length;
-    this.cache = this.cache.slice(n);
+    for (let i = this.head; i < this.head + n; i++) freed += cost(this.cache[i]);
+    this.head += n;
     this.cacheFirst += n;
+    if (this.head === this.cache.length) {
+      this.cache = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.cache.length) {
+      // Reclaim the evicted slots now and then: amortised O(1) per entry, never O(cache) per eviction.
+      this.cache = this.cache.slice(this.head);
+      this.head = 0;
+    }
     this.cacheBytes_ -= freed;
     this.host.cacheRemoved(freed);
   }
 
+  /** Keep only the first `keep` cached entries. */
   private dropCacheTail(keep: number): void {
+    const end = this.head + keep;
+    if (end >= this.cache.length) return;
     let freed = 0;
-    for (let i = keep; i < this.cache.length; i++) freed += this.cache[i].data.length;
-    this.cache.length = Math.min(keep, this.cache.length);
+    for (let i = end; i < this.cache.length; i++) freed += cost(this.cache[i]);
+    this.cache.length = end;
     this.cacheBytes_ -= freed;
     this.host.cacheRemoved(freed);
   }
 
-  clearCache(): void {
+  private dropLoaded(): void {
+    if (!this.loaded) return;
+    this.host.cacheRemoved(this.loaded.bytes);
+    this.loaded = undefined;
+  }
+
+  private clearCache(): void {
     this.host.cacheRemoved(this.cacheBytes_);
     this.cache = [];
+    this.head = 0;
     this.cacheBytes_ = 0;
+    this.dropLoaded();
+    this.loadFailed = undefined;
+  }
+
+  private throwIfDropped(): void {
+    if (this.dropped) throw new Error(`group ${this.id} has been dropped from this node: its log is gone`);
+  }
+
+  /** The group is being deleted: release its memory and ignore disk reads still in flight. */
+  detach(): void {
+    this.dropped = true;
+    this.generation++;
+    this.clearCache();
   }
 }

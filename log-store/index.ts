@@ -1,5 +1,5 @@
 /** Durable Raft storage on LevelDB: every group of a node in one database, with group commit. */
 export { LogStore, StoreBatch, type LogStoreOptions, type StoreStats } from './log-store';
 export { GroupStorage } from './group-storage';
-export { CorruptionError, StoreOpenError } from './errors';
+export { CorruptionError, StoreFailedError, StoreOpenError } from './errors';
 export { crc32c } from './crc32c';

@@ -31,7 +31,7 @@ export function snapshotKey(group: number): Buffer {
   return k;
 }
 
-export function entryKey(group: number, index: number): Buffer {
+export function entryKey(group: number, index: number): Buffer<ArrayBuffer> {
   const k = Buffer.allocUnsafe(13);
   k[0] = ENTRY;
   k.writeUInt32BE(group, 1);
@@ -41,6 +41,26 @@ export function entryKey(group: number, index: number): Buffer {
 
 export function indexOfEntryKey(key: Buffer): number {
   return readU64(key, 5);
+}
+
+export function groupOfEntryKey(key: Buffer): number {
+  return key.readUInt32BE(1);
+}
+
+/** Every entry key there is, of all groups. */
+export const ENTRY_RANGE: { gte: Buffer<ArrayBuffer>; lt: Buffer<ArrayBuffer> } = { gte: Buffer.from([ENTRY]), lt: Buffer.from([ENTRY + 1]) };
+
+/** Every entry key of one group, whatever its index. */
+export function groupEntryRange(group: number): { gte: Buffer; lt: Buffer } {
+  const lt = Buffer.alloc(13, 0xff);
+  lt[0] = ENTRY;
+  lt.writeUInt32BE(group, 1);
+  return { gte: entryKey(group, 0), lt };
+}
+
+/** The first key past all of `group`'s entries (where the next group's entries start). */
+export function afterGroupEntries(group: number): Buffer<ArrayBuffer> {
+  return group === 0xffff_ffff ? ENTRY_RANGE.lt : entryKey(group + 1, 0);
 }
 
 /** Keys of the group's entries with index in [lo, hi). */

@@ -5,17 +5,31 @@ import {
   decodeIdentity,
   decodeSnapshot,
   decodeState,
-  encodeEntry,
+  encodeEntries,
   encodeIdentity,
   encodeSnapshot,
   encodeState,
   type GroupState,
 } from './codec';
-import { CorruptionError, StoreOpenError } from './errors';
+import { CorruptionError, StoreFailedError, StoreOpenError } from './errors';
 import { type GroupHost, GroupStorage } from './group-storage';
-import { NODE_KEY, STATE_RANGE, entryKey, entryRange, groupOfStateKey, indexOfEntryKey, snapshotKey, stateKey } from './keys';
+import {
+  ENTRY_RANGE,
+  NODE_KEY,
+  STATE_RANGE,
+  afterGroupEntries,
+  entryKey,
+  entryRange,
+  groupEntryRange,
+  groupOfEntryKey,
+  groupOfStateKey,
+  indexOfEntryKey,
+  snapshotKey,
+  stateKey,
+} from './keys';
 
 type DB = Level<Buffer, Buffer>;
+type Op = { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer };
 
 export interface LogStoreOptions {
   clusterId: string;
@@ -25,27 +39,40 @@ export interface LogStoreOptions {
 }
 
 export interface StoreStats {
+  /** Iterator reads of entries from LevelDB (cache misses and consumer reads of old entries). */
   diskReads: number;
   entriesReadFromDisk: number;
+  /** Bytes the entry cache holds now (data plus a fixed per-entry overhead). */
   cacheBytes: number;
+  /** LevelDB write batches committed. */
   batches: number;
 }
 
 /**
- * One LevelDB holding every Raft group of a node. Group commit: StoreBatch turns one Ready cycle
- * of many groups into one atomic LevelDB batch with a single (optionally synced) write. A batch
- * is all or nothing across a crash, because LevelDB applies a write batch atomically and a group's
- * state record (which says where its log ends) is in the same batch as its entries.
+ * One LevelDB holding every Raft group of a node (u32 group ids). Group commit: a StoreBatch turns
+ * one Ready cycle of many groups into one atomic LevelDB batch with a single (optionally synced)
+ * write. A batch is all or nothing across a crash, because LevelDB applies a write batch
+ * atomically and each group's state record (which says where its log ends) is written in the same
+ * batch as its entries.
+ *
+ * Writes are applied in the order their batches were committed (one write chain), whatever the
+ * timing of the disk. If one fails, the store stops: every later call throws StoreFailedError.
  */
 export class LogStore implements GroupHost {
   private readonly groups_ = new Map<number, GroupStorage>();
+  /** Groups holding cache, least recently written first: the eviction order. */
   private readonly lru = new Map<number, GroupStorage>();
   private cacheTotal = 0;
   private readonly cacheMax: number;
   private readonly stats_: StoreStats = { diskReads: 0, entriesReadFromDisk: 0, cacheBytes: 0, batches: 0 };
   /** Called when entries a group asked for (and got UNAVAILABLE) are in memory. */
   onEntriesLoaded: (group: number) => void = () => undefined;
-  private background: Promise<unknown> = Promise.resolve();
+  /** The write chain: each write starts after the previous one has landed. */
+  private writes: Promise<void> = Promise.resolve();
+  /** Deletions of entries below a group's first index, which nothing reads or rewrites. */
+  private background: Promise<void> = Promise.resolve();
+  private failed: StoreFailedError | undefined;
+  private openBatch: StoreBatch | undefined;
 
   private constructor(
     readonly dir: string,
@@ -55,6 +82,7 @@ export class LogStore implements GroupHost {
     this.cacheMax = options.cacheBytes ?? 64 << 20;
   }
 
+  /** Open (or create) the node's data directory. Throws StoreOpenError if it is not this node's, or in use. */
   static async open(dir: string, options: LogStoreOptions): Promise<LogStore> {
     const db: DB = new Level<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     try {
@@ -68,6 +96,7 @@ export class LogStore implements GroupHost {
     try {
       await store.checkIdentity(options);
       await store.loadGroups();
+      await store.sweepEntries();
     } catch (e) {
       await db.close();
       throw e;
@@ -82,6 +111,9 @@ export class LogStore implements GroupHost {
       return;
     }
     const stored = decodeIdentity(raw);
+    if (!stored) {
+      throw new StoreOpenError(`data directory ${this.dir} has a corrupt identity record (checksum mismatch): it cannot be trusted; wipe it and let the node resync from its peers`);
+    }
     if (stored.clusterId !== clusterId || stored.nodeId !== nodeId) {
       throw new StoreOpenError(
         `data directory ${this.dir} belongs to cluster '${stored.clusterId}' node ${stored.nodeId}, not cluster '${clusterId}' node ${nodeId}: ` +
@@ -100,7 +132,30 @@ export class LogStore implements GroupHost {
     }
   }
 
+  /**
+   * Delete what a crash left behind: the entries of a group whose drop was interrupted (no state
+   * record), and entries below a group's first index whose background deletion did not run.
+   * One seek per group that has entries.
+   */
+  private async sweepEntries(): Promise<void> {
+    const stale: Array<{ gte: Buffer; lt: Buffer }> = [];
+    const it = this.db.keys(ENTRY_RANGE);
+    try {
+      for (let key = await it.next(); key !== undefined; key = await it.next()) {
+        const group = groupOfEntryKey(key);
+        const g = this.groups_.get(group);
+        if (!g) stale.push(groupEntryRange(group));
+        else if (indexOfEntryKey(key) <= g.snapIndex) stale.push(entryRange(group, 0, g.snapIndex + 1));
+        it.seek(afterGroupEntries(group));
+      }
+    } finally {
+      await it.close();
+    }
+    for (const range of stale) await this.db.clear(range);
+  }
+
   async close(): Promise<void> {
+    await this.writes;
     await this.background;
     await this.db.close();
   }
@@ -115,6 +170,7 @@ export class LogStore implements GroupHost {
 
   /** The group's storage; a new group starts empty with membership `conf` (persisted with its first batch). */
   openGroup(id: number, conf: ConfState): GroupStorage {
+    this.throwIfFailed();
     let g = this.groups_.get(id);
     if (!g) {
       const state: GroupState = { hardState: { term: 0, vote: 0, commit: 0 }, snapIndex: 0, snapTerm: 0, lastIndex: 0, conf, runs: [] };
@@ -124,25 +180,84 @@ export class LogStore implements GroupHost {
     return g;
   }
 
-  /** Remove a group and all its data (topic deletion). */
+  /** Remove a group and all its data (topic deletion), durably. The id may be reused afterwards. */
   async dropGroup(id: number): Promise<void> {
+    this.throwIfFailed();
+    if (this.openBatch?.touches(id)) throw new Error(`group ${id}: cannot drop it while an uncommitted batch has staged writes for it`);
     const g = this.groups_.get(id);
-    g?.clearCache();
+    g?.detach();
     this.groups_.delete(id);
     this.lru.delete(id);
-    await this.db.batch([
-      { type: 'del', key: stateKey(id) },
-      { type: 'del', key: snapshotKey(id) },
-    ], { sync: true });
-    await this.db.clear(entryRange(id, 0, Number.MAX_SAFE_INTEGER));
+    await this.write(async () => {
+      // Pending deletions of this group's old entries must not run after a new group of this id writes.
+      await this.background;
+      // State first: a crash between the two leaves orphan entries, which the next open sweeps.
+      await this.db.batch([{ type: 'del', key: stateKey(id) }, { type: 'del', key: snapshotKey(id) }], { sync: true });
+      await this.db.clear(groupEntryRange(id));
+    });
   }
 
+  /**
+   * Start the batch of one Ready cycle. Every batch that staged anything must be committed before
+   * the next one begins: its changes are already visible in memory.
+   */
   beginBatch(): StoreBatch {
-    return new StoreBatch(this, this.db);
+    this.throwIfFailed();
+    if (this.openBatch && !this.openBatch.isEmpty()) {
+      throw new Error(`a StoreBatch with staged writes (groups ${this.openBatch.groups().join(', ')}) was never committed: commit every batch before beginning the next`);
+    }
+    this.openBatch = new StoreBatch(this, this.db);
+    return this.openBatch;
   }
 
   stats(): StoreStats {
     return { ...this.stats_, cacheBytes: this.cacheTotal };
+  }
+
+  // --- For StoreBatch ------------------------------------------------------------------------------
+
+  /** @internal */
+  batchClosed(batch: StoreBatch): void {
+    if (this.openBatch === batch) this.openBatch = undefined;
+  }
+
+  /** @internal Run `work` after every earlier write has landed; a failure stops the store. */
+  write(work: () => Promise<void>): Promise<void> {
+    const run = this.writes.then(async () => {
+      this.throwIfFailed();
+      try {
+        await work();
+      } catch (e) {
+        this.failed ??= new StoreFailedError(this.dir, e);
+        throw this.failed;
+      }
+    });
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  /** @internal Deletions safe to run after the batch: below a group's first index nothing is read or written again. */
+  scheduleBackground(work: () => Promise<unknown>): void {
+    // A failure leaves only garbage below the first index, which the next open sweeps.
+    this.background = this.background.then(work).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** @internal */
+  throwIfFailed(): void {
+    if (this.failed) throw this.failed;
+  }
+
+  /** @internal */
+  countBatch(): void {
+    this.stats_.batches++;
+  }
+
+  /** @internal Writes landed: entries they made durable may now be evicted. */
+  trimCache(): void {
+    if (this.cacheTotal > this.cacheMax) this.evict(undefined);
   }
 
   // --- GroupHost ----------------------------------------------------------------------------------
@@ -151,6 +266,7 @@ export class LogStore implements GroupHost {
     this.stats_.diskReads++;
     const out: Entry[] = [];
     let bytes = 0;
+    // Created before the first await: LevelDB pins a consistent view of the keys right here.
     const it = this.db.iterator(entryRange(group, lo, hi));
     try {
       let expected = lo;
@@ -159,7 +275,7 @@ export class LogStore implements GroupHost {
         if (batch.length === 0) break;
         for (const [key, value] of batch) {
           const index = indexOfEntryKey(key);
-          if (index !== expected) throw new CorruptionError(group, expected, 'log (missing entry)');
+          if (index !== expected) throw new CorruptionError(group, expected, 'log (entry missing)');
           const e = decodeEntry(group, index, value);
           if (out.length > 0 && bytes + e.data.length > maxBytes) return out;
           out.push(e);
@@ -167,6 +283,8 @@ export class LogStore implements GroupHost {
           expected++;
         }
       }
+      // The caller only asks for indexes the group's state says are on disk.
+      if (expected < hi) throw new CorruptionError(group, expected, 'log (entry missing)');
     } finally {
       await it.close();
       this.stats_.entriesReadFromDisk += out.length;
@@ -189,37 +307,43 @@ export class LogStore implements GroupHost {
     this.onEntriesLoaded(group);
   }
 
-  /** Evict the oldest entries of the least recently written groups until under budget. */
-  private evict(current: GroupStorage): void {
-    for (const g of [...this.lru.values()]) {
-      if (this.cacheTotal <= this.cacheMax) return;
+  /**
+   * Get back under budget: first the oldest entries of the least recently written groups (`current`,
+   * which just added, last), then, only if that is not enough, ranges loaded for other groups'
+   * cores and not yet taken. A range just loaded is never evicted by its own load, or loads under
+   * memory pressure would evict each other forever.
+   */
+  private evict(current: GroupStorage | undefined): void {
+    const over = () => this.cacheTotal - this.cacheMax;
+    // Stops as soon as the budget is met: the cost is the groups evicted from, not all groups.
+    for (const [id, g] of this.lru) {
+      if (over() <= 0) break;
       if (g === current) continue;
-      g.evict(this.cacheTotal - this.cacheMax);
-      if (g.cacheBytes === 0) this.lru.delete(g.id);
+      g.evict(over());
+      if (g.cacheBytes === 0) this.lru.delete(id);
     }
-    // Still over: the writing group itself holds most of the budget.
-    if (this.cacheTotal > this.cacheMax) current.evict(this.cacheTotal - this.cacheMax);
-  }
-
-  /** Deletions that are safe to run after the batch (below a group's first index nothing is ever written again). */
-  scheduleBackground(work: () => Promise<unknown>): void {
-    this.background = this.background.then(work).catch(() => undefined);
-  }
-
-  countBatch(): void {
-    this.stats_.batches++;
+    if (current && over() > 0) current.evict(over());
+    for (const [id, g] of this.lru) {
+      if (over() <= 0) break;
+      if (g === current) continue;
+      g.evictLoaded();
+      if (g.cacheBytes === 0) this.lru.delete(id);
+    }
   }
 }
 
 /**
  * The writes of one Ready cycle, for any number of groups. Stage everything, then commit once:
  * that single write is the group commit the Raft contract's "persist before send" waits for.
+ * Each staging call checks its arguments before it changes anything, so a call that throws has
+ * staged nothing.
  */
 export class StoreBatch {
-  private readonly ops: Array<{ type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer }> = [];
+  private readonly ops: Op[] = [];
   private readonly touched = new Set<GroupStorage>();
   private readonly after: Array<() => Promise<unknown>> = [];
-  private readonly durable: Array<{ g: GroupStorage; index: number }> = [];
+  private readonly durable: Array<{ g: GroupStorage; index: number; epoch: number }> = [];
+  private closed = false;
 
   constructor(
     private readonly store: LogStore,
@@ -227,23 +351,47 @@ export class StoreBatch {
   ) {}
 
   private groupOf(id: number): GroupStorage {
+    if (this.closed) throw new Error('this StoreBatch has been committed: begin a new one');
+    this.store.throwIfFailed();
     const g = this.store.group(id);
-    if (!g) throw new Error(`group ${id} is not open in this store`);
+    if (!g) throw new Error(`group ${id} is not open in this store: openGroup() it first`);
     return g;
+  }
+
+  isEmpty(): boolean {
+    return this.touched.size === 0 && this.ops.length === 0;
+  }
+
+  touches(group: number): boolean {
+    for (const g of this.touched) if (g.id === group) return true;
+    return false;
+  }
+
+  groups(): number[] {
+    return [...this.touched].map((g) => g.id);
   }
 
   /** Stage a Ready: install its snapshot, append its entries (truncating a conflicting suffix), save its hard state. */
   stage(group: number, ready: Pick<Ready, 'snapshot' | 'entries' | 'hardState'>): void {
     const g = this.groupOf(group);
+    const base = ready.snapshot ? ready.snapshot.metadata.index : g.snapIndex;
+    let entries = ready.entries;
+    if (entries.length > 0 && entries[0].index <= base) entries = entries.filter((e) => e.index > base);
+    if (ready.snapshot && base <= g.snapIndex) {
+      throw new Error(`group ${group}: snapshot at ${base} is not newer than the log's compaction point ${g.snapIndex}`);
+    }
+    if (entries.length > 0) {
+      const first = entries[0].index;
+      const problem = ready.snapshot ? (first === base + 1 ? undefined : `group ${group}: entries start at ${first}, not right after the snapshot at ${base}`) : g.appendProblem(first);
+      if (problem) throw new Error(problem);
+    }
     if (ready.snapshot) this.installSnapshot(g, ready.snapshot);
-    if (ready.entries.length > 0) {
-      const entries = ready.entries.filter((e) => e.index > g.snapIndex);
-      if (entries.length > 0) {
-        for (const e of entries) this.ops.push({ type: 'put', key: entryKey(group, e.index), value: encodeEntry(group, e) });
-        const { deleteFrom, deleteTo } = g.appendEntries(entries);
-        for (let i = deleteFrom; i <= deleteTo; i++) this.ops.push({ type: 'del', key: entryKey(group, i) });
-        this.durable.push({ g, index: entries[entries.length - 1].index });
-      }
+    if (entries.length > 0) {
+      const { values, owned } = encodeEntries(group, entries);
+      for (let i = 0; i < owned.length; i++) this.ops.push({ type: 'put', key: entryKey(group, owned[i].index), value: values[i] });
+      const { deleteFrom, deleteTo, epoch } = g.appendEntries(owned);
+      for (let i = deleteFrom; i <= deleteTo; i++) this.ops.push({ type: 'del', key: entryKey(group, i) });
+      this.durable.push({ g, index: owned[owned.length - 1].index, epoch });
     }
     if (ready.hardState) g.hardState = ready.hardState;
     this.touched.add(g);
@@ -261,9 +409,13 @@ export class StoreBatch {
     if (upTo > oldFirst) this.after.push(() => this.db.clear(entryRange(id, oldFirst, upTo)));
   }
 
-  /** Record a snapshot the application took at `index` (<= applied); the log is not compacted. */
+  /**
+   * Record a snapshot the application took at `index` (<= applied); the log is not compacted.
+   * A snapshot at or below the latest one changes nothing and returns the latest.
+   */
   createSnapshot(group: number, index: number, conf: ConfState, data: Uint8Array): Snapshot {
     const g = this.groupOf(group);
+    if (g.latest && index <= g.latest.metadata.index) return g.latest;
     if (index > g.lastIndex()) throw new RangeError(`group ${group}: snapshot index ${index} is past the last index ${g.lastIndex()}`);
     const snap: Snapshot = { metadata: { index, term: g.term(index), conf }, data };
     this.ops.push({ type: 'put', key: snapshotKey(group), value: encodeSnapshot(group, snap.metadata, data) });
@@ -277,26 +429,40 @@ export class StoreBatch {
   /** Drop the group's entries up to and including `index`; the latest snapshot must cover it. */
   compact(group: number, index: number): void {
     const g = this.groupOf(group);
+    if (index <= g.snapIndex) return;
     if (!g.latest || g.latest.metadata.index < index) {
       throw new Error(`group ${group}: compact(${index}) needs a snapshot at or past ${index} first (have ${g.latest?.metadata.index ?? 'none'})`);
     }
+    if (index > g.lastIndex()) throw new RangeError(`group ${group}: compact(${index}) is past the last index ${g.lastIndex()}`);
     const oldFirst = g.firstIndex();
     g.compactTo(index);
     this.touched.add(g);
-    if (index + 1 > oldFirst) this.after.push(() => this.db.clear(entryRange(group, oldFirst, index + 1)));
+    this.after.push(() => this.db.clear(entryRange(group, oldFirst, index + 1)));
   }
 
+  /** Operations staged so far (before the groups' state records are added at commit). */
   get size(): number {
     return this.ops.length;
   }
 
-  /** One atomic write; with sync, durable when it resolves. */
+  /**
+   * One atomic LevelDB write of everything staged, after every earlier batch's write. With sync,
+   * durable when it resolves. Throws StoreFailedError if the write failed: the store has stopped.
+   */
   async commit(options: { sync: boolean } = { sync: true }): Promise<void> {
+    if (this.closed) throw new Error('this StoreBatch has already been committed');
+    this.closed = true;
+    this.store.batchClosed(this);
+    // The state records, as of now: they go in the same write as the entries they describe.
     for (const g of this.touched) this.ops.push({ type: 'put', key: stateKey(g.id), value: encodeState(g.id, g.state()) });
-    if (this.ops.length === 0) return;
-    await this.db.batch(this.ops, { sync: options.sync });
-    this.store.countBatch();
-    for (const { g, index } of this.durable) if (g.durableIndex < index && index <= g.lastIndex()) g.durableIndex = index;
+    // Even an empty batch waits in the chain: when commit resolves, every earlier batch has landed.
+    await this.store.write(async () => {
+      if (this.ops.length === 0) return;
+      await this.db.batch(this.ops, { sync: options.sync });
+      this.store.countBatch();
+    });
+    for (const { g, index, epoch } of this.durable) g.markDurable(index, epoch);
+    this.store.trimCache();
     for (const work of this.after) this.store.scheduleBackground(work);
   }
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Level } from 'level';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EntryType, UNAVAILABLE } from '../raft/types';
 import { crc32c } from './crc32c';
-import { CorruptionError, StoreOpenError } from './errors';
+import { CorruptionError, StoreFailedError, StoreOpenError } from './errors';
+import { entryKey } from './keys';
 import { LogStore } from './log-store';
 
 const CONF = { voters: [1, 2, 3], learners: [] };
@@ -30,6 +32,16 @@ async function fill(dir: string, groups: number[], count: number): Promise<void>
   await store.close();
 }
 
+/** Every raw key in the directory (the store must be closed). */
+async function rawKeys(dir: string): Promise<Buffer[]> {
+  const db = new Level<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+  const keys = await db.keys().all();
+  await db.close();
+  return keys;
+}
+
+const nextLoad = (store: LogStore) => new Promise<number>((resolve) => (store.onEntriesLoaded = resolve));
+
 /** Rewrite one raw LevelDB value, flipping a byte in it. */
 async function flipByte(dir: string, match: (key: Buffer) => boolean, at: number): Promise<void> {
   const db = new Level<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
@@ -53,6 +65,26 @@ describe('checksums', () => {
     expect(crc32c(b, crc32c(b.subarray(0, 10)), 10)).toBe(crc32c(b));
   });
 
+  it('CRC32C equals the bitwise definition on any bytes, any sub-range, and when continued across chunks', () => {
+    const bitwise = (b: Uint8Array) => {
+      let c = 0xffffffff;
+      for (const x of b) {
+        c ^= x;
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+      }
+      return ~c >>> 0;
+    };
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.nat(), (bytes, a, b) => {
+        const lo = bytes.length === 0 ? 0 : a % (bytes.length + 1);
+        const hi = lo + (bytes.length === 0 ? 0 : b % (bytes.length - lo + 1));
+        expect(crc32c(bytes, 0, lo, hi)).toBe(bitwise(bytes.subarray(lo, hi)));
+        expect(crc32c(bytes, crc32c(bytes, 0, 0, lo), lo)).toBe(bitwise(bytes));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('a flipped byte in a stored entry is reported as corruption naming the group and index, never returned as data', async () => {
     const dir = tempDir();
     await fill(dir, [3, 9], 20);
@@ -64,6 +96,12 @@ describe('checksums', () => {
       expect(err).toBeInstanceOf(CorruptionError);
       expect(err).toMatchObject({ group: 9, index: 7 });
       expect(String(err.message)).toMatch(/group 9 at index 7/);
+      // The Raft core's path: the load fails, and the next entries() call raises it (no endless reloads).
+      const g = store.group(9)!;
+      const loaded = nextLoad(store);
+      expect(g.entries(5, 10, Infinity)).toBe(UNAVAILABLE);
+      expect(await loaded).toBe(9);
+      expect(() => g.entries(5, 10, Infinity)).toThrow(CorruptionError);
       // The other group is untouched.
       expect(await store.group(3)!.readEntries(1, 21, Infinity)).toHaveLength(20);
     } finally {
@@ -96,6 +134,15 @@ describe('opening a data directory', () => {
     await ok.close();
   });
 
+  it('refuses a directory whose identity record is corrupt', async () => {
+    const dir = tempDir();
+    await fill(dir, [1], 1);
+    await flipByte(dir, (k) => k.length === 1 && k[0] === 0x6d, 9);
+    const err = await LogStore.open(dir, { clusterId: 'c', nodeId: 1 }).catch((e) => e);
+    expect(err).toBeInstanceOf(StoreOpenError);
+    expect(err.message).toMatch(/corrupt identity record/);
+  });
+
   it('refuses a directory another process holds open', async () => {
     const dir = tempDir();
     const first = await LogStore.open(dir, { clusterId: 'c', nodeId: 1 });
@@ -124,10 +171,53 @@ describe('opening a data directory', () => {
     const store = await LogStore.open(dir, { clusterId: 'c', nodeId: 1 });
     await store.dropGroup(1);
     await store.close();
+    expect((await rawKeys(dir)).filter((k) => k.length > 1 && k.readUInt32BE(1) === 1)).toEqual([]);
     const again = await LogStore.open(dir, { clusterId: 'c', nodeId: 1 });
     expect(again.groupIds()).toEqual([2]);
     expect(await again.group(2)!.readEntries(1, 11, Infinity)).toHaveLength(10);
     await again.close();
+  });
+
+  it('a dropped group id can be reused at once: pending deletions of the old group never touch the new one', async () => {
+    const dir = tempDir();
+    const store = await LogStore.open(dir, { clusterId: 'c', nodeId: 1 });
+    store.openGroup(1, CONF);
+    const b1 = store.beginBatch();
+    b1.stage(1, { entries: Array.from({ length: 50 }, (_, i) => ent(i + 1)) });
+    b1.createSnapshot(1, 50, CONF, Buffer.from('s'));
+    b1.compact(1, 50); // schedules a deletion of entries 1..50 once written
+    await b1.commit({ sync: true });
+    await store.dropGroup(1);
+    store.openGroup(1, CONF);
+    const b2 = store.beginBatch();
+    b2.stage(1, { entries: Array.from({ length: 10 }, (_, i) => ent(i + 1, 10)) });
+    await b2.commit({ sync: true });
+    await store.close();
+    const again = await LogStore.open(dir, { clusterId: 'c', nodeId: 1 });
+    const got = await again.group(1)!.readEntries(1, 11, Infinity);
+    expect(got.map((e) => [e.index, e.data.length])).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1, 10]));
+    await again.close();
+  });
+
+  it('opening sweeps what an interrupted deletion left: entries of a group with no state, and entries below a first index', async () => {
+    const dir = tempDir();
+    const store = await LogStore.open(dir, { clusterId: 'c', nodeId: 1 });
+    store.openGroup(2, CONF);
+    const b = store.beginBatch();
+    b.stage(2, { entries: Array.from({ length: 20 }, (_, i) => ent(i + 1)) });
+    b.createSnapshot(2, 10, CONF, Buffer.from('s'));
+    b.compact(2, 10);
+    await b.commit({ sync: true });
+    await store.close();
+    // What a crash could leave: group 5's entries without its state record, group 2's entries 3..4 undeleted.
+    const raw = new Level<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    await raw.batch([3, 4].map((i) => ({ type: 'put' as const, key: entryKey(2, i), value: Buffer.from('stale') })));
+    await raw.batch([1, 2, 3].map((i) => ({ type: 'put' as const, key: entryKey(5, i), value: Buffer.from('orphan') })));
+    await raw.close();
+    const reopened = await LogStore.open(dir, { clusterId: 'c', nodeId: 1 });
+    await reopened.close();
+    const entryIndexes = (await rawKeys(dir)).filter((k) => k[0] === 0x65).map((k) => `${k.readUInt32BE(1)}:${k.readUInt32BE(9)}`);
+    expect(entryIndexes).toEqual(Array.from({ length: 10 }, (_, i) => `2:${i + 11}`));
   });
 });
 
@@ -144,6 +234,39 @@ describe('the entry cache', () => {
       expect(got).not.toBe(UNAVAILABLE);
     }
     expect(store.stats().diskReads).toBe(0);
+    await store.close();
+  });
+
+  it("keeps its own copy of entry data: it never pins the caller's larger buffer, nor sees later changes to it", async () => {
+    const store = await LogStore.open(tempDir(), { clusterId: 'c', nodeId: 1 });
+    const g = store.openGroup(1, CONF);
+    const frame = Buffer.alloc(1 << 20, 7); // as a network frame carrying many messages
+    const b = store.beginBatch();
+    b.stage(1, { entries: [1, 2, 3].map((i) => ({ index: i, term: 1, type: EntryType.Normal, data: frame.subarray(i * 100, i * 100 + 100) })) });
+    await b.commit({ sync: false });
+    frame.fill(0);
+    const got = g.entries(1, 4, Infinity);
+    if (got === UNAVAILABLE) throw new Error('fresh entries must be in the cache');
+    for (const e of got) {
+      expect(e.data.buffer).not.toBe(frame.buffer);
+      expect(e.data.buffer.byteLength).toBeLessThan(1024);
+      expect([...e.data].every((x) => x === 7)).toBe(true);
+    }
+    await store.close();
+  });
+
+  it('the node-wide budget holds across many groups, counting per-entry overhead for tiny entries', async () => {
+    const budget = 256 * 1024;
+    const store = await LogStore.open(tempDir(), { clusterId: 'c', nodeId: 1, cacheBytes: budget });
+    for (let g = 1; g <= 100; g++) store.openGroup(g, CONF);
+    for (let round = 0; round < 20; round++) {
+      const b = store.beginBatch();
+      for (let g = 1; g <= 100; g++) b.stage(g, { entries: Array.from({ length: 20 }, (_, i) => ent(round * 20 + i + 1, g % 2 ? 1 : 2000)) });
+      await b.commit({ sync: false });
+      expect(store.stats().cacheBytes).toBeLessThanOrEqual(budget);
+    }
+    // The newest entries of the group written last are still there.
+    expect(store.group(100)!.entries(381, 401, Infinity)).not.toBe(UNAVAILABLE);
     await store.close();
   });
 
@@ -166,5 +289,52 @@ describe('the entry cache', () => {
     expect(got === UNAVAILABLE ? 'unavailable' : got.map((e) => e.index)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(store.stats().diskReads).toBe(1);
     await store.close();
+  });
+});
+
+describe('group commit', () => {
+  it('entries a later batch rewrote stay in memory until that batch has landed, and after both land the later batch wins', async () => {
+    const dir = tempDir();
+    // A cache too small for even one batch: only entries known to be on disk may leave it.
+    const store = await LogStore.open(dir, { clusterId: 'c', nodeId: 1, cacheBytes: 1 });
+    const g = store.openGroup(1, CONF);
+    const a = store.beginBatch();
+    a.stage(1, { entries: Array.from({ length: 10 }, (_, i) => ({ ...ent(i + 1), term: 1 })) });
+    const landedA = a.commit({ sync: true });
+    // A new leader's entries replace 5..10 and go on to 12, staged before batch A has landed.
+    const b = store.beginBatch();
+    b.stage(1, { entries: Array.from({ length: 8 }, (_, i) => ({ ...ent(i + 5), term: 2 })) });
+    const landedB = b.commit({ sync: true });
+    await landedA;
+    // Batch A is on disk, B maybe not: indexes 5..12 must still read as term 2.
+    expect((await g.readEntries(1, 13, Infinity)).map((e) => e.term)).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2]);
+    await landedB;
+    await store.close();
+    const again = await LogStore.open(dir, { clusterId: 'c', nodeId: 1 });
+    expect(again.group(1)!.lastIndex()).toBe(12);
+    expect((await again.group(1)!.readEntries(1, 13, Infinity)).map((e) => e.term)).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2]);
+    await again.close();
+  });
+
+  it('a batch that staged writes must be committed before the next batch begins', async () => {
+    const store = await LogStore.open(tempDir(), { clusterId: 'c', nodeId: 1 });
+    store.openGroup(1, CONF);
+    store.beginBatch().stage(1, { entries: [ent(1)] });
+    expect(() => store.beginBatch()).toThrow(/groups 1\) was never committed/);
+    await store.close();
+  });
+
+  it('after a failed write the store refuses all further work, telling the operator to restart', async () => {
+    const store = await LogStore.open(tempDir(), { clusterId: 'c', nodeId: 1 });
+    store.openGroup(1, CONF);
+    // Pull the database out from under the store, so that the next write fails.
+    await (store as unknown as { db: Level<Buffer, Buffer> }).db.close();
+    const b = store.beginBatch();
+    b.stage(1, { entries: [ent(1)] });
+    const err = await b.commit({ sync: true }).catch((e) => e);
+    expect(err).toBeInstanceOf(StoreFailedError);
+    expect(err.message).toMatch(/Restart the node/);
+    expect(() => store.beginBatch()).toThrow(StoreFailedError);
+    expect(() => store.openGroup(2, CONF)).toThrow(StoreFailedError);
   });
 });

@@ -13,83 +13,82 @@ import { parseArgs } from 'node:util';
 import { EntryType } from '../../raft/types';
 import { LogStore } from '../log-store';
 
-const { values } = parseArgs({ options: { gb: { type: 'string', default: '0.25' }, batches: { type: 'string', default: '40' } } });
+const { values } = parseArgs({ options: { gb: { type: 'string', default: '0.25' }, batches: { type: 'string', default: '150' } } });
 const ENTRY = 1024;
 const CONF = { voters: [1], learners: [] };
 const payload = Buffer.alloc(ENTRY, 0xab);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function storeRun(groups: number, perBatch: number, batches: number): Promise<number[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
-  const store = await LogStore.open(dir, { clusterId: 'bench', nodeId: 1 });
-  const next = new Map<number, number>();
-  for (let g = 1; g <= groups; g++) {
-    store.openGroup(g, CONF);
-    next.set(g, 1);
+/** perBatch entries spread over the groups, as one Ready cycle of the node would produce: [group, first index, count]. */
+function plan(groups: number, perBatch: number, next: number[]): Array<[number, number, number]> {
+  const out: Array<[number, number, number]> = [];
+  const per = Math.max(1, Math.floor(perBatch / groups));
+  let left = perBatch;
+  for (let g = 1; g <= groups && left > 0; g++) {
+    const n = Math.min(per, left);
+    out.push([g, next[g], n]);
+    next[g] += n;
+    left -= n;
   }
-  const times: number[] = [];
-  for (let b = 0; b < batches; b++) {
-    const t0 = performance.now();
-    const batch = store.beginBatch();
-    // perBatch entries spread over the groups, as one Ready cycle of the node would produce.
-    const per = Math.max(1, Math.floor(perBatch / groups));
-    let left = perBatch;
-    for (let g = 1; g <= groups && left > 0; g++) {
-      const n = Math.min(per, left);
-      const start = next.get(g)!;
-      batch.stage(g, {
-        entries: Array.from({ length: n }, (_, i) => ({ index: start + i, term: 1, type: EntryType.Normal, data: payload })),
-        hardState: { term: 1, vote: 1, commit: start + n - 1 },
-      });
-      next.set(g, start + n);
-      left -= n;
-    }
-    await batch.commit({ sync: true });
-    times.push(performance.now() - t0);
-  }
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-  return times;
+  return out;
 }
 
-async function rawRun(groups: number, perBatch: number, batches: number): Promise<number[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-raw-'));
-  const db = new Level<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-  await db.open();
-  const next = new Map<number, number>();
-  for (let g = 1; g <= groups; g++) next.set(g, 1);
-  const times: number[] = [];
-  for (let b = 0; b < batches; b++) {
-    const t0 = performance.now();
-    const ops: Array<{ type: 'put'; key: Buffer; value: Buffer }> = [];
-    const per = Math.max(1, Math.floor(perBatch / groups));
-    let left = perBatch;
-    for (let g = 1; g <= groups && left > 0; g++) {
-      const n = Math.min(per, left);
-      const start = next.get(g)!;
-      for (let i = 0; i < n; i++) {
-        // Same sizes as the store: 13-byte key, 13-byte header + 1 KiB value; plus one state record per group.
-        const key = Buffer.allocUnsafe(13);
-        key[0] = 0x65;
-        key.writeUInt32BE(g, 1);
-        key.writeUInt32BE(0, 5);
-        key.writeUInt32BE(start + i, 9);
-        const value = Buffer.allocUnsafe(13 + ENTRY);
-        payload.copy(value, 13);
-        ops.push({ type: 'put', key, value });
-      }
-      const sk = Buffer.from([0x73, 0, 0, 0, 0]);
-      sk.writeUInt32BE(g, 1);
-      ops.push({ type: 'put', key: sk, value: Buffer.alloc(59) });
-      next.set(g, start + n);
-      left -= n;
-    }
-    await db.batch(ops, { sync: true });
-    times.push(performance.now() - t0);
+async function storeBatch(store: LogStore, work: Array<[number, number, number]>): Promise<void> {
+  const batch = store.beginBatch();
+  for (const [g, start, n] of work) {
+    batch.stage(g, {
+      entries: Array.from({ length: n }, (_, i) => ({ index: start + i, term: 1, type: EntryType.Normal, data: payload })),
+      hardState: { term: 1, vote: 1, commit: start + n - 1 },
+    });
   }
+  await batch.commit({ sync: true });
+}
+
+/** The same keys and bytes as the store writes: 13-byte keys, 13-byte header + 1 KiB values, one 59-byte state record per group. */
+async function rawBatch(db: Level<Buffer, Buffer>, work: Array<[number, number, number]>): Promise<void> {
+  const ops: Array<{ type: 'put'; key: Buffer; value: Buffer }> = [];
+  for (const [g, start, n] of work) {
+    for (let i = 0; i < n; i++) {
+      const key = Buffer.allocUnsafe(13);
+      key[0] = 0x65;
+      key.writeUInt32BE(g, 1);
+      key.writeUInt32BE(0, 5);
+      key.writeUInt32BE(start + i, 9);
+      const value = Buffer.allocUnsafe(13 + ENTRY);
+      payload.copy(value, 13);
+      ops.push({ type: 'put', key, value });
+    }
+    const sk = Buffer.from([0x73, 0, 0, 0, 0]);
+    sk.writeUInt32BE(g, 1);
+    ops.push({ type: 'put', key: sk, value: Buffer.alloc(59) });
+  }
+  await db.batch(ops, { sync: true });
+}
+
+/** Store and raw batches interleaved one for one, so drift of a shared machine hits both sides alike. */
+async function pairRun(groups: number, perBatch: number, batches: number): Promise<{ store: number[]; raw: number[] }> {
+  const sdir = mkdtempSync(join(tmpdir(), 'bench-store-'));
+  const rdir = mkdtempSync(join(tmpdir(), 'bench-raw-'));
+  const store = await LogStore.open(sdir, { clusterId: 'bench', nodeId: 1 });
+  const db = new Level<Buffer, Buffer>(rdir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+  await db.open();
+  for (let g = 1; g <= groups; g++) store.openGroup(g, CONF);
+  const snext = new Array(groups + 1).fill(1);
+  const rnext = new Array(groups + 1).fill(1);
+  const times = { store: [] as number[], raw: [] as number[] };
+  for (let b = 0; b < batches; b++) {
+    let t0 = performance.now();
+    await storeBatch(store, plan(groups, perBatch, snext));
+    times.store.push(performance.now() - t0);
+    t0 = performance.now();
+    await rawBatch(db, plan(groups, perBatch, rnext));
+    times.raw.push(performance.now() - t0);
+  }
+  await store.close();
   await db.close();
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(sdir, { recursive: true, force: true });
+  rmSync(rdir, { recursive: true, force: true });
   return times;
 }
 
@@ -100,13 +99,7 @@ async function compare(): Promise<void> {
   for (const groups of [1, 100]) {
     for (const perBatch of [1, 100, 1000]) {
       if (perBatch < groups && perBatch !== 1) continue;
-      // Alternate runs so drift of the machine hits both sides alike.
-      const s: number[] = [];
-      const r: number[] = [];
-      for (let round = 0; round < 3; round++) {
-        s.push(...(await storeRun(groups, perBatch, batches)));
-        r.push(...(await rawRun(groups, perBatch, batches)));
-      }
+      const { store: s, raw: r } = await pairRun(groups, perBatch, batches);
       const sm = median(s);
       const rm = median(r);
       const rate = (ms: number) => (perBatch * 1000) / ms;
