@@ -14,7 +14,9 @@ interface CommittedEntry {
  *  - election safety: at most one leader per term;
  *  - log matching: two logs with the same term at an index agree on everything before it;
  *  - no committed entry ever changes (so none is lost across crashes);
+ *  - leader append-only: a leader never overwrites or deletes entries of its log;
  *  - leader completeness: a leader of a later term holds every entry committed before it;
+ *  - committed entries stay durable on a quorum: no majority of the membership lacks one;
  *  - state machine safety: every node applies a prefix of one global sequence;
  *  - linearizable reads: a read reflects every write applied anywhere before it began, and
  *    never less than a read that finished before it began.
@@ -22,6 +24,8 @@ interface CommittedEntry {
 export class Checker {
   private readonly leaders = new Map<number, NodeId>();
   private readonly committed = new Map<number, CommittedEntry>();
+  /** The highest index known committed. */
+  private maxCommitted = 0;
   private readonly recordedTo = new Map<NodeId, number>();
   private readonly global: number[] = [];
   maxReadResult = 0;
@@ -48,7 +52,16 @@ export class Checker {
         this.fail(`leader completeness: leader ${id} of term ${term} lacks committed index ${index} (its log ends at ${storage.lastIndex()})`);
       }
       const t = storage.term(index);
-      if (t !== c.term) this.fail(`leader completeness: leader ${id} of term ${term} has term ${t} at committed index ${index}, not ${c.term}`);
+      if (t !== c.term) {
+        this.fail(`leader completeness: leader ${id} of term ${term} has an entry of term ${t} at index ${index}, where one of term ${c.term} was committed`);
+      }
+    }
+  }
+
+  /** A node that stayed leader of `term` since its previous write appends at `from`; its log ends at `last`. */
+  onLeaderAppend(id: NodeId, term: number, from: number, last: number): void {
+    if (from <= last) {
+      this.fail(`leader append-only: leader ${id} of term ${term} overwrites its own log from index ${from} (its log ends at ${last})`);
     }
   }
 
@@ -64,7 +77,10 @@ export class Checker {
     for (const e of entries) {
       const data = key(e);
       const known = this.committed.get(e.index);
-      if (!known) this.committed.set(e.index, { term: e.term, data, seenInTerm: term });
+      if (!known) {
+        this.committed.set(e.index, { term: e.term, data, seenInTerm: term });
+        this.maxCommitted = Math.max(this.maxCommitted, e.index);
+      }
       else if (known.term !== e.term || known.data !== data) {
         this.fail(`committed entry changed at index ${e.index}: was term ${known.term}, node ${id} has term ${e.term} committed`);
       }
@@ -98,6 +114,29 @@ export class Checker {
       this.fail(`linearizability: read ${ctx} on node ${id} saw ${result} writes, an earlier completed read saw ${minFromReads}`);
     }
     this.maxReadResult = Math.max(this.maxReadResult, result);
+  }
+
+  /**
+   * Committed means durable on a quorum: the voters of the latest committed membership that lack
+   * the highest committed entry (neither in their stable log nor under their snapshot) must not
+   * be a majority, or they could elect a leader without it. A membership change moves one server
+   * at a time, so a quorum of the membership an entry was committed under still meets every
+   * majority of the next one. `logs` holds each node's stable log (the disk, for a crashed node).
+   */
+  committedOnQuorum(voters: readonly NodeId[], logs: (id: NodeId) => MemoryStorage): void {
+    const index = this.maxCommitted;
+    if (index === 0 || voters.length === 0) return;
+    const { term } = this.committed.get(index)!;
+    const lacking = voters.filter((id) => {
+      const s = logs(id);
+      if (index < s.firstIndex()) return false;
+      return index > s.lastIndex() || s.term(index) !== term;
+    });
+    if (lacking.length > voters.length / 2) {
+      this.fail(
+        `committed entry lost: index ${index} (term ${term}) is missing from the stable logs of nodes [${lacking}], a majority of voters [${voters}]`,
+      );
+    }
   }
 
   /** Log matching over every pair of live nodes, on the ranges both still hold. */

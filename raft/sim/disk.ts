@@ -5,11 +5,13 @@ type Op =
   | { kind: 'snapshot'; snapshot: Snapshot }
   | { kind: 'entries'; entries: readonly Entry[] }
   | { kind: 'hardState'; hardState: HardState }
+  /** The membership as of the applied index (MemoryStorage.setConf), so a restart keeps it. */
+  | { kind: 'conf'; conf: ConfState }
   | { kind: 'compact'; snapshot: Snapshot };
 
 /**
- * A node's virtual disk. Writes land in the page cache first (`live`, what the running node
- * reads) and reach the platters only when synced (`durable`). A crash keeps the durable state
+ * A node's virtual disk. The running node reads its MemoryStorage (the page cache); every write
+ * to it is also logged here and reaches the platters only when synced. A crash keeps the durable state
  * plus some prefix of the unsynced writes, chosen by the simulator's RNG, as a real disk may.
  */
 export class VirtualDisk {
@@ -52,6 +54,7 @@ export class VirtualDisk {
     const ops: Op[] = [];
     const snap = s.snapshot() as Snapshot;
     if (snap.metadata.index > 0) ops.push({ kind: 'snapshot', snapshot: snap });
+    ops.push({ kind: 'conf', conf: snap.metadata.conf });
     ops.push({ kind: 'entries', entries: s.allEntries() });
     ops.push({ kind: 'hardState', hardState: s.hardState() });
     this.durableOps = ops;
@@ -68,6 +71,9 @@ function applyOp(s: MemoryStorage, op: Op): void {
       return;
     case 'hardState':
       s.setHardState(op.hardState);
+      return;
+    case 'conf':
+      s.setConf(op.conf);
       return;
     case 'compact': {
       const { index, conf } = op.snapshot.metadata;

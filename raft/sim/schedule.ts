@@ -1,21 +1,33 @@
 import fc from 'fast-check';
 import type { PlantedBug } from '../types';
-import { type Action, type CoreKnobs, Simulator } from './simulator';
+import { type Action, type CoreKnobs, POOL, Simulator, type Target } from './simulator';
 
 /**
- * fast-check arbitraries for schedules. fast-check generates the action list (so a failure
- * shrinks to a short schedule) and a seed for the simulator's own randomness (message delays,
- * losses, which unsynced writes survive a crash).
+ * fast-check arbitraries for schedules. fast-check generates the action list, so a failure
+ * shrinks to a short schedule, plus a seed for the simulator's own randomness (message delays,
+ * losses, which unsynced writes survive a crash, the core's election timeouts).
+ *
+ * Profiles weight the actions differently:
+ *  - default: everything (reads, snapshots, transfers, membership changes, all faults);
+ *  - churn:   leadership changes with divergent logs: leaders cut off or killed right after
+ *             taking writes, clients stuck with stale leaders, crashes mid-election, partitions
+ *             every few ticks;
+ *  - figure8: the Raft paper's Figure 8 (a new leader finishing the replication of an old
+ *             term's entry, then losing it to a leader with a later-term entry): one entry per
+ *             append message, short tick bursts, leaders cut off at once.
  */
-/**
- * 'default' exercises everything; 'churn' concentrates on leadership changes with divergent logs
- * (minority leaders taking writes, partitions and crashes every few ticks), the conditions of
- * the Raft paper's Figure 8.
- */
-export type Profile = 'default' | 'churn';
+export const PROFILES = ['default', 'churn', 'figure8'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+const tick = (max: number) => fc.record({ t: fc.constant('tick' as const), n: fc.integer({ min: 1, max }) });
+/** Ticks that stop once a leader is elected or a commit index moves: faults can then strike at that moment. */
+const tickUntil = (max: number) =>
+  fc.record({ t: fc.constant('tick' as const), n: fc.integer({ min: 1, max }), until: fc.constantFrom('leader' as const, 'commit' as const) });
+const pos = fc.nat(POOL.length - 1);
+const target: fc.Arbitrary<Target> = fc.oneof(fc.constant('leader' as const), pos);
 
 /** Network conditions from now on: loss and duplication in percent, delay up to maxDelay ticks. */
-function netArb(maxLoss: number, maxDup: number): fc.Arbitrary<Action> {
+function net(maxLoss: number, maxDup: number): fc.Arbitrary<Action> {
   return fc.record({
     t: fc.constant('net' as const),
     loss: fc.integer({ min: 0, max: maxLoss }),
@@ -24,51 +36,83 @@ function netArb(maxLoss: number, maxDup: number): fc.Arbitrary<Action> {
   });
 }
 
-export function actionArb(nodes: number, profile: Profile = 'default'): fc.Arbitrary<Action> {
-  const node = fc.nat(nodes); // nodes + 1 ids in the pool (the spare included)
-  if (profile === 'churn') {
-    return fc.oneof(
-      { weight: 30, arbitrary: fc.record({ t: fc.constant('tick' as const), n: fc.integer({ min: 1, max: 12 }) }) },
-      { weight: 25, arbitrary: fc.record({ t: fc.constant('propose' as const), node, count: fc.integer({ min: 1, max: 3 }) }) },
-      { weight: 12, arbitrary: fc.record({ t: fc.constant('partition' as const), mask: fc.nat((1 << (nodes + 1)) - 1) }) },
-      { weight: 6, arbitrary: fc.record({ t: fc.constant('crash' as const), node }) },
-      { weight: 8, arbitrary: fc.record({ t: fc.constant('restart' as const), node }) },
-      { weight: 4, arbitrary: fc.record({ t: fc.constant('bounce' as const), node }) },
-      { weight: 4, arbitrary: fc.constant({ t: 'heal' as const }) },
-      { weight: 3, arbitrary: netArb(20, 50) },
-    );
-  }
-  return fc.oneof(
-    { weight: 30, arbitrary: fc.record({ t: fc.constant('tick' as const), n: fc.integer({ min: 1, max: 30 }) }) },
-    { weight: 20, arbitrary: fc.record({ t: fc.constant('propose' as const), node, count: fc.integer({ min: 1, max: 5 }) }) },
-    { weight: 6, arbitrary: fc.record({ t: fc.constant('read' as const), node }) },
-    { weight: 4, arbitrary: fc.record({ t: fc.constant('crash' as const), node }) },
-    { weight: 5, arbitrary: fc.record({ t: fc.constant('restart' as const), node }) },
-    { weight: 3, arbitrary: fc.record({ t: fc.constant('bounce' as const), node }) },
-    { weight: 3, arbitrary: fc.record({ t: fc.constant('partition' as const), mask: fc.nat((1 << (nodes + 1)) - 1) }) },
-    { weight: 2, arbitrary: fc.record({ t: fc.constant('oneWay' as const), from: node, to: node }) },
+function faults(nodes: number): Array<fc.WeightedArbitrary<Action>> {
+  return [
+    { weight: 4, arbitrary: fc.record({ t: fc.constant('crash' as const), node: target }) },
+    { weight: 5, arbitrary: fc.record({ t: fc.constant('restart' as const), node: pos }) },
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('bounce' as const), node: target }) },
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('partition' as const), mask: fc.nat((1 << POOL.length) - 1) }) },
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('isolate' as const), node: target }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('oneWay' as const), from: fc.nat(nodes), to: fc.nat(nodes) }) },
     { weight: 4, arbitrary: fc.constant({ t: 'heal' as const }) },
-    { weight: 2, arbitrary: netArb(30, 30) },
-    { weight: 2, arbitrary: fc.record({ t: fc.constant('transfer' as const), node, to: node }) },
-    { weight: 2, arbitrary: fc.record({ t: fc.constant('snapshot' as const), node }) },
-    {
-      weight: 5,
-      arbitrary: fc.record({
-        t: fc.constant('conf' as const),
-        change: fc.constantFrom('addLearner' as const, 'addVoter' as const, 'removeNode' as const),
-        node,
-      }),
-    },
-  );
+  ];
 }
 
-export interface ScheduleCase {
-  seed: number;
-  knobs: CoreKnobs;
-  actions: Action[];
+export function actionArb(nodes: number, profile: Profile): fc.Arbitrary<Action> {
+  const node = fc.nat(nodes); // the initial voters and the first spare, mostly
+  // Clients mostly follow redirects to the leader; some are stuck with one node.
+  const client: fc.Arbitrary<Target> = fc.oneof({ weight: 3, arbitrary: fc.constant('leader' as const) }, { weight: 1, arbitrary: node });
+  const propose = (max: number) => fc.record({ t: fc.constant('propose' as const), node: client, count: fc.integer({ min: 1, max }) });
+  switch (profile) {
+    case 'default':
+      return fc.oneof(
+        { weight: 30, arbitrary: tick(30) },
+        { weight: 6, arbitrary: tickUntil(40) },
+        { weight: 20, arbitrary: propose(5) },
+        { weight: 6, arbitrary: fc.record({ t: fc.constant('read' as const), node: client }) },
+        ...faults(nodes),
+        { weight: 2, arbitrary: net(30, 30) },
+        { weight: 2, arbitrary: fc.record({ t: fc.constant('transfer' as const), to: node }) },
+        { weight: 2, arbitrary: fc.record({ t: fc.constant('snapshot' as const), node: target }) },
+        {
+          weight: 5,
+          arbitrary: fc.record({
+            t: fc.constant('conf' as const),
+            change: fc.constantFrom('addLearner' as const, 'addVoter' as const, 'removeNode' as const),
+            // Any pool id: a spare, or one of the voters.
+            node: pos,
+          }),
+        },
+      );
+    case 'churn':
+      return fc.oneof(
+        { weight: 30, arbitrary: tick(12) },
+        { weight: 10, arbitrary: tickUntil(40) },
+        { weight: 25, arbitrary: propose(3) },
+        { weight: 5, arbitrary: fc.record({ t: fc.constant('read' as const), node: client }) },
+        ...faults(nodes).map((f) => ({ ...f, weight: f.weight * 2 })),
+        { weight: 3, arbitrary: net(20, 50) },
+        { weight: 2, arbitrary: fc.record({ t: fc.constant('transfer' as const), to: node }) },
+      );
+    case 'figure8':
+      return fc.oneof(
+        { weight: 20, arbitrary: tick(4) },
+        { weight: 20, arbitrary: tickUntil(40) },
+        { weight: 10, arbitrary: propose(1) },
+        { weight: 10, arbitrary: fc.record({ t: fc.constant('isolate' as const), node: fc.constant('leader' as const) }) },
+        { weight: 4, arbitrary: fc.record({ t: fc.constant('crash' as const), node: fc.constant('leader' as const) }) },
+        { weight: 4, arbitrary: fc.record({ t: fc.constant('restart' as const), node: pos }) },
+        { weight: 3, arbitrary: fc.constant({ t: 'heal' as const }) },
+        { weight: 2, arbitrary: net(0, 0) },
+      );
+    default: {
+      const never: never = profile;
+      throw new Error(`unknown profile ${String(never)}`);
+    }
+  }
 }
 
-export function knobsArb(): fc.Arbitrary<CoreKnobs> {
+export function knobsArb(profile: Profile): fc.Arbitrary<CoreKnobs> {
+  if (profile === 'figure8') {
+    // One entry per append, no leases: the window in which an old-term entry reaches a majority
+    // without the new leader's own entry stays open.
+    return fc.record({
+      preVote: fc.boolean(),
+      checkQuorum: fc.constant(false),
+      maxMessageBytes: fc.constant(1),
+      maxInflightMessages: fc.integer({ min: 1, max: 4 }),
+    });
+  }
   return fc.record({
     preVote: fc.boolean(),
     checkQuorum: fc.boolean(),
@@ -77,18 +121,29 @@ export function knobsArb(): fc.Arbitrary<CoreKnobs> {
   });
 }
 
-export function scheduleArb(nodes: number, maxActions = 80, profile: Profile = 'default'): fc.Arbitrary<ScheduleCase> {
+export interface ScheduleCase {
+  seed: number;
+  knobs: CoreKnobs;
+  actions: Action[];
+}
+
+/** Schedules of 1..maxActions actions (a tick action may advance the clock up to 40 ticks). */
+export function scheduleArb(nodes: number, profile: Profile, maxActions: number): fc.Arbitrary<ScheduleCase> {
   return fc.record({
     seed: fc.integer({ min: 0, max: 0x7fffffff }),
-    knobs: knobsArb(),
-    actions: fc.array(actionArb(nodes, profile), { minLength: 20, maxLength: maxActions }),
+    knobs: knobsArb(profile),
+    // size 'max': lengths spread over the whole range, not fast-check's default of a few dozen.
+    actions: fc.array(actionArb(nodes, profile), { minLength: 1, maxLength: maxActions, size: 'max' }),
   });
 }
+
+export const DEFAULT_MAX_ACTIONS = 150;
 
 export interface RunOptions {
   nodes: number;
   profile?: Profile;
   bugs?: ReadonlySet<PlantedBug>;
+  maxActions?: number;
   log?: (line: string) => void;
 }
 
@@ -98,41 +153,51 @@ export function runSchedule(c: ScheduleCase, opts: RunOptions): Simulator {
   return sim;
 }
 
-/** The one command that replays a failure fast-check reported. */
-export function replayCommand(nodes: number, seed: number, path: string | undefined, bug?: PlantedBug, profile?: Profile): string {
-  return `npm run sim -- --nodes ${nodes} --seed=${seed}${path ? ` --path=${path}` : ''}${bug ? ` --bug ${bug}` : ''}${profile && profile !== 'default' ? ` --profile ${profile}` : ''}`;
+export type SimTotals = Simulator['stats'] & { schedules: number; ticks: number; steps: number };
+
+export function emptyTotals(): SimTotals {
+  return { schedules: 0, ticks: 0, steps: 0, proposals: 0, committed: 0, reads: 0, crashes: 0, elections: 0, snapshots: 0, confChanges: 0, transfers: 0, messages: 0 };
 }
 
-/** Run `runs` random schedules; on failure throw an error carrying the replay command. */
-export type SimTotals = Simulator['stats'] & { schedules: number; ticks: number };
-
+/**
+ * Run `runs` random schedules (fast-check seed `seed`, or a fresh one). With `path`, fast-check
+ * regenerates exactly the one schedule at that path of that seed: the replay of a failure. A
+ * verbose run (`log`) does not shrink, so that it prints one schedule's events only.
+ */
 export function checkSchedules(
-  opts: RunOptions & { runs: number; seed?: number; path?: string; maxActions?: number; totals?: SimTotals },
+  opts: RunOptions & { runs: number; seed?: number; path?: string; totals?: SimTotals },
 ): fc.RunDetails<[ScheduleCase]> {
-  const details = fc.check(
-    fc.property(scheduleArb(opts.nodes, opts.maxActions, opts.profile), (c) => {
+  return fc.check(
+    fc.property(scheduleArb(opts.nodes, opts.profile ?? 'default', opts.maxActions ?? DEFAULT_MAX_ACTIONS), (c) => {
       const sim = runSchedule(c, opts);
       if (opts.totals) {
         opts.totals.schedules++;
         opts.totals.ticks += sim.time;
+        opts.totals.steps += sim.step;
         for (const [k, v] of Object.entries(sim.stats)) opts.totals[k as keyof Simulator['stats']] += v;
       }
     }),
-    { numRuns: opts.runs, seed: opts.seed, path: opts.path, endOnFailure: opts.path === undefined ? false : true },
+    { numRuns: opts.runs, seed: opts.seed, path: opts.path, endOnFailure: opts.path !== undefined || opts.log !== undefined },
   );
-  return details;
 }
 
-export function emptyTotals(): SimTotals {
-  return { schedules: 0, ticks: 0, proposals: 0, committed: 0, reads: 0, crashes: 0, elections: 0, snapshots: 0, confChanges: 0, messages: 0 };
+/** The one command that replays a failure fast-check reported. */
+export function replayCommand(opts: RunOptions, seed: number, path: string | undefined, bug?: PlantedBug): string {
+  const flags = [`--nodes ${opts.nodes}`, `--seed=${seed}`];
+  if (path) flags.push(`--path=${path}`);
+  if (opts.profile && opts.profile !== 'default') flags.push(`--profile ${opts.profile}`);
+  if (opts.maxActions && opts.maxActions !== DEFAULT_MAX_ACTIONS) flags.push(`--max-actions ${opts.maxActions}`);
+  if (bug) flags.push(`--bug ${bug}`);
+  return `npm run sim -- ${flags.join(' ')}`;
 }
 
-export function describeFailure(details: fc.RunDetails<[ScheduleCase]>, nodes: number, bug?: PlantedBug, profile?: Profile): string {
+export function describeFailure(details: fc.RunDetails<[ScheduleCase]>, opts: RunOptions, bug?: PlantedBug): string {
   const [c] = details.counterexample ?? [];
   const err = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   return [
-    `simulator found a violation after ${details.numRuns} schedule(s): ${err}`,
-    `shrunk schedule (${c?.actions.length ?? '?'} actions, sim seed ${c?.seed}, core ${JSON.stringify(c?.knobs)}): ${JSON.stringify(c?.actions)}`,
-    `replay: ${replayCommand(nodes, details.seed, details.counterexamplePath ?? undefined, bug, profile)}`,
+    `simulator found a violation in schedule ${details.numRuns} (fast-check seed ${details.seed}): ${err}`,
+    `shrunk schedule: ${c?.actions.length ?? '?'} actions, simulator seed ${c?.seed}, core ${JSON.stringify(c?.knobs)}`,
+    `  ${JSON.stringify(c?.actions)}`,
+    `replay: ${replayCommand(opts, details.seed, details.counterexamplePath ?? undefined, bug)}`,
   ].join('\n');
 }

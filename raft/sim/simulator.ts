@@ -1,37 +1,50 @@
 import { decodeConfChange } from '../conf-change';
-import { MemoryStorage } from '../memory-storage';
-import { RawNode } from '../raw-node';
+import type { MemoryStorage } from '../memory-storage';
 import { Rng } from '../rng';
-import {
-  type ConfState,
-  type Entry,
-  EntryType,
-  type Message,
-  type NodeId,
-  type PlantedBug,
-  ProposalDroppedError,
-  type Snapshot,
-} from '../types';
+import { RawNode } from '../raw-node';
+import { type ConfState, type Entry, EntryType, type NodeId, type PlantedBug, ProposalDroppedError, type Ready, type Snapshot } from '../types';
+import { decodeApplied, decodeId, encodeApplied, encodeId } from './app';
 import { Checker } from './checker';
 import { VirtualDisk } from './disk';
 import { SimFailure } from './failure';
+import { CALM, VirtualNetwork } from './network';
 
-/** One thing the schedule does. Node fields index the pool of node ids (taken modulo its size). */
+/** Every schedule draws node ids from this fixed pool; ids above the initial voters are spares to add. */
+export const POOL: readonly NodeId[] = [1, 2, 3, 4, 5, 6, 7];
+
+/** A node chosen by position, or whichever node is leader (of the highest term) at that moment. */
+export type Target = number | 'leader';
+
+/**
+ * One thing a schedule does. Numbers that name nodes are positions, taken modulo the size of the
+ * set they choose from: the pool for most actions, the live members for crash/bounce, the crashed
+ * nodes for restart. So every action means something whatever state the cluster is in.
+ */
 export type Action =
-  | { t: 'tick'; n: number }
-  /** A client that follows redirects proposes `count` values to the leader (or to `node` if there is none). */
-  | { t: 'propose'; node: number; count: number }
-  | { t: 'read'; node: number }
-  | { t: 'crash'; node: number }
+  /** Advance the clock n ticks, or fewer: stop after the tick in which a leader is elected or a commit index moves. */
+  | { t: 'tick'; n: number; until?: 'leader' | 'commit' }
+  /**
+   * A client proposes `count` values: to the leader if it follows redirects ('leader'), else to
+   * one node, whatever that node believes (a client cut off with a stale leader).
+   */
+  | { t: 'propose'; node: Target; count: number }
+  /** A client reads through ReadIndex, on the leader or on one node (see propose). */
+  | { t: 'read'; node: Target }
+  | { t: 'crash'; node: Target }
   /** Crash and restart at once: a process restart in the middle of whatever was going on. */
-  | { t: 'bounce'; node: number }
+  | { t: 'bounce'; node: Target }
   | { t: 'restart'; node: number }
+  /** Bit i of mask puts POOL[i] on one side or the other; no message crosses. Replaces any cut. */
   | { t: 'partition'; mask: number }
+  /** Cut one node off from everyone (both ways). Replaces any cut. */
+  | { t: 'isolate'; node: Target }
+  /** Cut the link from -> to only (adds to the cuts in place). */
   | { t: 'oneWay'; from: number; to: number }
   | { t: 'heal' }
   | { t: 'net'; loss: number; dup: number; maxDelay: number }
-  | { t: 'transfer'; node: number; to: number }
-  | { t: 'snapshot'; node: number }
+  /** Ask the leader to hand leadership to `to`. */
+  | { t: 'transfer'; to: number }
+  | { t: 'snapshot'; node: Target }
   | { t: 'conf'; change: 'addLearner' | 'addVoter' | 'removeNode'; node: number };
 
 /** The core's own settings, varied per schedule: safety must hold under every configuration. */
@@ -45,81 +58,70 @@ export interface CoreKnobs {
 export const DEFAULT_KNOBS: CoreKnobs = { preVote: true, checkQuorum: true, maxMessageBytes: 64, maxInflightMessages: 4 };
 
 export interface SimOptions {
-  knobs?: CoreKnobs;
-  /** Initial voters: 3 or 5. One more id exists as a spare the schedule may add. */
+  /** Initial voters: POOL[0..nodes). */
   nodes: number;
   seed: number;
+  knobs?: CoreKnobs;
   bugs?: ReadonlySet<PlantedBug>;
   electionTicks?: number;
   heartbeatTicks?: number;
-  /** Print every event. */
+  /** Receives every event, for replays. */
   log?: (line: string) => void;
-}
-
-interface InFlight {
-  at: number;
-  seq: number;
-  m: Message;
-}
-
-interface PendingRead {
-  minCount: number;
-  minFromReads: number;
 }
 
 class SimNode {
   node: RawNode | undefined;
+  /** What the node holds: its page cache while up, what its disk kept once crashed. */
   storage!: MemoryStorage;
   /** The application: proposal ids in the order applied. */
   app: number[] = [];
+  /** Highest commit index seen in this incarnation. */
   lastCommit = 0;
+  /** The term this node was leader of when its last Ready was done (0: not leader). */
+  leaderTerm = 0;
   readsWaiting: Array<{ index: number; ctx: number }> = [];
 
   constructor(
     readonly id: NodeId,
     readonly disk: VirtualDisk,
   ) {}
-
-  get up(): boolean {
-    return this.node !== undefined;
-  }
 }
 
 /**
- * A whole Raft cluster in one deterministic loop: virtual clock, virtual network (loss,
- * duplication, reordering by random delay, partitions, one-way links), nodes that crash and
- * restart from their virtual disks, clients that propose, read and reconfigure. Every step is
- * followed by the safety checks in Checker; the same seed and schedule replay bit for bit.
+ * A whole Raft group in one deterministic loop: virtual clock, virtual network, nodes that crash
+ * and restart from their virtual disks, clients that propose, read and reconfigure. Every step is
+ * followed by the safety checks of Checker. One seed and one schedule replay bit for bit.
  */
 export class Simulator {
-  readonly ids: NodeId[];
   private readonly nodes = new Map<NodeId, SimNode>();
   private readonly rng: Rng;
+  private readonly net: VirtualNetwork;
   private readonly checker: Checker;
-  private queue: InFlight[] = [];
-  private seq = 0;
-  time = 0;
-  private step = 0;
-  private blocked = new Set<string>();
-  private loss = 0;
-  private dup = 0;
-  private maxDelay = 3;
-  private nextProposal = 1;
-  private nextRead = 1;
-  private readonly reads = new Map<number, PendingRead>();
   private readonly electionTicks: number;
   private readonly heartbeatTicks: number;
-  readonly stats = { proposals: 0, committed: 0, reads: 0, crashes: 0, elections: 0, snapshots: 0, confChanges: 0, messages: 0 };
+  time = 0;
+  step = 0;
+  /** The latest membership anyone has applied, so the latest committed one, and the index it is at. */
+  private latestConf: { index: number; conf: ConfState };
+  private nextProposal = 1;
+  private nextRead = 1;
+  /** Invocation step of every proposal, and the step it was first applied (acknowledged). */
+  readonly proposals = new Map<number, { invoked: number; acked?: number }>();
+  private readonly reads = new Map<number, { invoked: number; minCount: number; minFromReads: number }>();
+  /** Counts of what happened, for ticks that run until something does. */
+  private readonly events = { elected: 0, commitMoved: 0 };
+  readonly stats = { proposals: 0, committed: 0, reads: 0, crashes: 0, elections: 0, snapshots: 0, confChanges: 0, transfers: 0, messages: 0 };
 
   constructor(private readonly opts: SimOptions) {
     this.rng = new Rng(opts.seed);
+    this.net = new VirtualNetwork(this.rng);
     this.electionTicks = opts.electionTicks ?? 10;
     this.heartbeatTicks = opts.heartbeatTicks ?? 2;
-    this.ids = Array.from({ length: opts.nodes + 1 }, (_, i) => i + 1);
-    const voters = this.ids.slice(0, opts.nodes);
     this.checker = new Checker(() => this.step);
-    for (const id of this.ids) {
-      // The spare starts knowing no membership: it learns it from the log once added.
+    const voters = POOL.slice(0, opts.nodes);
+    this.latestConf = { index: 0, conf: { voters, learners: [] } };
+    for (const id of POOL) {
+      // A spare starts knowing no membership: it learns it from the log once added.
       const conf: ConfState = voters.includes(id) ? { voters, learners: [] } : { voters: [], learners: [] };
       const sn = new SimNode(id, new VirtualDisk(conf));
       this.nodes.set(id, sn);
@@ -128,29 +130,51 @@ export class Simulator {
   }
 
   private log(line: string): void {
-    this.opts.log?.(`[t=${this.time} s=${this.step}] ${line}`);
+    this.opts.log?.(`[step ${this.step} t=${this.time}] ${line}`);
   }
 
-  private pick(index: number): SimNode {
-    return this.nodes.get(this.ids[((index % this.ids.length) + this.ids.length) % this.ids.length])!;
+  private byPosition(list: readonly SimNode[], i: number): SimNode | undefined {
+    return list.length === 0 ? undefined : list[((i % list.length) + list.length) % list.length];
   }
 
-  /** The live leader of the highest term, as a redirect-following client finds it; else the given node. */
-  private leaderOr(index: number): SimNode {
+  private pool(i: number): SimNode {
+    return this.byPosition([...this.nodes.values()], i)!;
+  }
+
+  private live(): SimNode[] {
+    return [...this.nodes.values()].filter((sn) => sn.node);
+  }
+
+  /** The live leader of the highest term, as a client following redirects finds it. */
+  leader(): SimNode | undefined {
     let best: SimNode | undefined;
-    for (const sn of this.nodes.values()) {
-      const s = sn.node?.status();
-      if (s?.role === 'leader' && (!best || s.term > best.node!.status().term)) best = sn;
+    for (const sn of this.live()) {
+      const s = sn.node!.status();
+      if (s.role === 'leader' && (!best || s.term > best.node!.status().term)) best = sn;
     }
-    return best ?? this.pick(index);
+    return best;
+  }
+
+  /** Live nodes that some live node counts as a member: crashing a spare nobody added teaches little. */
+  private liveMembers(): SimNode[] {
+    const members = new Set<NodeId>();
+    for (const sn of this.live()) {
+      const { voters, learners } = sn.node!.status().conf;
+      for (const id of [...voters, ...learners]) members.add(id);
+    }
+    return this.live().filter((sn) => members.has(sn.id));
+  }
+
+  private target(t: Target, among: readonly SimNode[]): SimNode | undefined {
+    return t === 'leader' ? this.leader() : this.byPosition(among, t);
   }
 
   private start(sn: SimNode): void {
     sn.storage = sn.disk.load();
-    const snap = sn.storage.snapshot() as Snapshot;
-    sn.app = decodeApp(snap.data);
+    sn.app = decodeApplied((sn.storage.snapshot() as Snapshot).data);
     this.checker.onSnapshotInstalled(sn.id, sn.app);
     sn.lastCommit = 0;
+    sn.leaderTerm = 0;
     sn.readsWaiting = [];
     sn.node = new RawNode({
       id: sn.id,
@@ -163,6 +187,17 @@ export class Simulator {
     });
   }
 
+  /** Power loss: the disk keeps what was synced and a random prefix of the rest. */
+  private crash(sn: SimNode): void {
+    const keep = this.rng.int(sn.disk.unsyncedCount() + 1);
+    const lost = sn.disk.unsyncedCount() - keep;
+    sn.disk.crash(keep);
+    sn.node = undefined;
+    sn.storage = sn.disk.load();
+    this.stats.crashes++;
+    this.log(`crash ${sn.id} (lost ${lost} unsynced writes)`);
+  }
+
   run(actions: readonly Action[]): void {
     for (const a of actions) this.apply(a);
     this.checkLiveness();
@@ -170,116 +205,79 @@ export class Simulator {
 
   apply(a: Action): void {
     this.step++;
+    if (a.t !== 'tick') this.log(JSON.stringify(a));
     switch (a.t) {
-      case 'tick':
-        for (let i = 0; i < a.n; i++) this.tickOnce();
-        break;
-      case 'propose': {
-        const sn = this.leaderOr(a.node);
-        if (!sn.node) break;
-        for (let i = 0; i < a.count; i++) {
-          const id = this.nextProposal++;
-          try {
-            sn.node.propose(encodeU32(id));
-            this.stats.proposals++;
-            this.log(`propose ${id} on ${sn.id}`);
-          } catch (e) {
-            if (!(e instanceof ProposalDroppedError)) throw e;
-          }
+      case 'tick': {
+        const seen = { ...this.events };
+        for (let i = 0; i < a.n; i++) {
+          if (i > 0) this.step++; // every tick is a step of its own
+          this.tickOnce();
+          if (a.until === 'leader' && this.events.elected !== seen.elected) break;
+          if (a.until === 'commit' && this.events.commitMoved !== seen.commitMoved) break;
         }
+        break;
+      }
+      case 'propose': {
+        const sn = this.target(a.node, [...this.nodes.values()]);
+        for (let i = 0; i < a.count && sn?.node; i++) this.propose(sn);
         break;
       }
       case 'read': {
-        const sn = this.leaderOr(a.node);
-        if (!sn.node) break;
-        const ctx = this.nextRead++;
-        try {
-          sn.node.readIndex(encodeU32(ctx));
-          this.reads.set(ctx, { minCount: this.checker.appliedLength(), minFromReads: this.checker.maxReadResult });
-          this.log(`read ${ctx} on ${sn.id}`);
-        } catch (e) {
-          if (!(e instanceof ProposalDroppedError)) throw e;
-        }
+        const sn = this.target(a.node, [...this.nodes.values()]);
+        if (sn) this.read(sn);
         break;
       }
       case 'crash': {
-        const sn = this.pick(a.node);
-        if (!sn.node) break;
-        const keep = this.rng.int(sn.disk.unsyncedCount() + 1);
-        sn.disk.crash(keep);
-        sn.node = undefined;
-        this.stats.crashes++;
-        this.log(`crash ${sn.id} (kept ${keep} unsynced writes)`);
+        const sn = this.target(a.node, this.liveMembers());
+        if (sn?.node) this.crash(sn);
         break;
       }
       case 'bounce': {
-        const sn = this.pick(a.node);
-        if (!sn.node) break;
-        sn.disk.crash(this.rng.int(sn.disk.unsyncedCount() + 1));
-        this.stats.crashes++;
+        const sn = this.target(a.node, this.liveMembers());
+        if (!sn?.node) break;
+        this.crash(sn);
         this.start(sn);
-        this.log(`bounce ${sn.id}`);
         break;
       }
       case 'restart': {
-        const sn = this.pick(a.node);
-        if (sn.node) break;
-        this.start(sn);
-        this.log(`restart ${sn.id}`);
+        const sn = this.byPosition([...this.nodes.values()].filter((n) => !n.node), a.node);
+        if (sn) this.start(sn);
         break;
       }
-      case 'partition': {
-        this.blocked.clear();
-        for (const a1 of this.ids) {
-          for (const b of this.ids) {
-            const sideA = (a.mask >> (a1 - 1)) & 1;
-            const sideB = (a.mask >> (b - 1)) & 1;
-            if (sideA !== sideB) this.blocked.add(`${a1}>${b}`);
-          }
-        }
-        this.log(`partition mask ${a.mask.toString(2)}`);
+      case 'partition':
+        this.net.partition(POOL, a.mask);
+        break;
+      case 'isolate': {
+        const sn = this.target(a.node, [...this.nodes.values()]);
+        if (sn) this.net.partition(POOL, 1 << POOL.indexOf(sn.id));
         break;
       }
-      case 'oneWay': {
-        const from = this.pick(a.from).id;
-        const to = this.pick(a.to).id;
-        if (from !== to) this.blocked.add(`${from}>${to}`);
-        this.log(`cut ${from}->${to}`);
+      case 'oneWay':
+        this.net.cutLink(this.pool(a.from).id, this.pool(a.to).id);
         break;
-      }
       case 'heal':
-        this.blocked.clear();
-        this.log('heal');
+        this.net.heal();
         break;
       case 'net':
-        this.loss = a.loss;
-        this.dup = a.dup;
-        this.maxDelay = a.maxDelay;
+        this.net.conditions = { loss: a.loss, dup: a.dup, maxDelay: a.maxDelay };
         break;
       case 'transfer': {
-        const sn = this.pick(a.node);
-        sn.node?.transferLeadership(this.pick(a.to).id);
-        break;
-      }
-      case 'snapshot':
-        this.takeSnapshot(this.pick(a.node));
-        break;
-      case 'conf': {
-        const leader = [...this.nodes.values()].find((n) => n.node?.status().role === 'leader');
-        if (!leader?.node) break;
-        const conf = leader.node.status().conf;
-        const target = this.pick(a.node).id;
-        // Keep at least three voters so the cluster can always make progress again.
-        if (a.change === 'removeNode' && conf.voters.includes(target) && conf.voters.length <= 3) break;
-        try {
-          leader.node.proposeConfChange({ type: a.change, node: target });
-          this.stats.confChanges++;
-          this.log(`conf ${a.change} ${target}`);
-        } catch (e) {
-          if (!(e instanceof ProposalDroppedError)) throw e;
+        const leader = this.leader();
+        const to = this.pool(a.to).id;
+        if (leader && to !== leader.id) {
+          leader.node!.transferLeadership(to);
+          this.stats.transfers++;
         }
         break;
       }
+      case 'snapshot': {
+        const sn = this.target(a.node, [...this.nodes.values()]);
+        if (sn) this.takeSnapshot(sn);
+        break;
+      }
+      case 'conf':
+        this.changeMembership(a.change, this.pool(a.node).id);
+        break;
       default: {
         const never: never = a;
         throw new Error(`unknown action ${JSON.stringify(never)}`);
@@ -289,208 +287,251 @@ export class Simulator {
     this.check();
   }
 
+  private propose(sn: SimNode): number | undefined {
+    const id = this.nextProposal++;
+    try {
+      const at = sn.node!.propose(encodeId(id));
+      this.proposals.set(id, { invoked: this.step });
+      this.stats.proposals++;
+      this.log(`propose ${id} on ${sn.id} -> index ${at.index} term ${at.term}`);
+      return id;
+    } catch (e) {
+      if (!(e instanceof ProposalDroppedError)) throw e;
+      return undefined;
+    }
+  }
+
+  private read(sn: SimNode): void {
+    if (!sn.node) return;
+    const ctx = this.nextRead++;
+    try {
+      sn.node.readIndex(encodeId(ctx));
+      // What the read must at least see: every write acknowledged anywhere, every read finished.
+      this.reads.set(ctx, { invoked: this.step, minCount: this.checker.appliedLength(), minFromReads: this.checker.maxReadResult });
+    } catch (e) {
+      if (!(e instanceof ProposalDroppedError)) throw e;
+    }
+  }
+
+  private changeMembership(change: 'addLearner' | 'addVoter' | 'removeNode', target: NodeId): void {
+    const leader = this.leader();
+    if (!leader) return;
+    const { voters } = leader.node!.status().conf;
+    // At least three voters, so that the cluster can always make progress again.
+    if (change === 'removeNode' && voters.includes(target) && voters.length <= 3) return;
+    try {
+      const at = leader.node!.proposeConfChange({ type: change, node: target });
+      this.stats.confChanges++;
+      this.log(`${change} ${target} proposed on ${leader.id} at index ${at.index}`);
+    } catch (e) {
+      if (!(e instanceof ProposalDroppedError)) throw e;
+    }
+  }
+
   private tickOnce(): void {
     this.time++;
-    for (const sn of this.nodes.values()) {
-      // Clocks drift: a node occasionally misses a tick.
-      if (sn.node && this.rng.int(10) !== 0) sn.node.tick();
+    for (const sn of this.live()) {
+      // Clocks drift: a node now and then misses a tick.
+      if (this.rng.int(10) !== 0) sn.node!.tick();
     }
     this.processAll();
-    this.deliverDue();
+    for (const m of this.net.takeDue(this.time)) {
+      const target = this.nodes.get(m.to);
+      if (!target?.node) continue;
+      this.stats.messages++;
+      target.node.step(m);
+      this.processReady(target);
+    }
     this.check();
   }
 
-  private deliverDue(): void {
-    const due = this.queue.filter((f) => f.at <= this.time).sort((x, y) => x.at - y.at || x.seq - y.seq);
-    this.queue = this.queue.filter((f) => f.at > this.time);
-    for (const f of due) {
-      const target = this.nodes.get(f.m.to);
-      if (!target?.node) continue;
-      this.stats.messages++;
-      target.node.step(f.m);
-      this.processAll();
-    }
-  }
-
-  private send(m: Message): void {
-    if (this.blocked.has(`${m.from}>${m.to}`)) return;
-    if (this.rng.int(100) < this.loss) return;
-    const copies = this.rng.int(100) < this.dup ? 2 : 1;
-    for (let i = 0; i < copies; i++) {
-      this.queue.push({ at: this.time + 1 + this.rng.int(this.maxDelay), seq: this.seq++, m });
-    }
-  }
-
-  /** Run every node's Ready loop exactly as the contract says. */
   private processAll(): void {
-    for (const sn of this.nodes.values()) {
-      const node = sn.node;
-      if (!node) continue;
-      while (node.hasReady()) {
-        const rd = node.ready();
-        if (rd.snapshot) {
-          sn.storage.applySnapshot(rd.snapshot);
-          sn.disk.write({ kind: 'snapshot', snapshot: rd.snapshot });
-          sn.app = decodeApp(rd.snapshot.data);
-          this.checker.onSnapshotInstalled(sn.id, sn.app);
-        }
-        if (rd.entries.length > 0) {
-          sn.storage.append(rd.entries);
-          sn.disk.write({ kind: 'entries', entries: rd.entries });
-        }
-        if (rd.hardState) {
-          sn.storage.setHardState(rd.hardState);
-          sn.disk.write({ kind: 'hardState', hardState: rd.hardState });
-        }
-        if (rd.mustSync) sn.disk.sync();
-        for (const m of rd.messages) this.send(m);
-        for (const e of rd.committedEntries) this.applyEntry(sn, e);
-        for (const rs of rd.readStates) sn.readsWaiting.push({ index: rs.index, ctx: decodeU32(rs.ctx) });
-        if (rd.softState?.role === 'leader') this.stats.elections++;
-        node.advance(rd);
-        this.answerReads(sn);
+    for (const sn of this.nodes.values()) this.processReady(sn);
+  }
+
+  /** Drain a node's Ready batches, in exactly the order the contract (raft/types.ts Ready) gives. */
+  private processReady(sn: SimNode): void {
+    const node = sn.node;
+    if (!node) return;
+    while (node.hasReady()) {
+      const rd = node.ready();
+      if (sn.leaderTerm !== 0 && rd.entries.length > 0) {
+        const s = node.status();
+        if (s.role === 'leader' && s.term === sn.leaderTerm) this.checker.onLeaderAppend(sn.id, s.term, rd.entries[0].index, sn.storage.lastIndex());
       }
+      if (rd.snapshot) {
+        sn.storage.applySnapshot(rd.snapshot);
+        sn.disk.write({ kind: 'snapshot', snapshot: rd.snapshot });
+        sn.app = decodeApplied(rd.snapshot.data);
+        this.checker.onSnapshotInstalled(sn.id, sn.app);
+        this.onMembershipApplied(rd.snapshot.metadata.index, rd.snapshot.metadata.conf);
+        this.log(`${sn.id} installs snapshot at ${rd.snapshot.metadata.index} (${sn.app.length} values)`);
+      }
+      if (rd.entries.length > 0) {
+        sn.storage.append(rd.entries);
+        sn.disk.write({ kind: 'entries', entries: rd.entries });
+      }
+      if (rd.hardState) {
+        sn.storage.setHardState(rd.hardState);
+        sn.disk.write({ kind: 'hardState', hardState: rd.hardState });
+      }
+      if (rd.mustSync) sn.disk.sync();
+      if (rd.softState) this.onSoftState(sn, rd);
+      for (const m of rd.messages) this.net.send(m, this.time);
+      for (const e of rd.committedEntries) this.applyEntry(sn, e);
+      for (const rs of rd.readStates) sn.readsWaiting.push({ index: rs.index, ctx: decodeId(rs.ctx) });
+      node.advance(rd);
+      const after = node.status();
+      sn.leaderTerm = after.role === 'leader' ? after.term : 0;
+      if (rd.committedEntries.some((e) => e.type === EntryType.ConfChange)) {
+        // Record the membership the node now applies, so that a restart keeps it.
+        const conf = node.status().conf;
+        sn.storage.setConf(conf);
+        sn.disk.write({ kind: 'conf', conf });
+        this.log(`${sn.id} applies membership voters [${conf.voters}] learners [${conf.learners}]`);
+      }
+      this.answerReads(sn);
     }
+  }
+
+  private onSoftState(sn: SimNode, rd: Ready): void {
+    const s = sn.node!.status();
+    this.log(`${sn.id} is ${rd.softState!.role} in term ${s.term} (leader ${rd.softState!.leader})`);
+    if (rd.softState!.role !== 'leader') return;
+    this.stats.elections++;
+    this.events.elected++;
+    // Checked here as well as after the step: a leader may win and lose within one step.
+    this.checker.onLeader(sn.id, s.term, sn.storage);
+  }
+
+  private onMembershipApplied(index: number, conf: ConfState): void {
+    if (index > this.latestConf.index) this.latestConf = { index, conf };
   }
 
   private applyEntry(sn: SimNode, e: Entry): void {
+    if (e.type === EntryType.ConfChange) this.onMembershipApplied(e.index, decodeConfChange(e.data).conf);
     if (e.type !== EntryType.Normal || e.data.length === 0) return;
-    const id = decodeU32(e.data);
-    if (sn.app.length === this.checker.appliedLength()) this.stats.committed++;
+    const id = decodeId(e.data);
     sn.app.push(id);
+    const isNew = sn.app.length > this.checker.appliedLength();
     this.checker.onApply(sn.id, sn.app.length - 1, id);
+    if (!isNew) return;
+    this.stats.committed++;
+    const p = this.proposals.get(id);
+    if (p && p.acked === undefined) p.acked = this.step;
+    this.log(`${sn.id} applies ${id} at position ${sn.app.length - 1} (proposed at step ${p?.invoked})`);
   }
 
+  /** A read returns once its node has applied up to the read's index. */
   private answerReads(sn: SimNode): void {
+    if (sn.readsWaiting.length === 0) return;
     const applied = sn.node!.status().applied;
-    const ready = sn.readsWaiting.filter((r) => r.index <= applied);
-    if (ready.length === 0) return;
+    const done = sn.readsWaiting.filter((r) => r.index <= applied);
     sn.readsWaiting = sn.readsWaiting.filter((r) => r.index > applied);
-    for (const r of ready) {
+    for (const r of done) {
       const pending = this.reads.get(r.ctx);
       if (!pending) continue;
       this.reads.delete(r.ctx);
       this.stats.reads++;
+      this.log(`read ${r.ctx} (invoked at step ${pending.invoked}) on ${sn.id} returns ${sn.app.length} values`);
       this.checker.onReadDone(sn.id, r.ctx, sn.app.length, pending.minCount, pending.minFromReads);
     }
   }
 
+  /** The host's snapshot: the applied state at the applied index, then the log before it is dropped. */
   private takeSnapshot(sn: SimNode): void {
     if (!sn.node) return;
     const s = sn.node.status();
     if (s.applied <= sn.storage.firstIndex() - 1) return;
-    const snap = sn.storage.createSnapshot(s.applied, s.conf, encodeApp(sn.app));
+    const snap = sn.storage.createSnapshot(s.applied, s.conf, encodeApplied(sn.app));
     sn.storage.compact(s.applied);
     sn.disk.write({ kind: 'compact', snapshot: snap });
     sn.disk.sync();
     this.stats.snapshots++;
-    this.log(`snapshot ${sn.id} at ${s.applied}`);
+    this.log(`${sn.id} snapshots at ${s.applied} and compacts`);
   }
 
   private check(): void {
-    const live = [...this.nodes.values()].filter((n) => n.up);
+    // Lowest term first: an entry is recorded as committed in the earliest term anyone saw it so.
+    const live = this.live().sort((a, b) => a.node!.status().term - b.node!.status().term);
     for (const sn of live) {
       const s = sn.node!.status();
       if (s.commit < sn.lastCommit) {
         throw new SimFailure(`commit index went back on node ${sn.id}: ${sn.lastCommit} -> ${s.commit}`, this.step);
       }
+      if (s.commit > sn.lastCommit) this.events.commitMoved++;
       sn.lastCommit = s.commit;
       if (s.role === 'leader') this.checker.onLeader(sn.id, s.term, sn.storage);
       this.checker.onCommit(sn.id, s.term, s.commit, sn.storage);
     }
     this.checker.logMatching(live.map((n) => ({ id: n.id, storage: n.storage })));
+    this.checker.committedOnQuorum(this.latestConf.conf.voters, (id) => this.nodes.get(id)!.storage);
   }
 
-  /** The membership as of the highest commit index any node holds: its last committed conf entry, else its snapshot's. */
-  private committedMembership(): Set<NodeId> {
-    let best: { commit: number; conf: ConfState } | undefined;
-    for (const sn of this.nodes.values()) {
-      const storage = sn.node ? sn.storage : sn.disk.load();
-      const commit = Math.min(sn.node?.status().commit ?? storage.hardState().commit, storage.lastIndex());
-      let conf = (storage.snapshot() as Snapshot).metadata.conf;
-      if (commit >= storage.firstIndex()) {
-        for (const e of storage.entries(storage.firstIndex(), commit + 1, Infinity) as readonly Entry[]) {
-          if (e.type === EntryType.ConfChange) conf = decodeConfChange(e.data).conf;
-        }
-      }
-      if (conf.voters.length > 0 && (!best || commit > best.commit)) best = { commit, conf };
+  /** Members by the node that has applied the most: its applied membership is committed. */
+  private committedMembers(): Set<NodeId> {
+    let best: { applied: number; conf: ConfState } | undefined;
+    for (const sn of this.live()) {
+      const s = sn.node!.status();
+      if (s.conf.voters.length > 0 && (!best || s.applied > best.applied)) best = { applied: s.applied, conf: s.conf };
     }
-    return new Set(best ? [...best.conf.voters, ...best.conf.learners] : this.ids);
+    return new Set(best ? [...best.conf.voters, ...best.conf.learners] : []);
   }
 
-  /** Heal everything, bring members back, and demand a leader and a new commit within a bound. */
-  checkLiveness(): void {
-    this.blocked.clear();
-    this.loss = 0;
-    this.dup = 0;
-    this.maxDelay = 3;
-    // Removed servers are decommissioned, as an operator would: one that never learnt of its own
-    // removal times out forever and, without pre-vote or check-quorum, keeps deposing leaders
-    // (the disruptive-server problem, Raft dissertation 4.2.3). Membership is judged by the node
-    // that has committed the most.
-    const members = this.committedMembership();
+  /**
+   * Start the members that are down and stop the servers that were removed, as an operator would.
+   * The first time every node is started, so that membership is judged on everyone's log.
+   */
+  private operate(first: boolean): void {
+    const before = first ? undefined : this.committedMembers();
+    for (const sn of this.nodes.values()) if (!sn.node && (!before || before.has(sn.id))) this.start(sn);
+    this.processAll();
+    const members = this.committedMembers();
     for (const sn of this.nodes.values()) {
-      if (!members.has(sn.id)) {
-        if (sn.node) sn.disk.crash(0);
+      // A removed server that never learnt of its removal times out forever and, without pre-vote
+      // or check-quorum, keeps deposing leaders (Raft dissertation 4.2.3): decommission it.
+      if (!members.has(sn.id) && sn.node) {
+        const { voters, learners } = sn.node.status().conf;
+        if (voters.length + learners.length > 0) this.log(`decommission ${sn.id}: not a member of [${[...members]}]`);
+        sn.disk.crash(0);
         sn.node = undefined;
-      } else if (!sn.node) this.start(sn);
+        sn.storage = sn.disk.load();
+      }
     }
-    const bound = 60 * this.electionTicks;
+  }
+
+  /** Heal everything, bring members back, and demand a leader and a new commit on every voter within a bound. */
+  checkLiveness(): void {
+    this.net.heal();
+    this.net.conditions = { ...CALM };
+    this.log('liveness: heal, calm network, restart members');
+    const bound = 10 * this.electionTicks * this.opts.nodes;
     // A client retries with a new proposal whenever leadership moves (an uncommitted entry of a
     // deposed leader may rightly be overwritten); any one of them reaching every voter will do.
     const proposed: number[] = [];
     let proposedTo = '';
     for (let i = 0; i < bound; i++) {
+      if (i % this.electionTicks === 0) this.operate(i === 0);
       this.step++;
       this.tickOnce();
-      // Membership may still change (a committed addVoter): start new members as an operator would.
-      if (i % this.electionTicks === 0) {
-        for (const id of this.committedMembership()) {
-          const sn = this.nodes.get(id)!;
-          if (!sn.node) this.start(sn);
-        }
-      }
-      const leader = [...this.nodes.values()].find((n) => n.node?.status().role === 'leader');
+      const leader = this.leader();
       if (!leader) continue;
       const status = leader.node!.status();
       const voters = status.conf.voters.map((id) => this.nodes.get(id)!);
-      if (proposed.some((p) => voters.every((v) => v.app.includes(p)))) return;
+      if (proposed.some((p) => voters.every((v) => v.app.includes(p)))) {
+        this.log(`liveness: leader ${leader.id} committed a new value to every voter after ${i + 1} ticks`);
+        return;
+      }
       const at = `${leader.id}@${status.term}`;
       if (at === proposedTo) continue;
-      try {
-        const id = this.nextProposal++;
-        leader.node!.propose(encodeU32(id));
-        proposed.push(id);
-        proposedTo = at;
-      } catch (e) {
-        if (!(e instanceof ProposalDroppedError)) throw e;
-      }
+      const id = this.propose(leader);
+      if (id === undefined) continue;
+      proposed.push(id);
+      proposedTo = at;
     }
     throw new SimFailure(
-      `liveness: no leader committed a proposal to every voter within ${bound} ticks after healing (proposals tried: ${proposed.join(', ') || 'none accepted'})`,
+      `liveness: no leader committed a new value to every voter within ${bound} ticks of healing (values tried: ${proposed.join(', ') || 'none accepted'})`,
       this.step,
     );
   }
-}
-
-export function encodeU32(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n);
-  return b;
-}
-
-function decodeU32(b: Uint8Array): number {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(0);
-}
-
-function encodeApp(app: readonly number[]): Uint8Array {
-  const b = new Uint8Array(app.length * 4);
-  const v = new DataView(b.buffer);
-  app.forEach((id, i) => v.setUint32(i * 4, id));
-  return b;
-}
-
-function decodeApp(b: Uint8Array): number[] {
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  return Array.from({ length: b.length / 4 }, (_, i) => v.getUint32(i * 4));
 }
