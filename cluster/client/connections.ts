@@ -1,19 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
-import { type FlotillaClient, loadFlotillaProto } from '../../proto/load';
+import { FAILOVER_CHANNEL_OPTIONS, type FlotillaClient, loadFlotillaProto } from '../../proto/load';
 import { type ErrorContext, toFlotillaError } from './errors';
 
-/**
- * Channel options for fast failover. grpc-js by default waits 1 s before reconnecting and backs
- * off to 120 s, which would keep a client away from a restarted leader for minutes; keepalive
- * pings notice a silently dead peer (no FIN, e.g. a network partition) within seconds.
- */
+/** Failover options, and room for a full fetch or produce batch per message. */
 export const CLIENT_CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  'grpc.initial_reconnect_backoff_ms': 100,
-  'grpc.min_reconnect_backoff_ms': 100,
-  'grpc.max_reconnect_backoff_ms': 1000,
-  'grpc.keepalive_time_ms': 5000,
-  'grpc.keepalive_timeout_ms': 2000,
-  'grpc.keepalive_permit_without_calls': 1,
+  ...FAILOVER_CHANNEL_OPTIONS,
   'grpc.max_receive_message_length': 64 << 20,
   'grpc.max_send_message_length': 64 << 20,
 };

@@ -1,34 +1,19 @@
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { fileURLToPath } from 'node:url';
 import type { NodeId } from '../../raft';
+import { loadPeerProto } from '../../proto/load';
 import type { MultiRaft } from './multi-raft';
 import { PEER_CHANNEL_OPTIONS, type PeerClientLike, PeerTransport } from './peer-transport';
 import { raftFrameCodec } from '../transport/codec';
 
-const PEER_PROTO = fileURLToPath(new URL('../../proto/peer.proto', import.meta.url));
-
-interface PeerPackage {
-  flotilla: { v1: { Peer: grpc.ServiceClientConstructor } };
-}
-
-let loaded: PeerPackage | undefined;
-function peerPackage(): PeerPackage {
-  loaded ??= grpc.loadPackageDefinition(
-    protoLoader.loadSync(PEER_PROTO, { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true }),
-  ) as unknown as PeerPackage;
-  return loaded;
-}
-
 /** A client of another node's Peer service, with channel options tuned for fast failover. */
 export function newPeerClient(address: string): PeerClientLike {
-  const Peer = peerPackage().flotilla.v1.Peer;
+  const { Peer } = loadPeerProto();
   return new Peer(address, grpc.credentials.createInsecure(), PEER_CHANNEL_OPTIONS) as unknown as PeerClientLike;
 }
 
 /** Register the Peer service's Raft stream on `server`, delivering every frame to `host`. */
 export function addPeerService(server: grpc.Server, host: () => MultiRaft | undefined): void {
-  const Peer = peerPackage().flotilla.v1.Peer;
+  const { Peer } = loadPeerProto();
   server.addService(Peer.service, {
     raft: PeerTransport.serve(raftFrameCodec, (_from, envelopes) => {
       const h = host();

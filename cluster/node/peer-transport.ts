@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { FAILOVER_CHANNEL_OPTIONS } from '../../proto/load';
 import type { Message, NodeId } from '../../raft';
 import type { Transport } from './multi-raft';
 
@@ -28,14 +29,9 @@ export interface PeerTransportOptions {
   maxQueuedBytes?: number;
 }
 
-/** Channel options for fast failover: the defaults back off for up to two minutes. */
+/** Failover options, and room for a frame carrying many groups' entries (or a snapshot). */
 export const PEER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  'grpc.initial_reconnect_backoff_ms': 100,
-  'grpc.min_reconnect_backoff_ms': 100,
-  'grpc.max_reconnect_backoff_ms': 1000,
-  'grpc.keepalive_time_ms': 5000,
-  'grpc.keepalive_timeout_ms': 2000,
-  'grpc.keepalive_permit_without_calls': 1,
+  ...FAILOVER_CHANNEL_OPTIONS,
   'grpc.max_receive_message_length': 256 << 20,
   'grpc.max_send_message_length': 256 << 20,
 };
