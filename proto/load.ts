@@ -237,6 +237,32 @@ export interface SnapshotAck {
   ok: boolean;
   error: string;
 }
+export interface MetadataProposal {
+  command: Buffer;
+}
+export interface MetadataProposalResult {
+  index: number;
+  errorCode: string;
+  errorMessage: string;
+  producerId: number;
+  producerEpoch: number;
+}
+export interface GroupStatusRequest {
+  groups: number[];
+}
+export interface GroupState {
+  group: number;
+  leader: number;
+  term: number;
+  isLeader: boolean;
+  inSync: number[];
+  logStartOffset: number;
+  logEndOffset: number;
+  highWatermark: number;
+}
+export interface GroupStatusResponse {
+  groups: GroupState[];
+}
 
 // ---- services ----
 
@@ -297,11 +323,15 @@ export interface PeerClient extends grpc.Client {
     options: Partial<grpc.CallOptions>,
     callback: grpc.requestCallback<SnapshotAck>,
   ): grpc.ClientWritableStream<SnapshotChunk>;
+  proposeMetadata: Unary<MetadataProposal, MetadataProposalResult>;
+  groupStatus: Unary<GroupStatusRequest, GroupStatusResponse>;
 }
 
 export interface PeerHandlers extends grpc.UntypedServiceImplementation {
   Raft: grpc.handleBidiStreamingCall<RaftBatch, RaftAck>;
   SendSnapshot: grpc.handleClientStreamingCall<SnapshotChunk, SnapshotAck>;
+  ProposeMetadata: grpc.handleUnaryCall<MetadataProposal, MetadataProposalResult>;
+  GroupStatus: grpc.handleUnaryCall<GroupStatusRequest, GroupStatusResponse>;
 }
 
 export interface ServiceConstructor<C extends grpc.Client> {

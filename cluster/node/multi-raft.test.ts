@@ -23,6 +23,12 @@ class RecordingStore implements HostStore {
     const staged: Array<{ group: number; rd: Ready }> = [];
     return {
       stage: (group, rd) => staged.push({ group, rd }),
+      createSnapshot: () => {
+        throw new Error('this fake store keeps no snapshots');
+      },
+      compact: () => {
+        throw new Error('this fake store does not compact');
+      },
       commit: async (sync) => {
         await new Promise((r) => setImmediate(r));
         for (const { group, rd } of staged) {

@@ -28,7 +28,18 @@ export interface HostGroupStorage extends Storage {
 
 export interface HostBatch {
   stage(group: number, ready: Ready, conf: ConfState): void;
+  /** Record the application's snapshot of a group at `index` (<= applied); the log is kept. */
+  createSnapshot(group: number, index: number, conf: ConfState, data: Uint8Array): void;
+  /** Drop a group's log through `index`; a snapshot at or past it must exist. */
+  compact(group: number, index: number): void;
   commit(sync: boolean): Promise<void>;
+}
+
+/** Work the host adds to the next Ready cycle's store batch (snapshots, compaction). */
+export interface StoreWork {
+  stage(batch: HostBatch): void;
+  /** The batch is durable. */
+  committed?(): void;
 }
 
 /** What a group's application does with the log. All calls are synchronous and in log order. */
@@ -57,6 +68,8 @@ export interface MultiRaftOptions {
   /** Whether each Ready cycle fsyncs (turn off only for benchmarks of everything but the disk). */
   sync?: boolean;
   onError?: (group: number, error: unknown) => void;
+  /** The store failed (a write did not land): the host must stop, its state is no longer durable. */
+  onFatal?: (error: unknown) => void;
 }
 
 interface Group {
@@ -74,6 +87,9 @@ interface Group {
 export class MultiRaft {
   private readonly groups = new Map<number, Group>();
   private readonly dirty = new Set<number>();
+  private storeWork: StoreWork[] = [];
+  /** When each peer was last heard from (any message of any group), ms since the epoch. */
+  readonly lastHeard = new Map<NodeId, number>();
   private timer: NodeJS.Timeout | undefined;
   private looping = false;
   private scheduled = false;
@@ -131,6 +147,7 @@ export class MultiRaft {
   }
 
   step(group: number, message: Message): void {
+    this.lastHeard.set(message.from, Date.now());
     const g = this.groups.get(group);
     if (!g) return; // not (yet) hosted here: the sender retries
     g.node.step(message);
@@ -163,6 +180,12 @@ export class MultiRaft {
     this.schedule();
   }
 
+  /** Stage `work` in the next cycle's batch (one cycle runs even if no group has a Ready). */
+  enqueueStoreWork(work: StoreWork): void {
+    this.storeWork.push(work);
+    this.schedule();
+  }
+
   markDirty(group: number): void {
     this.dirty.add(group);
     this.schedule();
@@ -182,7 +205,13 @@ export class MultiRaft {
     if (this.looping) return;
     this.looping = true;
     try {
-      while (!this.stopped && this.dirty.size > 0) await this.cycle();
+      while (!this.stopped && (this.dirty.size > 0 || this.storeWork.length > 0)) await this.cycle();
+    } catch (e) {
+      // Only the store's write can fail here: nothing after it may run on state that is not durable.
+      this.stopped = true;
+      if (this.timer) clearInterval(this.timer);
+      if (this.opts.onFatal) this.opts.onFatal(e);
+      else throw e;
     } finally {
       this.looping = false;
     }
@@ -196,16 +225,20 @@ export class MultiRaft {
       const g = this.groups.get(id);
       if (g && g.node.hasReady()) work.push({ g, rd: g.node.ready() });
     }
-    if (work.length === 0) return;
+    const storeWork = this.storeWork;
+    this.storeWork = [];
+    if (work.length === 0 && storeWork.length === 0) return;
 
     // 1-4 of the Ready contract, for every group at once: one atomic batch, one sync.
     const batch = this.opts.store.beginBatch();
-    let mustSync = false;
+    let mustSync = storeWork.length > 0;
     for (const { g, rd } of work) {
       batch.stage(g.id, rd, g.node.status().conf);
       mustSync ||= rd.mustSync;
     }
+    for (const w of storeWork) w.stage(batch);
     await batch.commit(mustSync && this.opts.sync !== false);
+    for (const w of storeWork) w.committed?.();
 
     // 5: only now send. 6: apply. 7: advance.
     for (const { g, rd } of work) {

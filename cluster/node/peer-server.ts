@@ -4,6 +4,7 @@ import { loadPeerProto } from '../../proto/load';
 import type { MultiRaft } from './multi-raft';
 import { PEER_CHANNEL_OPTIONS, type PeerClientLike, PeerTransport } from './peer-transport';
 import { raftFrameCodec } from '../transport/codec';
+import { serveSnapshots } from './snapshot-receiver';
 
 /** A client of another node's Peer service, with channel options tuned for fast failover. */
 export function newPeerClient(address: string): PeerClientLike {
@@ -11,23 +12,32 @@ export function newPeerClient(address: string): PeerClientLike {
   return new Peer(address, grpc.credentials.createInsecure(), PEER_CHANNEL_OPTIONS) as unknown as PeerClientLike;
 }
 
-/** Register the Peer service's Raft stream on `server`, delivering every frame to `host`. */
-export function addPeerService(server: grpc.Server, host: () => MultiRaft | undefined): void {
+/**
+ * Register the Peer service on `server`: the Raft stream, delivering every frame to `host`, and
+ * SendSnapshot, reassembling a streamed snapshot and stepping its group with it (refused with a
+ * SnapshotAck error if malformed, or if the group is not hosted here). `extra` adds the node's
+ * other peer calls.
+ */
+export function addPeerService(server: grpc.Server, host: () => MultiRaft | undefined, extra: grpc.UntypedServiceImplementation = {}): void {
   const { Peer } = loadPeerProto();
   server.addService(Peer.service, {
+    ...extra,
     raft: PeerTransport.serve(raftFrameCodec, (_from, envelopes) => {
       const h = host();
       if (!h) return;
       for (const { group, message } of envelopes) h.step(group, message);
     }),
-    sendSnapshot: (_call: grpc.ServerReadableStream<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      // Snapshots travel inside the Raft stream today (partition snapshots are small metadata).
-      callback({ code: grpc.status.UNIMPLEMENTED, message: 'streamed snapshot transfer is not implemented yet: snapshots go over the Raft stream' });
-    },
+    sendSnapshot: serveSnapshots((group, message) => {
+      const h = host();
+      if (!h) return 'this node has no Raft host yet';
+      if (!h.has(group)) return `group ${group} is not hosted on this node`;
+      h.step(group, message);
+      return undefined;
+    }),
   });
 }
 
-/** The outgoing side: one stream per peer for every group's messages. */
+/** The outgoing side: one stream per peer for every group's messages, and a SendSnapshot call per snapshot. */
 export function peerTransport(self: NodeId, peers: ReadonlyMap<NodeId, string>, host: () => MultiRaft | undefined): PeerTransport {
   return new PeerTransport({
     self,
@@ -37,6 +47,10 @@ export function peerTransport(self: NodeId, peers: ReadonlyMap<NodeId, string>, 
     unreachable: (peer, groups) => {
       const h = host();
       for (const g of groups) h?.withNode(g, (n) => n.reportUnreachable(peer));
+    },
+    snapshotDone: (peer, group, ok) => {
+      const h = host();
+      if (h?.has(group)) h.withNode(group, (n) => n.reportSnapshot(peer, ok));
     },
   });
 }

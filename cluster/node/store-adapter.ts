@@ -10,6 +10,8 @@ export function hostStore(store: LogStore): HostStore {
       const batch = store.beginBatch();
       return {
         stage: (group, ready) => batch.stage(group, ready),
+        createSnapshot: (group, index, conf, data) => void batch.createSnapshot(group, index, conf, data),
+        compact: (group, index) => batch.compact(group, index),
         commit: (sync) => batch.commit({ sync }),
       };
     },

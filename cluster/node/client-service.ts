@@ -1,0 +1,192 @@
+import * as grpc from '@grpc/grpc-js';
+import type {
+  ClusterDescription,
+  FetchResponse,
+  FlotillaHandlers,
+  ProduceRequest,
+  ProduceResponse,
+  ProduceStreamRequest,
+  ProduceStreamResponse,
+  TopicDescription,
+} from '../../proto/load';
+import type { FlotillaNode } from './node-server';
+import type { ProduceCall } from './partition-replica';
+import { invalidRequest, RpcError, toErrorStatus, toServiceError } from './rpc-errors';
+
+const DEFAULT_DEADLINE_MS = 30_000;
+const MAX_WAIT_MS = 60_000;
+/** How long CreateTopic waits for the new partitions to elect leaders before answering anyway. */
+const CREATE_WAIT_MS = 5_000;
+
+function deadlineOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>): number {
+  const d = call.getDeadline();
+  const ms = d instanceof Date ? d.getTime() : Number(d);
+  return Number.isFinite(ms) ? ms : Date.now() + DEFAULT_DEADLINE_MS;
+}
+
+/** A unary handler from an async function: its value answers, its error becomes the status. */
+function unary<Req, Res>(fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    fn(call.request, call).then(
+      (res) => callback(null, res),
+      (e) => callback(toServiceError(e)),
+    );
+  };
+}
+
+/** -1 or absent means "none" for the optional int64 fields of ProduceRequest. */
+function optional(n: number | undefined): number | undefined {
+  return n === undefined || n === null || n === -1 ? undefined : n;
+}
+
+function produceCall(req: ProduceRequest, deadline: number): ProduceCall {
+  if (req.acks !== 'ACKS_ALL' && req.acks !== 'ACKS_LEADER') throw invalidRequest(`acks ${String(req.acks)} is not ACKS_ALL or ACKS_LEADER`);
+  return {
+    records: req.records,
+    acks: req.acks,
+    producerId: optional(req.producerId),
+    producerEpoch: req.producerEpoch,
+    baseSequence: optional(req.baseSequence),
+    expectedOffset: optional(req.expectedOffset),
+    deadline,
+  };
+}
+
+function checkPartitionArg(topic: string, partition: number): void {
+  if (typeof topic !== 'string' || topic === '') throw invalidRequest('the request names no topic');
+  if (!Number.isInteger(partition) || partition < 0) {
+    throw invalidRequest(`topic "${topic}": partition ${partition} is not a partition number; the client picks the partition (by key hash or round-robin) before sending`);
+  }
+}
+
+/** The Flotilla client API (proto/flotilla.proto) served by one node. */
+export function flotillaService(node: FlotillaNode): FlotillaHandlers {
+  const produce = (req: ProduceRequest, deadline: number): Promise<ProduceResponse> => {
+    checkPartitionArg(req.topic, req.partition);
+    return node.replicaFor(req.topic, req.partition).produce(produceCall(req, deadline));
+  };
+
+  const describe = async (name: string): Promise<TopicDescription> => node.describeTopic(node.controller.state.describeTopic(name));
+
+  return {
+    CreateTopic: unary(async (req) => {
+      const config = { ...req.config };
+      if (config['cleanup.policy'] === 'compact') {
+        throw new RpcError(
+          grpc.status.INVALID_ARGUMENT,
+          'INVALID_CONFIG',
+          `topic "${req.name}": cleanup.policy=compact (keep the latest record per key) is not supported by this version; use cleanup.policy=delete with retention.ms / retention.bytes`,
+        );
+      }
+      await node.proposeMetadata({ type: 'createTopic', name: req.name, partitions: req.partitions, replicationFactor: req.replicationFactor, config });
+      const until = Date.now() + CREATE_WAIT_MS;
+      for (;;) {
+        const d = await describe(req.name);
+        if (d.partitions.every((p) => p.leader !== 0) || Date.now() >= until) return d;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }),
+
+    DeleteTopic: unary(async (req) => {
+      await node.proposeMetadata({ type: 'deleteTopic', name: req.name });
+      return {};
+    }),
+
+    ListTopics: unary(async () => ({
+      topics: node.controller.state.listTopics().map((t) => ({ name: t.name, id: t.id, partitions: t.partitions, replicationFactor: t.replicationFactor })),
+    })),
+
+    DescribeTopic: unary(async (req) => describe(req.name)),
+
+    DescribeCluster: unary(async (): Promise<ClusterDescription> => {
+      const state = node.controller.state;
+      return {
+        clusterId: state.clusterId,
+        controllerLeader: node.controllerLeader(),
+        nodes: state.nodes().map((n) => ({ id: n.id, address: n.host, alive: node.alive(n.id) })),
+      };
+    }),
+
+    InitProducer: unary(async (req) => {
+      const r = await node.proposeMetadata({ type: 'initProducer', producerName: req.producerName });
+      return { producerId: r.producerId, producerEpoch: r.producerEpoch };
+    }),
+
+    Produce: unary(async (req, call) => produce(req, deadlineOf(call))),
+
+    ProduceStream: (call) => {
+      let inflight = 0;
+      let ended = false;
+      const finish = () => {
+        if (ended && inflight === 0) call.end();
+      };
+      call.on('data', (msg: ProduceStreamRequest) => {
+        inflight++;
+        const correlationId = msg.correlationId;
+        let result: Promise<ProduceResponse>;
+        try {
+          if (!msg.request) throw invalidRequest('a ProduceStream message without a request');
+          // Synchronous up to the proposal: requests of one partition enter the log in stream order.
+          result = produce(msg.request, Date.now() + DEFAULT_DEADLINE_MS);
+        } catch (e) {
+          result = Promise.reject(e);
+        }
+        result.then(
+          (response) => call.write({ correlationId, response } satisfies ProduceStreamResponse),
+          (e) => call.write({ correlationId, error: toErrorStatus(e) } satisfies ProduceStreamResponse),
+        ).finally(() => {
+          inflight--;
+          finish();
+        });
+      });
+      call.on('end', () => {
+        ended = true;
+        finish();
+      });
+      call.on('error', () => undefined);
+    },
+
+    Fetch: unary(async (req, call) => {
+      checkPartitionArg(req.topic, req.partition);
+      const replica = node.replicaFor(req.topic, req.partition);
+      return replica.fetch(req.offset, req.maxBytes, Math.min(req.maxWaitMs, MAX_WAIT_MS), req.minBytes, () => call.cancelled);
+    }),
+
+    Subscribe: (call) => {
+      const req = call.request;
+      let cancelled = false;
+      call.on('cancelled', () => {
+        cancelled = true;
+      });
+      void (async () => {
+        checkPartitionArg(req.topic, req.partition);
+        const replica = node.replicaFor(req.topic, req.partition);
+        let offset = req.offset;
+        while (!cancelled && !node.stopping) {
+          const batch: FetchResponse = await replica.fetch(offset, req.maxBytes, 1000, 0, () => cancelled);
+          if (batch.records.length === 0) continue;
+          offset = batch.records[batch.records.length - 1].offset + 1;
+          if (!call.write(batch)) await new Promise<void>((r) => call.once('drain', () => r()));
+        }
+        if (!cancelled) throw new RpcError(grpc.status.UNAVAILABLE, 'SHUTTING_DOWN', `node ${node.id} is shutting down; resubscribe from offset ${offset} elsewhere`);
+      })().catch((e) => {
+        if (!cancelled) call.emit('error', toServiceError(e));
+      });
+    },
+
+    ListOffsets: unary(async (req, call) => {
+      checkPartitionArg(req.topic, req.partition);
+      const replica = node.replicaFor(req.topic, req.partition);
+      switch (req.spec) {
+        case 'OFFSET_SPEC_EARLIEST':
+          return { offset: await replica.listOffset('earliest', deadlineOf(call)) };
+        case 'OFFSET_SPEC_LATEST':
+          return { offset: await replica.listOffset('latest', deadlineOf(call)) };
+        case 'OFFSET_SPEC_TIMESTAMP':
+          return { offset: await replica.listOffset({ timestamp: req.timestampMs }, deadlineOf(call)) };
+        default:
+          throw invalidRequest(`unknown offset spec ${String(req.spec)}`);
+      }
+    }),
+  };
+}

@@ -1,0 +1,569 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { type ConfState, type NodeId, ProposalDroppedError } from '../../raft';
+import { crc32c, LogStore } from '../../log-store';
+import { type GroupState, loadFlotillaProto, META, type PartitionDescription, type TopicDescription } from '../../proto/load';
+import {
+  type Command,
+  CONTROLLER_GROUP,
+  decodeCommand,
+  encodeCommand,
+  MetadataError,
+  type MetadataErrorCode,
+  type PartitionInfo,
+  preferredLeader,
+  resolveTopicConfig,
+  type TopicInfo,
+} from '../metadata';
+import type { NodeStartOptions } from '../cli/start';
+import { Controller } from './controller';
+import { MultiRaft } from './multi-raft';
+import { PeerCalls } from './peer-calls';
+import { addPeerService, peerTransport } from './peer-server';
+import { PEER_CHANNEL_OPTIONS, type PeerTransport } from './peer-transport';
+import { PartitionReplica, type ReplicaStatus } from './partition-replica';
+import { type LeaderHint, notLeader, RpcError, shuttingDown, toRpcError, toServiceError } from './rpc-errors';
+import { hostStore } from './store-adapter';
+import { flotillaService } from './client-service';
+
+/** Raft timing: time is ticks of `tickMs`. */
+export interface NodeTuning {
+  tickMs: number;
+  electionTicks: number;
+  heartbeatTicks: number;
+  /** How often leaders look at whether their partitions' preferred leaders should lead again. */
+  balanceIntervalMs: number;
+  /** How often retention is applied. */
+  retentionIntervalMs: number;
+}
+
+export const DEFAULT_TUNING: NodeTuning = { tickMs: 100, electionTicks: 10, heartbeatTicks: 2, balanceIntervalMs: 3000, retentionIntervalMs: 10_000 };
+
+export interface NodeOptions extends NodeStartOptions {
+  tuning?: Partial<NodeTuning>;
+  /** Defaults to one derived from the initial peer list, so every node of a cluster agrees. */
+  clusterId?: string;
+  log?: (line: string) => void;
+  /** The store failed: by default the process exits (fail-stop), as its writes may not be durable. */
+  onFatal?: (error: unknown) => void;
+}
+
+/** Controller voters: the first (lowest-id) nodes; the others follow the metadata log as learners. */
+const CONTROLLER_VOTERS = 3;
+const ADMIN_TIMEOUT_MS = 10_000;
+/** Entries of the controller log kept behind its snapshot, for followers that lag a little. */
+const CONTROLLER_LOG_TAIL = 1000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function bind(server: grpc.Server, address: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(new Error(`cannot listen on ${address}: ${err.message}`)) : resolve())),
+  );
+}
+
+/** A cluster id every node of the same initial peer list derives alike. */
+export function clusterIdOf(peers: ReadonlyArray<{ id: number; address: string }>): string {
+  const text = [...peers].sort((a, b) => a.id - b.id).map((p) => `${p.id}=${p.address}`).join(',');
+  return `flotilla-${crc32c(new TextEncoder().encode(text)).toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * One Flotilla node: the LevelDB store, the multi-Raft host, the metadata group (controller) and
+ * the partition groups assigned to this node, the Peer service for other nodes and the Flotilla
+ * service for clients.
+ */
+export class FlotillaNode {
+  readonly id: NodeId;
+  readonly controller: Controller;
+  private readonly replicas = new Map<number, PartitionReplica>();
+  private readonly peerAddresses: Map<NodeId, string>;
+  private readonly peerCalls = new PeerCalls();
+  private readonly tuning: NodeTuning;
+  private readonly log: (line: string) => void;
+  private multi!: MultiRaft;
+  private transport!: PeerTransport;
+  private store!: LogStore;
+  private peerServer!: grpc.Server;
+  private clientServer!: grpc.Server;
+  private housekeeping: NodeJS.Timeout | undefined;
+  private lastBalance = 0;
+  private lastRetention = 0;
+  private lastControllerSnapshot = 0;
+  private registered = false;
+  private registering = false;
+  private stopped = false;
+  /** Partitions whose preferred leader was seen in sync last round (a transfer needs two in a row). */
+  private balanceCandidates = new Set<number>();
+
+  private constructor(readonly options: NodeOptions) {
+    this.id = options.nodeId;
+    this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.peerAddresses = new Map(options.peers.map((p) => [p.id, p.address]));
+    this.controller = new Controller(() => this.reconcile());
+  }
+
+  static async start(options: NodeOptions): Promise<FlotillaNode> {
+    const node = new FlotillaNode(options);
+    await node.open();
+    return node;
+  }
+
+  get stopping(): boolean {
+    return this.stopped;
+  }
+
+  private async open(): Promise<void> {
+    const o = this.options;
+    await mkdir(o.dataDir, { recursive: true });
+    const clusterId = await this.resolveClusterId();
+    this.store = await LogStore.open(join(o.dataDir, 'store'), { clusterId, nodeId: this.id });
+    this.multi = new MultiRaft({
+      nodeId: this.id,
+      store: hostStore(this.store),
+      transport: { send: (g, m) => this.transport.send(g, m), flush: () => this.transport.flush() },
+      tickMs: this.tuning.tickMs,
+      electionTicks: this.tuning.electionTicks,
+      heartbeatTicks: this.tuning.heartbeatTicks,
+      onError: (group, e) => this.log(`node ${this.id}: group ${group} stopped applying: ${e instanceof Error ? e.message : String(e)}`),
+      onFatal: (e) => this.fatal(e),
+    });
+    this.transport = peerTransport(this.id, this.peerAddresses, () => this.multi);
+    this.store.onEntriesLoaded = (g) => this.multi.entriesLoaded(g);
+
+    this.peerServer = new grpc.Server(PEER_CHANNEL_OPTIONS);
+    addPeerService(this.peerServer, () => (this.stopped ? undefined : this.multi), {
+      ProposeMetadata: (call: grpc.ServerUnaryCall<{ command: Buffer }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+        this.serveProposeMetadata(call.request.command).then(
+          (r) => cb(null, r),
+          (e) => cb(toServiceError(e)),
+        );
+      },
+      GroupStatus: (call: grpc.ServerUnaryCall<{ groups: number[] }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+        cb(null, { groups: call.request.groups.flatMap((g) => this.localGroupState(g) ?? []) });
+      },
+    });
+    this.clientServer = new grpc.Server({ 'grpc.max_receive_message_length': 128 << 20, 'grpc.max_send_message_length': 128 << 20 });
+    this.clientServer.addService(loadFlotillaProto().Flotilla.service, flotillaService(this));
+    await bind(this.peerServer, `${o.host}:${o.peerPort}`);
+    await bind(this.clientServer, `${o.host}:${o.clientPort}`);
+
+    const ids = [...this.peerAddresses.keys()].sort((a, b) => a - b);
+    const conf: ConfState = { voters: ids.slice(0, CONTROLLER_VOTERS), learners: ids.slice(CONTROLLER_VOTERS) };
+    const fresh = this.store.group(CONTROLLER_GROUP) === undefined;
+    this.multi.addGroup(CONTROLLER_GROUP, conf, this.controller);
+    this.multi.start();
+    // A new cluster need not wait a whole election timeout for its first controller.
+    if (fresh && conf.voters[0] === this.id) this.multi.withNode(CONTROLLER_GROUP, (n) => n.campaign());
+    this.housekeeping = setInterval(() => this.tick(), 200);
+  }
+
+  private async resolveClusterId(): Promise<string> {
+    const file = join(this.options.dataDir, 'cluster-id');
+    try {
+      return (await readFile(file, 'utf8')).trim();
+    } catch {
+      const id = this.options.clusterId ?? clusterIdOf(this.options.peers);
+      await writeFile(file, `${id}\n`);
+      return id;
+    }
+  }
+
+  private fatal(e: unknown): void {
+    this.log(`node ${this.id}: FATAL: the store failed, stopping: ${e instanceof Error ? e.message : String(e)}`);
+    if (this.options.onFatal) this.options.onFatal(e);
+    else process.exit(70);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.housekeeping) clearInterval(this.housekeeping);
+    const err = () => shuttingDown(this.id);
+    for (const r of this.replicas.values()) r.close(err);
+    this.controller.waiters.failAll(err);
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        this.clientServer.forceShutdown();
+        resolve();
+      }, 1000);
+      this.clientServer.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+    await this.multi.stop();
+    this.transport.close();
+    this.peerCalls.close();
+    this.peerServer.forceShutdown();
+    await this.store.close();
+  }
+
+  // ---- the node's groups ------------------------------------------------------------------------
+
+  /** Start the partition groups assigned to this node that it does not run yet; drop the ones it lost. */
+  private reconcile(): void {
+    if (this.stopped) return;
+    const state = this.controller.state;
+    const desired = new Map<number, PartitionInfo>();
+    for (const p of state.partitionsOfNode(this.id)) desired.set(p.groupId, p);
+    for (const [g, p] of desired) if (!this.replicas.has(g)) this.addReplica(p);
+    for (const g of [...this.replicas.keys()]) {
+      if (desired.has(g)) continue;
+      const r = this.replicas.get(g)!;
+      this.replicas.delete(g);
+      r.close(() => new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `${r.what} was deleted`));
+      void this.multi.removeGroup(g, true).catch((e) => this.log(`node ${this.id}: dropping group ${g}: ${String(e)}`));
+    }
+  }
+
+  private addReplica(p: PartitionInfo): void {
+    const topic = this.controller.state.topicById(p.topicId);
+    if (!topic) return;
+    const cfg = resolveTopicConfig(topic.config);
+    const conf: ConfState = { voters: [...p.replicas], learners: [] };
+    const replica = new PartitionReplica(
+      {
+        topic: p.topic,
+        partition: p.partition,
+        groupId: p.groupId,
+        stateOptions: { segmentBytes: cfg.segmentBytes, segmentMs: cfg.segmentMs },
+        limits: { maxMessageBytes: cfg.maxMessageBytes },
+        minInsyncReplicas: cfg.minInsyncReplicas,
+        retention: { retentionMs: cfg.retentionMs, retentionBytes: cfg.retentionBytes },
+      },
+      {
+        withNode: (g, fn) => this.multi.withNode(g, fn),
+        status: (g) => this.multi.node(g)?.status(),
+        readEntries: (g, lo, hi, max) => {
+          const s = this.store.group(g);
+          if (!s) return Promise.reject(new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_PARTITION', `group ${g} is no longer on node ${this.id}`));
+          return s.readEntries(lo, hi, max);
+        },
+        hint: (id) => this.hint(id),
+        now: () => Date.now(),
+      },
+      conf,
+    );
+    const fresh = this.store.group(p.groupId) === undefined;
+    this.replicas.set(p.groupId, replica);
+    this.multi.addGroup(p.groupId, conf, replica);
+    // The preferred leader of a new partition campaigns once the others have had a moment to
+    // create the group too: leaders start out spread as the assignment spreads replicas[0].
+    if (fresh && p.replicas[0] === this.id) {
+      setTimeout(() => {
+        if (!this.stopped && this.multi.has(p.groupId)) this.multi.withNode(p.groupId, (n) => n.campaign());
+      }, this.tuning.tickMs * 2).unref();
+    }
+  }
+
+  replica(groupId: number): PartitionReplica | undefined {
+    return this.replicas.get(groupId);
+  }
+
+  /** The replica of a live partition hosted here, or the error a client should get. */
+  replicaFor(topic: string, partition: number): PartitionReplica {
+    if (this.stopped) throw shuttingDown(this.id);
+    const info = this.partitionInfo(topic, partition);
+    const r = this.replicas.get(info.groupId);
+    if (!r) {
+      throw notLeader(`topic "${topic}" partition ${partition}`, { id: info.replicas[0], address: this.hint(info.replicas[0]).address });
+    }
+    return r;
+  }
+
+  partitionInfo(topic: string, partition: number): PartitionInfo {
+    const t = this.controller.state.topic(topic);
+    if (!t) throw new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `unknown topic "${topic}": no live topic has this name`);
+    if (!Number.isInteger(partition) || partition < 0 || partition >= t.partitions.length) {
+      throw new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_PARTITION', `topic "${topic}" has partitions 0..${t.partitions.length - 1}; there is no partition ${partition}`);
+    }
+    return t.partitions[partition];
+  }
+
+  hint(id: number): LeaderHint {
+    return { id, address: id ? (this.controller.state.node(id)?.host ?? '') : '' };
+  }
+
+  controllerLeader(): number {
+    return this.multi.node(CONTROLLER_GROUP)?.status().leader ?? 0;
+  }
+
+  // ---- metadata changes -------------------------------------------------------------------------
+
+  /**
+   * Commit a controller command through the metadata group's leader (this node, or forwarded to
+   * it), and return once this node has applied it too, so that a read here sees the change.
+   */
+  async proposeMetadata(command: Command, timeoutMs = ADMIN_TIMEOUT_MS): Promise<{ index: number; producerId: number; producerEpoch: number }> {
+    const deadline = Date.now() + timeoutMs;
+    const bytes = encodeCommand(command);
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      if (this.stopped) throw shuttingDown(this.id);
+      const leader = this.controllerLeader();
+      try {
+        if (leader === this.id) return await this.proposeLocal(command, bytes, deadline);
+        if (leader !== 0) {
+          const address = this.peerAddresses.get(leader);
+          if (address) {
+            const r = await this.peerCalls.proposeMetadata(address, bytes, deadline);
+            if (r.errorCode) throw new MetadataError(r.errorCode as MetadataErrorCode, r.errorMessage);
+            await this.controller.waitApplied(r.index, Math.max(1, deadline - Date.now()));
+            return { index: r.index, producerId: r.producerId, producerEpoch: r.producerEpoch };
+          }
+        }
+      } catch (e) {
+        if (!retriableForward(e)) throw e;
+        lastError = e;
+      }
+      await sleep(this.tuning.tickMs);
+    }
+    const detail = lastError instanceof Error ? `: ${lastError.message}` : '';
+    throw new RpcError(grpc.status.UNAVAILABLE, 'NO_LEADER', `the metadata group has no reachable leader (waited ${timeoutMs} ms)${detail}; retry`);
+  }
+
+  private async proposeLocal(command: Command, bytes: Uint8Array, deadline: number) {
+    const refused = this.controller.state.check(command);
+    if (refused) throw refused;
+    const at = this.multi.withNode(CONTROLLER_GROUP, (n) => n.propose(bytes));
+    const r = await this.controller.waiters.wait(at.index, at.term, deadline);
+    if (!r.ok) throw r.error;
+    const outcome = r.outcome;
+    return outcome.type === 'initProducer'
+      ? { index: r.index, producerId: outcome.producerId, producerEpoch: outcome.producerEpoch }
+      : { index: r.index, producerId: 0, producerEpoch: 0 };
+  }
+
+  /** Peer call: another node forwards a command to us as the metadata group's leader. */
+  private async serveProposeMetadata(bytes: Buffer) {
+    if (this.stopped) throw shuttingDown(this.id);
+    const leader = this.controllerLeader();
+    if (leader !== this.id) throw notLeader('the metadata group', this.hint(leader));
+    const command = decodeCommand(bytes);
+    try {
+      const r = await this.proposeLocal(command, bytes, Date.now() + ADMIN_TIMEOUT_MS);
+      return { ...r, errorCode: '', errorMessage: '' };
+    } catch (e) {
+      if (e instanceof MetadataError) return { index: 0, errorCode: e.code, errorMessage: e.message, producerId: 0, producerEpoch: 0 };
+      throw e;
+    }
+  }
+
+  // ---- describing -------------------------------------------------------------------------------
+
+  private localGroupState(group: number): GroupState | undefined {
+    const r = this.replicas.get(group);
+    return r ? toGroupState(r.describe()) : undefined;
+  }
+
+  /** Partition states as their leaders see them: local where this node leads, else asked of the replicas. */
+  async groupStates(partitions: readonly PartitionInfo[], timeoutMs = 1000): Promise<Map<number, GroupState>> {
+    const out = new Map<number, GroupState>();
+    const ask = new Map<NodeId, number[]>();
+    for (const p of partitions) {
+      const local = this.localGroupState(p.groupId);
+      if (local) out.set(p.groupId, local);
+      if (local?.isLeader) continue;
+      const target = local && local.leader && local.leader !== this.id ? local.leader : p.replicas.find((r) => r !== this.id);
+      if (target === undefined) continue;
+      const list = ask.get(target) ?? [];
+      list.push(p.groupId);
+      ask.set(target, list);
+    }
+    const deadline = Date.now() + timeoutMs;
+    await Promise.all(
+      [...ask].map(async ([node, groups]) => {
+        const address = this.peerAddresses.get(node);
+        if (!address) return;
+        try {
+          for (const s of await this.peerCalls.groupStatus(address, groups, deadline)) {
+            const mine = out.get(s.group);
+            if (!mine || s.isLeader || (!mine.isLeader && !mine.leader)) out.set(s.group, s);
+          }
+        } catch {
+          // That node is down or slow: describe with what this node knows.
+        }
+      }),
+    );
+    return out;
+  }
+
+  async describeTopic(topic: TopicInfo): Promise<TopicDescription> {
+    const states = await this.groupStates(topic.partitions);
+    const cfg = resolveTopicConfig(topic.config);
+    const config: Record<string, string> = {
+      'retention.ms': String(cfg.retentionMs),
+      'retention.bytes': String(cfg.retentionBytes),
+      'max.message.bytes': String(cfg.maxMessageBytes),
+      'cleanup.policy': cfg.cleanupPolicy,
+      'min.insync.replicas': String(cfg.minInsyncReplicas),
+      'segment.bytes': String(cfg.segmentBytes),
+      'segment.ms': String(cfg.segmentMs),
+    };
+    const partitions: PartitionDescription[] = topic.partitions.map((p) => {
+      const s = states.get(p.groupId);
+      const leader = s?.leader ?? 0;
+      return {
+        partition: p.partition,
+        groupId: p.groupId,
+        leader,
+        leaderAddress: this.hint(leader).address,
+        replicas: [...p.replicas],
+        inSyncReplicas: s?.isLeader ? s.inSync : [],
+        logStartOffset: s?.logStartOffset ?? 0,
+        logEndOffset: s?.logEndOffset ?? 0,
+        highWatermark: s?.highWatermark ?? 0,
+        leaderEpoch: s?.isLeader ? s.term : 0,
+      };
+    });
+    return { name: topic.name, id: topic.id, config, replicationFactor: topic.replicationFactor, partitions };
+  }
+
+  /** Whether a node was heard from recently (this node: always). */
+  alive(id: NodeId): boolean {
+    if (id === this.id) return !this.stopped;
+    const window = this.tuning.tickMs * this.tuning.electionTicks * 2;
+    const heard = this.multi.lastHeard.get(id);
+    return heard !== undefined && Date.now() - heard < window;
+  }
+
+  // ---- background work --------------------------------------------------------------------------
+
+  private tick(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    for (const r of this.replicas.values()) r.expire(now);
+    this.controller.waiters.expire(now, () => new RpcError(grpc.status.DEADLINE_EXCEEDED, 'TIMEOUT', 'the metadata change was not committed in time; its outcome is unknown'));
+    if (!this.registered) void this.register();
+    if (now - this.lastBalance >= this.tuning.balanceIntervalMs) {
+      this.lastBalance = now;
+      this.balanceLeadership();
+    }
+    if (now - this.lastRetention >= this.tuning.retentionIntervalMs) {
+      this.lastRetention = now;
+      this.applyRetention(now);
+      this.snapshotController();
+    }
+  }
+
+  /** Announce this node's addresses to the metadata group (at every start: they may have changed). */
+  private async register(): Promise<void> {
+    if (this.registering || this.stopped) return;
+    const leader = this.controllerLeader();
+    if (leader === 0) return;
+    this.registering = true;
+    try {
+      const state = this.controller.state;
+      const peerAddress = this.peerAddresses.get(this.id)!;
+      if (leader === this.id && state.clusterId === '') {
+        const clusterId = (await readFile(join(this.options.dataDir, 'cluster-id'), 'utf8')).trim();
+        await this.proposeMetadata({ type: 'initCluster', clusterId }, 3000);
+      }
+      const me = state.node(this.id);
+      if (!me || me.host !== this.options.advertisedAddress || me.peerAddress !== peerAddress) {
+        await this.proposeMetadata({ type: 'registerNode', nodeId: this.id, host: this.options.advertisedAddress, peerAddress }, 3000);
+      }
+      this.registered = this.controller.state.clusterId !== '' && this.controller.state.node(this.id)?.host === this.options.advertisedAddress;
+      if (this.registered) this.log(`node ${this.id}: registered with the cluster ${this.controller.state.clusterId} (controller leader: node ${this.controllerLeader()})`);
+    } catch (e) {
+      const r = toRpcError(e);
+      if (r.code !== 'NO_LEADER' && r.code !== 'TIMEOUT' && r.code !== 'NOT_LEADER') this.log(`node ${this.id}: registration failed: ${r.message}`);
+    } finally {
+      this.registering = false;
+    }
+  }
+
+  /**
+   * Preferred-leader election, run by each leader for the partitions it leads: leadership goes to
+   * the first replica in the assignment's order that is in sync (replicas[0] when it is back), so
+   * leaders return to the spread the assignment made after a node restarts. A transfer needs the
+   * target in sync at two checks in a row, so a flapping node does not bounce leadership.
+   */
+  private balanceLeadership(): void {
+    const next = new Set<number>();
+    for (const [g, r] of this.replicas) {
+      const st = this.multi.node(g)?.status();
+      if (!st || st.role !== 'leader' || st.transferee) continue;
+      const info = this.controller.state.partitionByGroup(g);
+      if (!info) continue;
+      const inSync = new Set((st.progress ?? []).filter((p) => p.inSync && !p.isLearner).map((p) => p.id));
+      inSync.add(this.id);
+      const target = preferredLeader(info.replicas, inSync);
+      if (target === this.id || target === 0) continue;
+      if (this.balanceCandidates.has(g)) {
+        this.log(`node ${this.id}: handing ${r.what} to its preferred leader, node ${target}`);
+        this.multi.withNode(g, (n) => n.transferLeadership(target));
+      } else next.add(g);
+    }
+    this.balanceCandidates = next;
+  }
+
+  /** Compact partition logs as far as retention allows, keeping the state snapshot at that point. */
+  private applyRetention(now: number): void {
+    for (const [g, r] of this.replicas) {
+      const point = r.compactionPoint(now);
+      if (!point) continue;
+      const conf = point.snapshot.metadata.conf;
+      this.multi.enqueueStoreWork({
+        stage: (batch) => {
+          batch.createSnapshot(g, point.index, conf, point.snapshot.data);
+          batch.compact(g, point.index);
+        },
+        committed: () => {
+          if (this.replicas.get(g) === r) r.compacted(point.index);
+        },
+      });
+    }
+  }
+
+  /** Snapshot the metadata and trim the controller log, so a node that lags far gets the snapshot. */
+  private snapshotController(): void {
+    const state = this.controller.state;
+    const applied = state.appliedIndex;
+    if (applied - this.lastControllerSnapshot < CONTROLLER_LOG_TAIL * 2) return;
+    const conf = this.multi.node(CONTROLLER_GROUP)?.status().conf;
+    if (!conf) return;
+    const data = state.snapshot();
+    this.lastControllerSnapshot = applied;
+    this.multi.enqueueStoreWork({
+      stage: (batch) => {
+        batch.createSnapshot(CONTROLLER_GROUP, applied, conf, data);
+        batch.compact(CONTROLLER_GROUP, applied - CONTROLLER_LOG_TAIL);
+      },
+    });
+  }
+}
+
+function toGroupState(s: ReplicaStatus): GroupState {
+  return { ...s };
+}
+
+/** A forward that did not reach a leader able to take it: try again (perhaps elsewhere). */
+function retriableForward(e: unknown): boolean {
+  if (e instanceof ProposalDroppedError) return true;
+  if (e instanceof RpcError) return e.code === 'NO_LEADER' || e.code === 'NOT_LEADER';
+  const status = (e as { code?: number }).code;
+  if (status === grpc.status.UNAVAILABLE) return true;
+  if (status === grpc.status.FAILED_PRECONDITION) {
+    const code = (e as { metadata?: grpc.Metadata }).metadata?.get(META.error)[0];
+    return code === 'NOT_LEADER';
+  }
+  return false;
+}
+
+/** `flotilla start`: run a node until stopped. */
+export async function startNode(options: NodeOptions): Promise<{ stop(): Promise<void>; node: FlotillaNode }> {
+  const env = process.env;
+  const fromEnv = (name: string) => (env[name] !== undefined && /^\d+$/.test(env[name]!) ? Number(env[name]) : undefined);
+  const tuning: Partial<NodeTuning> = { ...options.tuning };
+  tuning.tickMs ??= fromEnv('FLOTILLA_TICK_MS');
+  tuning.electionTicks ??= fromEnv('FLOTILLA_ELECTION_TICKS');
+  for (const k of Object.keys(tuning) as Array<keyof NodeTuning>) if (tuning[k] === undefined) delete tuning[k];
+  const node = await FlotillaNode.start({ ...options, tuning });
+  return { node, stop: () => node.stop() };
+}

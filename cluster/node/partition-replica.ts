@@ -1,0 +1,394 @@
+import * as grpc from '@grpc/grpc-js';
+import { CompactedError, type Entry, type RaftNode, type ReadState, type Snapshot, type SoftState, type Status } from '../../raft';
+import type { FetchResponse, ProduceResponse, RecordWithOffset, WireRecord } from '../../proto/load';
+import {
+  type FetchedRecord,
+  fetchRecords,
+  LeaderSession,
+  listOffset,
+  PartitionState,
+  type ProduceLimits,
+  type ProduceRecord,
+  retentionCompactIndex,
+  type RetentionConfig,
+  type StateOptions,
+} from '../partition';
+import type { GroupStateMachine } from './multi-raft';
+import { IndexWaiters } from './index-waiters';
+import { type LeaderHint, notLeader, RpcError, toRpcError } from './rpc-errors';
+
+/** What a replica needs of the node hosting it. */
+export interface ReplicaHost {
+  withNode<T>(group: number, fn: (node: RaftNode) => T): T;
+  status(group: number): Status | undefined;
+  readEntries(group: number, lo: number, hi: number, maxBytes: number): Promise<readonly Entry[]>;
+  hint(nodeId: number): LeaderHint;
+  now(): number;
+}
+
+export interface ReplicaConfig {
+  readonly topic: string;
+  readonly partition: number;
+  readonly groupId: number;
+  readonly stateOptions: Partial<StateOptions>;
+  readonly limits: Partial<ProduceLimits>;
+  readonly minInsyncReplicas: number;
+  readonly retention: RetentionConfig;
+}
+
+export type AcksMode = 'ACKS_ALL' | 'ACKS_LEADER';
+
+export interface ProduceCall {
+  readonly records: readonly WireRecord[];
+  readonly acks: AcksMode;
+  readonly producerId?: number;
+  readonly producerEpoch: number;
+  readonly baseSequence?: number;
+  readonly expectedOffset?: number;
+  readonly deadline: number;
+}
+
+/** The state at a Raft index where the log may be compacted (a segment boundary retention allows). */
+export interface CompactionPoint {
+  readonly index: number;
+  readonly snapshot: Snapshot;
+}
+
+const DEFAULT_FETCH_BYTES = 1 << 20;
+
+/**
+ * One partition replica on this node: the partition state machine over its Raft group, plus the
+ * leader's side of the API (produce with acks, fetch with long-poll, linearizable end offset).
+ */
+export class PartitionReplica implements GroupStateMachine {
+  state: PartitionState;
+  private session: LeaderSession | undefined;
+  private readonly committed = new IndexWaiters<void>();
+  private readonly persistedWaiters = new IndexWaiters<void>();
+  private readonly reads = new Map<string, { deadline: number; resolve: (index: number) => void; reject: (e: unknown) => void }>();
+  private appliedReads: Array<{ index: number; deadline: number; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private dataWaiters = new Set<() => void>();
+  private readSeq = 0;
+  /** Segment boundaries applied since the last compaction, oldest first. */
+  private segments: Snapshot[] = [];
+  private soft: SoftState = { leader: 0, role: 'follower' };
+  /** Set when apply hit a broken invariant: the replica stops serving (fail-stop for this group). */
+  failed: Error | undefined;
+
+  constructor(
+    readonly config: ReplicaConfig,
+    private readonly host: ReplicaHost,
+    conf: { voters: readonly number[]; learners: readonly number[] },
+  ) {
+    this.state = new PartitionState(this.context, { options: config.stateOptions, conf });
+  }
+
+  get context() {
+    return { topic: this.config.topic, partition: this.config.partition };
+  }
+
+  get what(): string {
+    return `topic "${this.config.topic}" partition ${this.config.partition}`;
+  }
+
+  get leader(): number {
+    return this.soft.leader;
+  }
+
+  // ---- GroupStateMachine ---------------------------------------------------------------------
+
+  restore(snapshot: Snapshot): void {
+    this.state = PartitionState.restore(this.context, snapshot, { options: this.config.stateOptions });
+    this.session = undefined;
+    this.segments = [];
+    const gone = () => notLeader(this.what, this.hint());
+    this.committed.failThrough(snapshot.metadata.index, gone);
+    this.persistedWaiters.failThrough(snapshot.metadata.index, gone);
+    this.wakeData();
+  }
+
+  apply(entries: readonly Entry[]): void {
+    if (this.failed) return;
+    try {
+      const segments = this.state.apply(entries);
+      for (const s of segments) this.segments.push(s);
+    } catch (e) {
+      this.failed = e instanceof Error ? e : new Error(String(e));
+      throw e;
+    }
+    for (const e of entries) this.committed.settle(e.index, e.term, undefined, () => this.overwritten());
+    if (this.appliedReads.length > 0) {
+      const applied = this.state.appliedIndex;
+      const ready = this.appliedReads.filter((r) => r.index <= applied);
+      this.appliedReads = this.appliedReads.filter((r) => r.index > applied);
+      for (const r of ready) r.resolve();
+    }
+    this.wakeData();
+  }
+
+  persisted(entries: readonly Entry[]): void {
+    for (const e of entries) this.persistedWaiters.settle(e.index, e.term, undefined, () => this.overwritten());
+  }
+
+  readStates(states: readonly ReadState[]): void {
+    for (const s of states) {
+      const key = Buffer.from(s.ctx).toString('hex');
+      const r = this.reads.get(key);
+      if (!r) continue;
+      this.reads.delete(key);
+      r.resolve(s.index);
+    }
+  }
+
+  roleChanged(soft: SoftState): void {
+    this.soft = soft;
+    if (soft.role !== 'leader') this.session = undefined;
+    this.wakeData();
+  }
+
+  // ---- serving ---------------------------------------------------------------------------------
+
+  private hint(): LeaderHint {
+    return this.host.hint(this.soft.leader);
+  }
+
+  private overwritten(): RpcError {
+    return new RpcError(
+      grpc.status.FAILED_PRECONDITION,
+      'NOT_LEADER',
+      `${this.what}: leadership moved before the batch was committed and the new leader did not keep it; it was not written, retry on the new leader`,
+      this.soft.leader ? { 'flotilla-leader': String(this.soft.leader), 'flotilla-leader-address': this.hint().address } : {},
+    );
+  }
+
+  /** This node's status as the group's leader, or the NOT_LEADER / NO_LEADER error to answer. */
+  private requireLeader(): Status {
+    if (this.failed) throw new RpcError(grpc.status.INTERNAL, 'INTERNAL', `${this.what} stopped on this node: ${this.failed.message}`);
+    const st = this.host.status(this.config.groupId);
+    if (!st || st.role !== 'leader') throw notLeader(this.what, this.host.hint(st?.leader ?? 0));
+    return st;
+  }
+
+  async produce(call: ProduceCall): Promise<ProduceResponse> {
+    const st = this.requireLeader();
+    if (call.acks === 'ACKS_ALL' && this.config.minInsyncReplicas > 1) {
+      const inSync = (st.progress ?? []).filter((p) => !p.isLearner && p.inSync).length;
+      if (inSync < this.config.minInsyncReplicas) {
+        throw new RpcError(
+          grpc.status.UNAVAILABLE,
+          'NOT_ENOUGH_REPLICAS',
+          `${this.what}: ${inSync} replicas are in sync, min.insync.replicas is ${this.config.minInsyncReplicas}; acks=all produce refused until more catch up`,
+        );
+      }
+    }
+    if (!this.session || this.session.term !== st.term || this.session.state !== this.state) {
+      this.session = new LeaderSession(this.state, st.term, this.config.limits);
+    }
+    const now = this.host.now();
+    const records: ProduceRecord[] = call.records.map((r) => ({
+      key: r.key ?? null,
+      value: r.value,
+      headers: r.headers,
+      timestamp: r.timestampMs > 0 ? r.timestampMs : now,
+    }));
+    const group = this.config.groupId;
+    let outcome;
+    try {
+      outcome = this.session.produce(
+        {
+          records,
+          producerId: call.producerId,
+          producerEpoch: call.producerEpoch,
+          baseSequence: call.baseSequence,
+          expectedOffset: call.expectedOffset,
+        },
+        (data) => this.host.withNode(group, (n) => n.propose(data)),
+      );
+    } catch (e) {
+      throw toRpcError(e, this.what, this.hint());
+    }
+    if (outcome.kind === 'rejected') throw toRpcError(outcome.error, this.what, this.hint());
+    const { baseOffset, lastOffset } = outcome;
+    const answer = (duplicate: boolean): ProduceResponse => ({ baseOffset, lastOffset, logAppendTimeMs: now, duplicate });
+    switch (outcome.kind) {
+      case 'duplicate':
+        return answer(true);
+      case 'appended':
+      case 'pendingDuplicate': {
+        const waiters = call.acks === 'ACKS_LEADER' ? this.persistedWaiters : this.committed;
+        // A pending duplicate's entry may already be on disk: its acks=leader answer is the commit.
+        const w = call.acks === 'ACKS_LEADER' && outcome.kind === 'pendingDuplicate' ? this.committed : waiters;
+        await w.wait(outcome.index, outcome.term, call.deadline);
+        return answer(outcome.kind === 'pendingDuplicate');
+      }
+    }
+  }
+
+  async fetch(offset: number, maxBytes: number, maxWaitMs: number, minBytes: number, cancelled: () => boolean = () => false): Promise<FetchResponse> {
+    const deadline = this.host.now() + maxWaitMs;
+    const budget = maxBytes > 0 ? maxBytes : DEFAULT_FETCH_BYTES;
+    for (;;) {
+      this.requireLeader();
+      const r = await this.readFrom(offset, budget);
+      const now = this.host.now();
+      if ((r.records.length > 0 && r.bytes >= minBytes) || now >= deadline || cancelled()) {
+        return { records: r.records.map(toWire), highWatermark: this.state.highWatermark, logStartOffset: this.state.logStartOffset };
+      }
+      await this.waitForData(deadline - now);
+    }
+  }
+
+  private async readFrom(offset: number, budget: number) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetchRecords(this.state, offset, budget, (lo, hi, max) => this.host.readEntries(this.config.groupId, lo, hi, max));
+      } catch (e) {
+        // Retention compacted the log under the read: plan again (now against the new log start).
+        if (e instanceof CompactedError && attempt < 3) continue;
+        throw toRpcError(e, this.what, this.hint());
+      }
+    }
+  }
+
+  /** Resolves on the next applied batch or leadership change, or after `ms`. */
+  waitForData(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.dataWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      this.dataWaiters.add(done);
+    });
+  }
+
+  private wakeData(): void {
+    if (this.dataWaiters.size === 0) return;
+    const waiters = this.dataWaiters;
+    this.dataWaiters = new Set();
+    for (const w of waiters) w();
+  }
+
+  async listOffset(spec: 'earliest' | 'latest' | { timestamp: number }, deadline: number): Promise<number> {
+    this.requireLeader();
+    if (spec === 'latest') {
+      await this.readIndex(deadline);
+      return this.state.nextOffset;
+    }
+    try {
+      const found = await listOffset(this.state, spec, (lo, hi, max) => this.host.readEntries(this.config.groupId, lo, hi, max));
+      return found ?? this.state.nextOffset;
+    } catch (e) {
+      throw toRpcError(e, this.what, this.hint());
+    }
+  }
+
+  /** Linearizable: once a quorum confirms this node still leads, wait until it applied that far. */
+  private async readIndex(deadline: number): Promise<void> {
+    const ctx = Buffer.alloc(8);
+    ctx.writeBigUInt64BE(BigInt(++this.readSeq));
+    const key = ctx.toString('hex');
+    const index = await new Promise<number>((resolve, reject) => {
+      this.reads.set(key, { deadline, resolve, reject });
+      try {
+        this.host.withNode(this.config.groupId, (n) => n.readIndex(ctx));
+      } catch (e) {
+        this.reads.delete(key);
+        reject(toRpcError(e, this.what, this.hint()));
+      }
+    });
+    if (this.state.appliedIndex >= index) return;
+    await new Promise<void>((resolve, reject) => this.appliedReads.push({ index, deadline, resolve, reject }));
+  }
+
+  /** Fail requests whose deadline passed (outcome unknown for produce). */
+  expire(now: number): void {
+    const timeout = () => new RpcError(grpc.status.DEADLINE_EXCEEDED, 'TIMEOUT', `${this.what}: not committed in time; the outcome is unknown (an idempotent retry is safe)`);
+    this.committed.expire(now, timeout);
+    this.persistedWaiters.expire(now, timeout);
+    const readTimeout = () => new RpcError(grpc.status.UNAVAILABLE, 'NO_LEADER', `${this.what}: the leader could not confirm its leadership in time; retry`);
+    for (const [k, r] of this.reads) {
+      if (r.deadline <= now) {
+        this.reads.delete(k);
+        r.reject(readTimeout());
+      }
+    }
+    const late = this.appliedReads.filter((r) => r.deadline <= now);
+    if (late.length > 0) {
+      this.appliedReads = this.appliedReads.filter((r) => r.deadline > now);
+      for (const r of late) r.reject(readTimeout());
+    }
+  }
+
+  /** The group is leaving this node (or the node is stopping): fail everything waiting. */
+  close(error: () => unknown): void {
+    this.committed.failAll(error);
+    this.persistedWaiters.failAll(error);
+    for (const r of this.reads.values()) r.reject(error());
+    this.reads.clear();
+    for (const r of this.appliedReads) r.reject(error());
+    this.appliedReads = [];
+    this.wakeData();
+  }
+
+  /** Where retention allows compacting the log now, with the state snapshot to keep there. */
+  compactionPoint(now: number): CompactionPoint | undefined {
+    const index = retentionCompactIndex(this.state, this.config.retention, now);
+    if (index === undefined) return undefined;
+    const snapshot = this.segments.find((s) => s.metadata.index === index);
+    if (!snapshot) return undefined;
+    return { index, snapshot };
+  }
+
+  /** The host compacted the log through `index`. */
+  compacted(index: number): void {
+    this.state.compactedThrough(index);
+    this.segments = this.segments.filter((s) => s.metadata.index > index);
+  }
+
+  /** What DescribeTopic reports of this partition, as this replica sees it. */
+  describe(): ReplicaStatus {
+    const st = this.host.status(this.config.groupId);
+    const isLeader = st?.role === 'leader';
+    const inSync = isLeader ? (st.progress ?? []).filter((p) => !p.isLearner && p.inSync).map((p) => p.id).sort((a, b) => a - b) : [];
+    const hw = this.state.highWatermark;
+    const session = this.session;
+    return {
+      group: this.config.groupId,
+      leader: st?.leader ?? 0,
+      term: st?.term ?? 0,
+      isLeader,
+      inSync,
+      logStartOffset: this.state.logStartOffset,
+      logEndOffset: isLeader && session && session.term === st.term && session.state === this.state ? Math.max(hw, session.nextOffset) : hw,
+      highWatermark: hw,
+    };
+  }
+}
+
+export interface ReplicaStatus {
+  group: number;
+  leader: number;
+  term: number;
+  isLeader: boolean;
+  inSync: number[];
+  logStartOffset: number;
+  logEndOffset: number;
+  highWatermark: number;
+}
+
+function buf(u: Uint8Array): Buffer {
+  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+function toWire(r: FetchedRecord): RecordWithOffset {
+  const out: RecordWithOffset = {
+    offset: r.offset,
+    value: buf(r.value),
+    headers: r.headers.map((h) => ({ key: h.key, value: buf(h.value) })),
+    timestampMs: r.timestamp,
+  };
+  if (r.key !== null) out.key = buf(r.key);
+  return out;
+}
