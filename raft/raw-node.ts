@@ -1,5 +1,6 @@
 import { Raft } from './raft';
 import {
+  type Entry,
   type ConfChange,
   type Config,
   type HardState,
@@ -26,6 +27,7 @@ export class RawNode implements RaftNode {
   private prevSoft: SoftState;
   private prevHard: HardState;
   private outstanding: Ready | undefined;
+  private peeked: { applying: number; committed: number; firstIndex: number; entries: readonly Entry[] } | undefined;
 
   constructor(config: Config) {
     this.raft = new Raft(config);
@@ -83,9 +85,19 @@ export class RawNode implements RaftNode {
     return r.log.hasNextCommittedEntries() && this.peekCommitted().length > 0;
   }
 
-  private peekCommitted() {
-    const ents = this.raft.log.nextCommittedEntries(MAX_APPLY_BYTES);
-    return ents === UNAVAILABLE ? [] : ents; // the host calls entriesLoaded() when they are in
+  /**
+   * The committed entries to hand out next. What hasReady() read is kept for ready(): a storage
+   * that loads entries asynchronously hands a loaded range out once, and reading it twice would
+   * start the load again and never apply.
+   */
+  private peekCommitted(): readonly Entry[] {
+    const log = this.raft.log;
+    const p = this.peeked;
+    if (p && p.applying === log.applying && p.committed === log.committed && p.firstIndex === log.firstIndex()) return p.entries;
+    const ents = log.nextCommittedEntries(MAX_APPLY_BYTES);
+    if (ents === UNAVAILABLE) return []; // the host calls entriesLoaded() when they are in
+    this.peeked = ents.length > 0 ? { applying: log.applying, committed: log.committed, firstIndex: log.firstIndex(), entries: ents } : undefined;
+    return ents;
   }
 
   ready(): Ready {
@@ -114,6 +126,7 @@ export class RawNode implements RaftNode {
     if (hardChanged) this.prevHard = hard;
     if (snapshot) r.log.applying = Math.max(r.log.applying, snapshot.metadata.index);
     if (committedEntries.length > 0) r.log.applying = committedEntries[committedEntries.length - 1].index;
+    this.peeked = undefined;
     this.outstanding = rd;
     return rd;
   }

@@ -158,7 +158,8 @@ export class FlotillaNode {
     this.multi.addGroup(CONTROLLER_GROUP, conf, this.controller);
     this.multi.start();
     // A new cluster need not wait a whole election timeout for its first controller.
-    if (fresh && conf.voters[0] === this.id) this.multi.withNode(CONTROLLER_GROUP, (n) => n.campaign());
+    const alone = conf.voters.length === 1 && conf.voters[0] === this.id;
+    if ((fresh && conf.voters[0] === this.id) || alone) this.multi.withNode(CONTROLLER_GROUP, (n) => n.campaign());
     this.housekeeping = setInterval(() => this.tick(), 200);
   }
 
@@ -254,7 +255,9 @@ export class FlotillaNode {
     this.multi.addGroup(p.groupId, conf, replica);
     // The preferred leader of a new partition campaigns once the others have had a moment to
     // create the group too: leaders start out spread as the assignment spreads replicas[0].
-    if (fresh && p.replicas[0] === this.id) {
+    if (p.replicas.length === 1 && p.replicas[0] === this.id) {
+      this.multi.withNode(p.groupId, (n) => n.campaign()); // a single replica need not wait out an election timeout
+    } else if (fresh && p.replicas[0] === this.id) {
       setTimeout(() => {
         if (!this.stopped && this.multi.has(p.groupId)) this.multi.withNode(p.groupId, (n) => n.campaign());
       }, this.tuning.tickMs * 2).unref();
