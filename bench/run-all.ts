@@ -5,7 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benches = [{ name: 'log-store: synced appends vs raw LevelDB, memory', script: '../log-store/bench/store-bench.ts' }];
+const benches = [
+  { name: 'log-store: synced appends vs raw LevelDB, memory', script: '../log-store/bench/store-bench.ts' },
+  { name: 'produce: 3-node cluster, 1 KiB records, acks=all, 3 replicas', script: './produce-bench.ts' },
+];
 
 for (const b of benches) {
   console.log(`\n=== ${b.name}`);
