@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { FAILOVER_CHANNEL_OPTIONS } from '../../proto/load';
 import type { Message, NodeId } from '../../raft';
 import type { Transport } from './multi-raft';
+import { SnapshotSender, type SnapshotClientLike } from './snapshot-sender';
 
 export interface RaftEnvelope {
   group: number;
@@ -13,8 +14,8 @@ export interface BatchCodec {
   decode(bytes: Uint8Array): RaftEnvelope[];
 }
 
-/** The client side of the Peer service's Raft stream, as the proto loader builds it. */
-export interface PeerClientLike extends grpc.Client {
+/** The client side of the Peer service (its Raft stream and SendSnapshot), as the proto loader builds it. */
+export interface PeerClientLike extends grpc.Client, SnapshotClientLike {
   raft(): grpc.ClientDuplexStream<{ payload: Buffer }, { ok?: boolean }>;
 }
 
@@ -27,9 +28,19 @@ export interface PeerTransportOptions {
   unreachable: (peer: NodeId, groups: ReadonlySet<number>) => void;
   /** Bytes queued for one peer beyond which new messages are dropped (Raft retransmits). */
   maxQueuedBytes?: number;
+  /**
+   * A snapshot streamed to `peer` for `group` was acknowledged (ok) or failed: the host tells the
+   * group's Raft node (reportSnapshot), which sends nothing more to that follower until then (or
+   * until its snapshot timeout of 4 election timeouts).
+   */
+  snapshotDone?: (peer: NodeId, group: number, ok: boolean) => void;
+  /** Bytes of snapshot data per SendSnapshot chunk (default 1 MiB). */
+  snapshotChunkBytes?: number;
+  /** Deadline of one snapshot transfer (default 5 minutes). */
+  snapshotTimeoutMs?: number;
 }
 
-/** Failover options, and room for a frame carrying many groups' entries (or a snapshot). */
+/** Failover options, and room for a frame carrying many groups' entries. */
 export const PEER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   ...FAILOVER_CHANNEL_OPTIONS,
   'grpc.max_receive_message_length': 256 << 20,
@@ -42,6 +53,10 @@ export const PEER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
  * into that frame rather than costing a call each. Back-pressure: when the stream's buffer is full
  * or the peer is down, frames queue up to a byte limit, then messages are dropped and the groups
  * are told the peer is unreachable (Raft's own retransmission takes over).
+ *
+ * Snapshot messages never go in a frame: each is streamed in chunks over its own SendSnapshot
+ * call (SnapshotSender), at most one in flight per (peer, group), and its outcome is reported
+ * through `snapshotDone`.
  */
 export class PeerTransport implements Transport {
   private readonly links = new Map<NodeId, PeerLink>();
@@ -85,6 +100,8 @@ export class PeerTransport implements Transport {
 
 class PeerLink {
   private pending: RaftEnvelope[] = [];
+  private pendingSnapshots: RaftEnvelope[] = [];
+  private readonly snapshots: SnapshotSender;
   private stream: ReturnType<PeerClientLike['raft']> | undefined;
   private client: PeerClientLike | undefined;
   private queuedBytes = 0;
@@ -97,13 +114,26 @@ class PeerLink {
     private readonly opts: PeerTransportOptions,
   ) {
     this.maxQueuedBytes = opts.maxQueuedBytes ?? 64 << 20;
+    this.snapshots = new SnapshotSender(id, () => this.ensureClient(), {
+      chunkBytes: opts.snapshotChunkBytes,
+      timeoutMs: opts.snapshotTimeoutMs,
+      done: opts.snapshotDone,
+    });
   }
 
   enqueue(envelope: RaftEnvelope): void {
-    this.pending.push(envelope);
+    if (envelope.message.type === 'snapshot') this.pendingSnapshots.push(envelope);
+    else this.pending.push(envelope);
   }
 
   flush(): void {
+    if (this.pendingSnapshots.length > 0) {
+      const snaps = this.pendingSnapshots;
+      this.pendingSnapshots = [];
+      for (const { group, message } of snaps) {
+        if (message.type === 'snapshot') this.snapshots.send(group, message);
+      }
+    }
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
@@ -127,8 +157,7 @@ class PeerLink {
 
   private ensureStream(): ReturnType<PeerClientLike['raft']> {
     if (this.stream) return this.stream;
-    this.client ??= this.opts.newClient(this.address);
-    const stream = this.client.raft();
+    const stream = this.ensureClient().raft();
     const reset = () => {
       if (this.stream === stream) {
         this.stream = undefined;
@@ -143,7 +172,13 @@ class PeerLink {
     return stream;
   }
 
+  private ensureClient(): PeerClientLike {
+    this.client ??= this.opts.newClient(this.address);
+    return this.client;
+  }
+
   close(): void {
+    this.snapshots.close();
     this.stream?.end();
     this.client?.close();
   }

@@ -1,0 +1,244 @@
+import * as grpc from '@grpc/grpc-js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LogStore } from '../../log-store';
+import type { SnapshotAck, SnapshotChunk } from '../../proto/load';
+import type { Entry, Snapshot } from '../../raft';
+import { raftFrameCodec } from '../transport/codec';
+import type { GroupStateMachine } from './multi-raft';
+import { MultiRaft } from './multi-raft';
+import { addPeerService, newPeerClient, peerTransport } from './peer-server';
+import type { PeerTransport } from './peer-transport';
+import { snapshotChunks, type SnapshotMessage } from './snapshot-chunks';
+import { hostStore } from './store-adapter';
+import { waitFor } from './test-support';
+
+const ids = [1, 2, 3];
+const GROUPS = 2;
+/** Padding in every snapshot, so that each is streamed in several 1 MiB chunks. */
+const FILLER_BYTES = 2.5 * (1 << 20);
+const root = mkdtempSync(join(tmpdir(), 'flotilla-snap-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A state machine that can be snapshotted: the applied values, as JSON, then padding. */
+class SnapshottingApp implements GroupStateMachine {
+  values: string[] = [];
+  applied = 0;
+  restored: number[] = [];
+
+  restore(snapshot: Snapshot): void {
+    const data = Buffer.from(snapshot.data);
+    const jsonBytes = data.readUInt32BE(0);
+    this.values = JSON.parse(data.subarray(4, 4 + jsonBytes).toString()) as string[];
+    this.applied = snapshot.metadata.index;
+    this.restored.push(data.length);
+  }
+
+  apply(entries: readonly Entry[]): void {
+    for (const e of entries) {
+      if (e.data.length > 0 && e.type === 0) this.values.push(Buffer.from(e.data).toString());
+      this.applied = e.index;
+    }
+  }
+
+  snapshotData(): Buffer {
+    const json = Buffer.from(JSON.stringify(this.values));
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(json.length);
+    return Buffer.concat([head, json, Buffer.alloc(FILLER_BYTES, 0x5a)]);
+  }
+}
+
+/** What each node's Peer server saw. */
+interface Traffic {
+  sendSnapshotCalls: number;
+  chunksPerCall: number[];
+  acks: SnapshotAck[];
+  snapshotsInRaftFrames: number;
+  raftFrames: number;
+}
+
+interface Node {
+  server: grpc.Server;
+  host: MultiRaft;
+  store: LogStore;
+  transport: PeerTransport;
+  apps: Map<number, SnapshottingApp>;
+  traffic: Traffic;
+}
+const nodes = new Map<number, Node>();
+const addresses = new Map<number, string>();
+
+function bind(server: grpc.Server, address: string): Promise<number> {
+  return new Promise((resolve, reject) => server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))));
+}
+
+/** Wrap the handlers addPeerService registers, to count what arrives over each call. */
+function instrument(server: grpc.Server, traffic: Traffic): void {
+  const addService = server.addService.bind(server);
+  server.addService = (service, impl) => {
+    const raft = impl.raft as grpc.handleBidiStreamingCall<{ payload: Buffer }, { ok?: boolean }>;
+    const sendSnapshot = impl.sendSnapshot as grpc.handleClientStreamingCall<SnapshotChunk, SnapshotAck>;
+    addService(service, {
+      ...impl,
+      raft: (call: grpc.ServerDuplexStream<{ payload: Buffer }, { ok?: boolean }>) => {
+        call.on('data', (frame: { payload: Buffer }) => {
+          traffic.raftFrames++;
+          for (const { message } of raftFrameCodec.decode(frame.payload)) if (message.type === 'snapshot') traffic.snapshotsInRaftFrames++;
+        });
+        raft(call);
+      },
+      sendSnapshot: (call: grpc.ServerReadableStream<SnapshotChunk, SnapshotAck>, callback: grpc.sendUnaryData<SnapshotAck>) => {
+        traffic.sendSnapshotCalls++;
+        const n = traffic.chunksPerCall.push(0) - 1;
+        call.on('data', () => traffic.chunksPerCall[n]++);
+        sendSnapshot(call, (err, ack) => {
+          if (ack) traffic.acks.push(ack);
+          callback(err, ack);
+        });
+      },
+    });
+  };
+}
+
+async function startNode(id: number): Promise<void> {
+  const store = await LogStore.open(join(root, `n${id}`), { clusterId: 'snap', nodeId: id });
+  let host: MultiRaft | undefined;
+  const server = new grpc.Server();
+  const traffic: Traffic = { sendSnapshotCalls: 0, chunksPerCall: [], acks: [], snapshotsInRaftFrames: 0, raftFrames: 0 };
+  instrument(server, traffic);
+  addPeerService(server, () => host);
+  const port = await bind(server, addresses.get(id) ?? '127.0.0.1:0');
+  addresses.set(id, `127.0.0.1:${port}`);
+  const transport = peerTransport(id, addresses, () => host);
+  host = new MultiRaft({ nodeId: id, store: hostStore(store), transport, tickMs: 20, electionTicks: 10, heartbeatTicks: 2 });
+  store.onEntriesLoaded = (g) => host!.entriesLoaded(g);
+  const apps = new Map<number, SnapshottingApp>();
+  for (let g = 1; g <= GROUPS; g++) {
+    const app = new SnapshottingApp();
+    apps.set(g, app);
+    host.addGroup(g, { voters: ids, learners: [] }, app);
+  }
+  nodes.set(id, { server, store, transport, host, apps, traffic });
+  host.start();
+}
+
+async function stopNode(id: number): Promise<void> {
+  const n = nodes.get(id)!;
+  nodes.delete(id);
+  n.server.forceShutdown();
+  n.transport.close();
+  await n.host.stop();
+  await n.store.close();
+}
+
+const leaderOf = (g: number) => [...nodes.entries()].find(([, n]) => n.host.node(g)?.status().role === 'leader')?.[0];
+
+async function propose(prefix: string, count: number): Promise<void> {
+  for (let g = 1; g <= GROUPS; g++) {
+    await waitFor(() => leaderOf(g) !== undefined, `a leader for group ${g}`);
+    const leader = nodes.get(leaderOf(g)!)!;
+    for (let i = 0; i < count; i++) leader.host.withNode(g, (n) => n.propose(Buffer.from(`${prefix}${i}`)));
+  }
+}
+
+/** Snapshot every group at its applied index and drop the log up to there, in the host's next store batch. */
+function snapshotAndCompact(id: number): Promise<number[]> {
+  const n = nodes.get(id)!;
+  const points: number[] = [];
+  return new Promise((resolve) =>
+    n.host.enqueueStoreWork({
+      stage: (batch) => {
+        for (let g = 1; g <= GROUPS; g++) {
+          const app = n.apps.get(g)!;
+          batch.createSnapshot(g, app.applied, n.host.node(g)!.status().conf, app.snapshotData());
+          batch.compact(g, app.applied);
+          points.push(app.applied);
+        }
+      },
+      committed: () => resolve(points),
+    }),
+  );
+}
+
+const series = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+const appliedEverywhere = (who: number[], count: number) => who.every((id) => [...nodes.get(id)!.apps.values()].every((a) => a.values.length === count));
+
+describe('streamed snapshot transfer over real gRPC', () => {
+  it('a follower far behind a compacted leader receives the snapshot over SendSnapshot and catches up', async () => {
+    const reserved = await Promise.all(
+      ids.map(async (id) => {
+        const s = new grpc.Server();
+        const port = await bind(s, '127.0.0.1:0');
+        s.forceShutdown();
+        return [id, `127.0.0.1:${port}`] as const;
+      }),
+    );
+    for (const [id, a] of reserved) addresses.set(id, a);
+    for (const id of ids) await startNode(id);
+
+    await propose('a', 20);
+    await waitFor(() => appliedEverywhere(ids, 20), 'round one everywhere');
+
+    await stopNode(3);
+    await propose('b', 30);
+    await waitFor(() => appliedEverywhere([1, 2], 50), 'round two on 1 and 2');
+
+    // Both remaining nodes compact, so whichever leads must send node 3 a snapshot.
+    const points = [...(await snapshotAndCompact(1)), ...(await snapshotAndCompact(2))];
+    for (const id of [1, 2]) for (let g = 1; g <= GROUPS; g++) expect(nodes.get(id)!.store.group(g)!.firstIndex()).toBeGreaterThan(21);
+
+    await startNode(3);
+    await waitFor(() => appliedEverywhere([3], 50), 'node 3 caught up through the snapshot');
+
+    // Replication goes on after the snapshot: the leader's progress left snapshot state.
+    await propose('c', 5);
+    await waitFor(() => appliedEverywhere(ids, 55), 'round three everywhere');
+    const want = [...series('a', 20), ...series('b', 30), ...series('c', 5)];
+    for (let g = 1; g <= GROUPS; g++) for (const id of ids) expect(nodes.get(id)!.apps.get(g)!.values).toEqual(want);
+    for (let g = 1; g <= GROUPS; g++) {
+      const progress = nodes.get(leaderOf(g)!)!.host.node(g)!.status().progress!.find((p) => p.id === 3)!;
+      expect(progress.state).toBe('replicate');
+      expect(progress.match).toBeGreaterThanOrEqual(Math.min(...points));
+    }
+
+    // Node 3 installed one snapshot per group, each streamed in several chunks over SendSnapshot.
+    const t3 = nodes.get(3)!.traffic;
+    for (const app of nodes.get(3)!.apps.values()) {
+      expect(app.restored.length).toBeGreaterThanOrEqual(1);
+      expect(app.restored.every((bytes) => bytes > FILLER_BYTES)).toBe(true);
+    }
+    expect(t3.sendSnapshotCalls).toBeGreaterThanOrEqual(GROUPS);
+    expect(t3.acks.filter((a) => a.ok).length).toBeGreaterThanOrEqual(GROUPS);
+    expect(t3.chunksPerCall.filter((c) => c >= 3).length).toBeGreaterThanOrEqual(GROUPS);
+    // ... and never inside a Raft frame, on any node.
+    expect(t3.raftFrames).toBeGreaterThan(0);
+    for (const n of nodes.values()) expect(n.traffic.snapshotsInRaftFrames).toBe(0);
+  });
+
+  it('refuses a malformed stream, and a snapshot for a group the node does not host, with a SnapshotAck error', async () => {
+    const client = newPeerClient(addresses.get(1)!);
+    const send = (chunks: SnapshotChunk[]) =>
+      new Promise<SnapshotAck>((resolve, reject) => {
+        const call = client.sendSnapshot(new grpc.Metadata(), { deadline: Date.now() + 10_000 }, (err, ack) => (err ? reject(err) : resolve(ack!)));
+        for (const c of chunks) call.write(c);
+        call.end();
+      });
+    const message: SnapshotMessage = {
+      type: 'snapshot',
+      from: 2,
+      to: 1,
+      term: 1,
+      snapshot: { metadata: { index: 10, term: 1, conf: { voters: ids, learners: [] } }, data: Buffer.alloc(3000, 1) },
+    };
+    const chunks = [...snapshotChunks(1, message, 1000)];
+    expect(await send([chunks[0], chunks[2]])).toEqual({ ok: false, error: 'snapshot stream refused: a chunk at offset 2000 where 1000 was due (chunks must be contiguous)' });
+    expect(await send(chunks.slice(0, 2))).toEqual({ ok: false, error: 'snapshot stream refused: the stream ended after 2000 of 3000 bytes, without its last chunk' });
+    expect(await send([{ ...chunks[0], metadata: Buffer.from('nonsense') }])).toMatchObject({ ok: false, error: expect.stringMatching(/header version 110/) });
+    expect(await send([...snapshotChunks(77, message, 1000)])).toEqual({ ok: false, error: 'snapshot of group 77 not delivered: group 77 is not hosted on this node' });
+    client.close();
+    for (const id of [...nodes.keys()]) await stopNode(id);
+  });
+});
