@@ -570,6 +570,13 @@ export class Producer {
     let attempts = 0;
     for (const batch of failed) {
       const error = batch.lastError!;
+      // One record too large must not take its batch-mates down with it: resend them one by one
+      // (as Kafka splits a batch on MESSAGE_TOO_LARGE), so only the oversized record fails.
+      if (error.code === 'RECORD_TOO_LARGE' && batch.records.length > 1 && !batch.onAppend) {
+        retry.push(...splitBatch(batch));
+        predecessorFailed = true;
+        continue;
+      }
       // A batch refused only because an earlier one is missing goes again once that one is in.
       const outOfTurn = error.code === 'OUT_OF_ORDER_SEQUENCE' && predecessorFailed;
       const resendable = error.retriable || error.code === 'UNKNOWN_PRODUCER' || outOfTurn;
@@ -653,6 +660,19 @@ export class Producer {
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/** A refused batch as one batch per record, same order and same sequence numbers (none was written). */
+function splitBatch(batch: Batch): Batch[] {
+  return batch.records.map((record, i) => ({
+    ...batch,
+    records: [record],
+    waiters: [batch.waiters[i]],
+    order: batch.order + i / batch.records.length,
+    bytes: wireSize(record),
+    baseSequence: batch.baseSequence < 0 ? -1 : batch.baseSequence + i,
+    acked: false,
+  }));
 }
 
 function rejectQueued(q: Queued, error: FlotillaError): void {
