@@ -65,9 +65,13 @@ function bind(server: grpc.Server, address: string): Promise<void> {
   );
 }
 
-/** A cluster id every node of the same initial peer list derives alike. */
-export function clusterIdOf(peers: ReadonlyArray<{ id: number; address: string }>): string {
-  const text = [...peers].sort((a, b) => a.id - b.id).map((p) => `${p.id}=${p.address}`).join(',');
+/**
+ * A cluster id every node of the same initial cluster derives alike: from the node ids only, as
+ * nodes may know each other by different addresses (through proxies). FLOTILLA_CLUSTER_ID names
+ * it explicitly. The store checks it on open, so a data folder is not opened by another cluster.
+ */
+export function clusterIdOf(peers: ReadonlyArray<{ id: number }>): string {
+  const text = [...peers].map((p) => p.id).sort((a, b) => a - b).join(',');
   return `flotilla-${crc32c(new TextEncoder().encode(text)).toString(16).padStart(8, '0')}`;
 }
 
@@ -168,7 +172,7 @@ export class FlotillaNode {
     try {
       return (await readFile(file, 'utf8')).trim();
     } catch {
-      const id = this.options.clusterId ?? clusterIdOf(this.options.peers);
+      const id = this.options.clusterId ?? process.env.FLOTILLA_CLUSTER_ID ?? clusterIdOf(this.options.peers);
       await writeFile(file, `${id}\n`);
       return id;
     }
