@@ -278,7 +278,12 @@ export class FlotillaNode {
     const info = this.partitionInfo(topic, partition);
     const r = this.replicas.get(info.groupId);
     if (!r) {
-      throw notLeader(`topic "${topic}" partition ${partition}`, { id: info.replicas[0], address: this.hint(info.replicas[0]).address });
+      // No guess at the leader: the client refreshes its metadata (DescribeTopic asks the replicas).
+      throw new RpcError(
+        grpc.status.FAILED_PRECONDITION,
+        'NOT_LEADER',
+        `node ${this.id} holds no replica of topic "${topic}" partition ${partition} (its replicas are nodes ${info.replicas.join(', ')}); ask DescribeTopic for its leader`,
+      );
     }
     return r;
   }
