@@ -22,7 +22,7 @@ import { MultiRaft } from './multi-raft';
 import { PeerCalls } from './peer-calls';
 import { addPeerService, peerTransport } from './peer-server';
 import { PEER_CHANNEL_OPTIONS, type PeerTransport } from './peer-transport';
-import { PartitionReplica, type ReplicaStatus } from './partition-replica';
+import { PartitionReplica } from './partition-replica';
 import { type LeaderHint, notLeader, RpcError, shuttingDown, toRpcError, toServiceError } from './rpc-errors';
 import { hostStore } from './store-adapter';
 import { flotillaService } from './client-service';
@@ -370,7 +370,7 @@ export class FlotillaNode {
 
   private localGroupState(group: number): GroupState | undefined {
     const r = this.replicas.get(group);
-    return r ? toGroupState(r.describe()) : undefined;
+    return r?.describe();
   }
 
   /** Partition states as their leaders see them: local where this node leads, else asked of the replicas. */
@@ -549,10 +549,6 @@ export class FlotillaNode {
       },
     });
   }
-}
-
-function toGroupState(s: ReplicaStatus): GroupState {
-  return { ...s };
 }
 
 /** A forward that did not reach a leader able to take it: try again (perhaps elsewhere). */

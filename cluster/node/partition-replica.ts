@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { CompactedError, type Entry, type RaftNode, type ReadState, type Snapshot, type SoftState, type Status } from '../../raft';
-import type { FetchResponse, ProduceResponse, RecordWithOffset, WireRecord } from '../../proto/load';
+import type { FetchResponse, GroupState, ProduceResponse, RecordWithOffset, WireRecord } from '../../proto/load';
 import {
   type FetchedRecord,
   fetchRecords,
@@ -348,7 +348,7 @@ export class PartitionReplica implements GroupStateMachine {
   }
 
   /** What DescribeTopic reports of this partition, as this replica sees it. */
-  describe(): ReplicaStatus {
+  describe(): GroupState {
     const st = this.host.status(this.config.groupId);
     const isLeader = st?.role === 'leader';
     const inSync = isLeader ? (st.progress ?? []).filter((p) => !p.isLearner && p.inSync).map((p) => p.id).sort((a, b) => a - b) : [];
@@ -365,17 +365,6 @@ export class PartitionReplica implements GroupStateMachine {
       highWatermark: hw,
     };
   }
-}
-
-export interface ReplicaStatus {
-  group: number;
-  leader: number;
-  term: number;
-  isLeader: boolean;
-  inSync: number[];
-  logStartOffset: number;
-  logEndOffset: number;
-  highWatermark: number;
 }
 
 function buf(u: Uint8Array): Buffer {
