@@ -259,7 +259,7 @@ export class FakeBroker {
           cb(toServiceError(failure(grpc.status.ALREADY_EXISTS, 'TOPIC_EXISTS', `topic ${r.name} already exists`)));
           return;
         }
-        if (!/^[A-Za-z0-9._-]{1,200}$/.test(r.name)) {
+        if (!/^[A-Za-z0-9._-]{1,249}$/.test(r.name)) {
           cb(toServiceError(failure(grpc.status.INVALID_ARGUMENT, 'INVALID_TOPIC_NAME', `invalid topic name "${r.name}"`)));
           return;
         }
