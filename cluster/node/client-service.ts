@@ -164,9 +164,22 @@ export function flotillaService(node: FlotillaNode): FlotillaHandlers {
         let offset = req.offset;
         while (!cancelled && !node.stopping) {
           const batch: FetchResponse = await replica.fetch(offset, req.maxBytes, 1000, 0, () => cancelled);
-          if (batch.records.length === 0) continue;
+          if (batch.records.length === 0 || cancelled) continue;
           offset = batch.records[batch.records.length - 1].offset + 1;
-          if (!call.write(batch)) await new Promise<void>((r) => call.once('drain', () => r()));
+          if (!call.write(batch)) {
+            // A cancelled call never drains: stop waiting on whichever comes first.
+            await new Promise<void>((r) => {
+              const done = () => {
+                call.off('drain', done);
+                call.off('cancelled', done);
+                call.off('close', done);
+                r();
+              };
+              call.on('drain', done);
+              call.on('cancelled', done);
+              call.on('close', done);
+            });
+          }
         }
         if (!cancelled) throw new RpcError(grpc.status.UNAVAILABLE, 'SHUTTING_DOWN', `node ${node.id} is shutting down; resubscribe from offset ${offset} elsewhere`);
       })().catch((e) => {

@@ -50,7 +50,7 @@ export class Controller implements GroupStateMachine {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.appliedWaiters = this.appliedWaiters.filter((w) => w.resolve !== done);
-        reject(new RpcError(grpc.status.UNAVAILABLE, 'TIMEOUT', `the metadata change at controller index ${index} was made, but this node has not caught up with it within ${timeoutMs} ms; retry`));
+        reject(new RpcError(grpc.status.DEADLINE_EXCEEDED, 'TIMEOUT', `the metadata change at controller index ${index} was made, but this node has not caught up with it within ${timeoutMs} ms; retry`));
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);

@@ -37,7 +37,8 @@ export interface HostBatch {
 
 /** Work the host adds to the next Ready cycle's store batch (snapshots, compaction). */
 export interface StoreWork {
-  stage(batch: HostBatch): void;
+  /** Stage into the batch; false if there is nothing to do any more. */
+  stage(batch: HostBatch): boolean;
   /** The batch is durable. */
   committed?(): void;
 }
@@ -236,9 +237,22 @@ export class MultiRaft {
       batch.stage(g.id, rd, g.node.status().conf);
       mustSync ||= rd.mustSync;
     }
-    for (const w of storeWork) w.stage(batch);
+    const staged = storeWork.filter((w) => {
+      try {
+        return w.stage(batch);
+      } catch (e) {
+        this.opts.onError?.(-1, e); // housekeeping that no longer applies; the store is fine
+        return false;
+      }
+    });
     await batch.commit(mustSync && this.opts.sync !== false);
-    for (const w of storeWork) w.committed?.();
+    for (const w of staged) {
+      try {
+        w.committed?.();
+      } catch (e) {
+        this.opts.onError?.(-1, e);
+      }
+    }
 
     // 5: only now send. 6: apply. 7: advance.
     for (const { g, rd } of work) {

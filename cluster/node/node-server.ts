@@ -102,6 +102,7 @@ export class FlotillaNode {
   private stopped = false;
   /** Partitions whose preferred leader was seen in sync last round (a transfer needs two in a row). */
   private balanceCandidates = new Set<number>();
+  private readonly dropping = new Set<number>();
 
   private constructor(readonly options: NodeOptions) {
     this.id = options.nodeId;
@@ -189,8 +190,11 @@ export class FlotillaNode {
     this.stopped = true;
     if (this.housekeeping) clearInterval(this.housekeeping);
     const err = () => shuttingDown(this.id);
-    for (const r of this.replicas.values()) r.close(err);
-    this.controller.waiters.failAll(err);
+    // Writes already proposed may still commit on the other nodes: their outcome is unknown.
+    for (const r of this.replicas.values()) r.close(err, () => r.unknownOutcome(`node ${this.id} stopped`));
+    this.controller.waiters.failAll(
+      () => new RpcError(grpc.status.DEADLINE_EXCEEDED, 'TIMEOUT', `node ${this.id} stopped before the metadata change was answered; its outcome is unknown`),
+    );
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
         this.clientServer.forceShutdown();
@@ -223,6 +227,18 @@ export class FlotillaNode {
       this.replicas.delete(g);
       r.close(() => new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `${r.what} was deleted`));
       void this.multi.removeGroup(g, true).catch((e) => this.log(`node ${this.id}: dropping group ${g}: ${String(e)}`));
+    }
+    // Groups left on disk by a topic deleted (or a replica moved away) while this node was down.
+    // A group the metadata does not know yet is kept: the metadata log may still be replaying.
+    for (const g of this.store.groupIds()) {
+      if (g === CONTROLLER_GROUP || this.replicas.has(g) || this.dropping.has(g)) continue;
+      const info = state.partitionByGroup(g);
+      if (!info || (!info.deleted && info.replicas.includes(this.id))) continue;
+      this.dropping.add(g);
+      void this.store
+        .dropGroup(g)
+        .catch((e) => this.log(`node ${this.id}: dropping group ${g}: ${String(e)}`))
+        .finally(() => this.dropping.delete(g));
     }
   }
 
@@ -314,7 +330,10 @@ export class FlotillaNode {
   async proposeMetadata(command: Command, timeoutMs = ADMIN_TIMEOUT_MS): Promise<{ index: number; producerId: number; producerEpoch: number }> {
     const deadline = Date.now() + timeoutMs;
     const bytes = encodeCommand(command);
+    const startIndex = this.controller.state.appliedIndex;
     let lastError: unknown;
+    /** An attempt failed in a way that leaves open whether the leader applied it. */
+    let maybeApplied = false;
     while (Date.now() < deadline) {
       if (this.stopped) throw shuttingDown(this.id);
       const leader = this.controllerLeader();
@@ -330,13 +349,26 @@ export class FlotillaNode {
           }
         }
       } catch (e) {
+        // A retry of a create or delete that did land the first time is refused as already done.
+        if (maybeApplied && e instanceof MetadataError && this.alreadyDone(command, startIndex)) {
+          return { index: this.controller.state.appliedIndex, producerId: 0, producerEpoch: 0 };
+        }
         if (!retriableForward(e)) throw e;
+        if (!isNotLeader(e)) maybeApplied = true;
         lastError = e;
       }
       await sleep(this.tuning.tickMs);
     }
     const detail = lastError instanceof Error ? `: ${lastError.message}` : '';
     throw new RpcError(grpc.status.UNAVAILABLE, 'NO_LEADER', `the metadata group has no reachable leader (waited ${timeoutMs} ms)${detail}; retry`);
+  }
+
+  /** Whether the state shows `command` applied since `since` (for an ambiguous retry). */
+  private alreadyDone(command: Command, since: number): boolean {
+    const state = this.controller.state;
+    if (command.type === 'createTopic') return (state.topic(command.name)?.createdIndex ?? 0) > since;
+    if (command.type === 'deleteTopic') return state.topic(command.name) === undefined;
+    return false;
   }
 
   private async proposeLocal(command: Command, bytes: Uint8Array, deadline: number) {
@@ -523,8 +555,10 @@ export class FlotillaNode {
       const conf = point.snapshot.metadata.conf;
       this.multi.enqueueStoreWork({
         stage: (batch) => {
+          if (this.replicas.get(g) !== r) return false; // the topic was deleted meanwhile
           batch.createSnapshot(g, point.index, conf, point.snapshot.data);
           batch.compact(g, point.index);
+          return true;
         },
         committed: () => {
           if (this.replicas.get(g) === r) r.compacted(point.index);
@@ -546,9 +580,16 @@ export class FlotillaNode {
       stage: (batch) => {
         batch.createSnapshot(CONTROLLER_GROUP, applied, conf, data);
         batch.compact(CONTROLLER_GROUP, applied - CONTROLLER_LOG_TAIL);
+        return true;
       },
     });
   }
+}
+
+function isNotLeader(e: unknown): boolean {
+  if (e instanceof ProposalDroppedError) return true;
+  if (e instanceof RpcError) return e.code === 'NOT_LEADER' || e.code === 'NO_LEADER';
+  return (e as { metadata?: grpc.Metadata }).metadata?.get(META.error)[0] === 'NOT_LEADER';
 }
 
 /** A forward that did not reach a leader able to take it: try again (perhaps elsewhere). */

@@ -74,6 +74,8 @@ export class PartitionReplica implements GroupStateMachine {
   private soft: SoftState = { leader: 0, role: 'follower' };
   /** Set when apply hit a broken invariant: the replica stops serving (fail-stop for this group). */
   failed: Error | undefined;
+  /** Set when the group left this node (topic deleted) or the node is stopping: the error to answer. */
+  private closedWith: (() => unknown) | undefined;
 
   constructor(
     readonly config: ReplicaConfig,
@@ -101,9 +103,9 @@ export class PartitionReplica implements GroupStateMachine {
     this.state = PartitionState.restore(this.context, snapshot, { options: this.config.stateOptions });
     this.session = undefined;
     this.segments = [];
-    const gone = () => notLeader(this.what, this.hint());
-    this.committed.failThrough(snapshot.metadata.index, gone);
-    this.persistedWaiters.failThrough(snapshot.metadata.index, gone);
+    // Entries this node proposed are inside the snapshot or gone: the snapshot cannot tell which.
+    this.committed.failThrough(snapshot.metadata.index, () => this.unknownOutcome('a snapshot from the new leader replaced the log'));
+    this.persistedWaiters.failThrough(snapshot.metadata.index, () => this.unknownOutcome('a snapshot from the new leader replaced the log'));
     this.wakeData();
   }
 
@@ -161,8 +163,14 @@ export class PartitionReplica implements GroupStateMachine {
     );
   }
 
+  /** The write may or may not be in the log: only an idempotent retry is safe (TIMEOUT in the table). */
+  unknownOutcome(why: string): RpcError {
+    return new RpcError(grpc.status.DEADLINE_EXCEEDED, 'TIMEOUT', `${this.what}: ${why} before the batch was answered; its outcome is unknown (an idempotent retry is safe)`);
+  }
+
   /** This node's status as the group's leader, or the NOT_LEADER / NO_LEADER error to answer. */
   private requireLeader(): Status {
+    if (this.closedWith) throw this.closedWith();
     if (this.failed) throw new RpcError(grpc.status.INTERNAL, 'INTERNAL', `${this.what} stopped on this node: ${this.failed.message}`);
     const st = this.host.status(this.config.groupId);
     if (!st || st.role !== 'leader') throw notLeader(this.what, this.host.hint(st?.leader ?? 0));
@@ -243,8 +251,13 @@ export class PartitionReplica implements GroupStateMachine {
       try {
         return await fetchRecords(this.state, offset, budget, (lo, hi, max) => this.host.readEntries(this.config.groupId, lo, hi, max));
       } catch (e) {
-        // Retention compacted the log under the read: plan again (now against the new log start).
-        if (e instanceof CompactedError && attempt < 3) continue;
+        // Retention is compacting the log under the read: once that lands (compacted() wakes us)
+        // the plan starts from the new log start, or answers OFFSET_OUT_OF_RANGE below it.
+        if (e instanceof CompactedError && attempt < 20) {
+          await this.waitForData(50);
+          this.requireLeader();
+          continue;
+        }
         throw toRpcError(e, this.what, this.hint());
       }
     }
@@ -276,11 +289,18 @@ export class PartitionReplica implements GroupStateMachine {
       await this.readIndex(deadline);
       return this.state.nextOffset;
     }
-    try {
-      const found = await listOffset(this.state, spec, (lo, hi, max) => this.host.readEntries(this.config.groupId, lo, hi, max));
-      return found ?? this.state.nextOffset;
-    } catch (e) {
-      throw toRpcError(e, this.what, this.hint());
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const found = await listOffset(this.state, spec, (lo, hi, max) => this.host.readEntries(this.config.groupId, lo, hi, max));
+        return found ?? this.state.nextOffset;
+      } catch (e) {
+        if (e instanceof CompactedError && attempt < 20) {
+          await this.waitForData(50); // as in readFrom: the compaction lands, then search again
+          this.requireLeader();
+          continue;
+        }
+        throw toRpcError(e, this.what, this.hint());
+      }
     }
   }
 
@@ -290,6 +310,10 @@ export class PartitionReplica implements GroupStateMachine {
     ctx.writeBigUInt64BE(BigInt(++this.readSeq));
     const key = ctx.toString('hex');
     const index = await new Promise<number>((resolve, reject) => {
+      if (this.closedWith) {
+        reject(this.closedWith());
+        return;
+      }
       this.reads.set(key, { deadline, resolve, reject });
       try {
         this.host.withNode(this.config.groupId, (n) => n.readIndex(ctx));
@@ -299,6 +323,7 @@ export class PartitionReplica implements GroupStateMachine {
       }
     });
     if (this.state.appliedIndex >= index) return;
+    if (this.closedWith) throw this.closedWith();
     await new Promise<void>((resolve, reject) => this.appliedReads.push({ index, deadline, resolve, reject }));
   }
 
@@ -322,9 +347,10 @@ export class PartitionReplica implements GroupStateMachine {
   }
 
   /** The group is leaving this node (or the node is stopping): fail everything waiting. */
-  close(error: () => unknown): void {
-    this.committed.failAll(error);
-    this.persistedWaiters.failAll(error);
+  close(error: () => unknown, pendingWrites: () => unknown = error): void {
+    this.closedWith = error;
+    this.committed.failAll(pendingWrites);
+    this.persistedWaiters.failAll(pendingWrites);
     for (const r of this.reads.values()) r.reject(error());
     this.reads.clear();
     for (const r of this.appliedReads) r.reject(error());
@@ -343,8 +369,10 @@ export class PartitionReplica implements GroupStateMachine {
 
   /** The host compacted the log through `index`. */
   compacted(index: number): void {
-    this.state.compactedThrough(index);
     this.segments = this.segments.filter((s) => s.metadata.index > index);
+    // A snapshot installed meanwhile may already start the state past this point.
+    if (this.state.index.pointAt(index + 1)) this.state.compactedThrough(index);
+    this.wakeData();
   }
 
   /** What DescribeTopic reports of this partition, as this replica sees it. */

@@ -75,7 +75,7 @@ function fromPartitionError(e: PartitionError, leader: LeaderHint | undefined): 
     case 'LEADER_NOT_READY':
       return new RpcError(grpc.status.UNAVAILABLE, 'NO_LEADER', e.message);
     case 'CORRUPT_BATCH':
-      return new RpcError(grpc.status.DATA_LOSS, 'INTERNAL', e.message);
+      return new RpcError(grpc.status.INTERNAL, 'INTERNAL', e.message);
     default:
       return new RpcError(grpc.status.INTERNAL, 'INTERNAL', e.message);
   }
@@ -108,9 +108,9 @@ function fromMetadataError(e: MetadataError): RpcError {
     case 'NODE_HAS_REPLICAS':
     case 'TOPIC_NOT_DELETED':
     case 'CLUSTER_ID_MISMATCH':
-      return new RpcError(grpc.status.FAILED_PRECONDITION, 'INVALID_REQUEST', e.message);
+      return new RpcError(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', e.message);
     case 'IDS_EXHAUSTED':
-      return new RpcError(grpc.status.RESOURCE_EXHAUSTED, 'INTERNAL', e.message);
+      return new RpcError(grpc.status.INVALID_ARGUMENT, 'INVALID_CONFIG', e.message);
     default:
       return new RpcError(grpc.status.INTERNAL, 'INTERNAL', e.message);
   }
@@ -127,6 +127,16 @@ export function toRpcError(e: unknown, what = 'the request', leader?: LeaderHint
       return new RpcError(grpc.status.UNAVAILABLE, 'NOT_ENOUGH_REPLICAS', `${what}: too much uncommitted data is waiting for the replicas; back off and retry`);
     }
     return new RpcError(grpc.status.UNAVAILABLE, 'NO_LEADER', `${what}: ${e.message}; retry shortly`);
+  }
+  // A status another node answered (a forwarded call): pass it on as it came.
+  const remote = e as Partial<grpc.ServiceError>;
+  if (typeof remote.code === 'number' && remote.metadata instanceof grpc.Metadata) {
+    const code = remote.metadata.get(META.error)[0];
+    const meta: Record<string, string> = {};
+    for (const [k, v] of Object.entries(remote.metadata.getMap())) if (k.startsWith('flotilla-') && k !== META.error) meta[k] = String(v);
+    if (typeof code === 'string') return new RpcError(remote.code, code as ErrorCode, remote.details ?? String(e), meta);
+    if (remote.code === grpc.status.DEADLINE_EXCEEDED) return new RpcError(remote.code, 'TIMEOUT', `${what}: ${remote.details}; the outcome is unknown`);
+    if (remote.code === grpc.status.UNAVAILABLE) return new RpcError(remote.code, 'NO_LEADER', `${what}: ${remote.details}; retry`);
   }
   const message = e instanceof Error ? e.message : String(e);
   return new RpcError(grpc.status.INTERNAL, 'INTERNAL', `internal error serving ${what}: ${message}`);

@@ -157,6 +157,7 @@ function snapshotAndCompact(id: number): Promise<number[]> {
           batch.compact(g, app.applied);
           points.push(app.applied);
         }
+        return true;
       },
       committed: () => resolve(points),
     }),
