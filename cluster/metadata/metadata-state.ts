@@ -159,7 +159,8 @@ export class MetadataState {
   private planRegisterNode(c: Extract<Command, { type: 'registerNode' }>, index: number): MetadataError | Effect {
     const invalid = validateNodeId(c.nodeId) ?? validateAddress(c.host, `node ${c.nodeId} client address`) ?? validateAddress(c.peerAddress, `node ${c.nodeId} peer address`);
     if (invalid) return invalid;
-    for (const other of this.nodesById.values()) {
+    // In id order: the same conflict is named whatever order a snapshot restored the nodes in.
+    for (const other of [...this.nodesById.values()].sort((a, b) => a.id - b.id)) {
       if (other.id === c.nodeId) continue;
       for (const address of [c.host, c.peerAddress]) {
         if (address === other.host || address === other.peerAddress) {

@@ -99,6 +99,7 @@ export class PeerTransport implements Transport {
 }
 
 class PeerLink {
+  private closed = false;
   private pending: RaftEnvelope[] = [];
   private pendingSnapshots: RaftEnvelope[] = [];
   private readonly snapshots: SnapshotSender;
@@ -127,6 +128,12 @@ class PeerLink {
   }
 
   flush(): void {
+    if (this.closed) {
+      // The node is stopping: a ready cycle still finishing must not reopen the channel.
+      this.pending = [];
+      this.pendingSnapshots = [];
+      return;
+    }
     if (this.pendingSnapshots.length > 0) {
       const snaps = this.pendingSnapshots;
       this.pendingSnapshots = [];
@@ -178,6 +185,7 @@ class PeerLink {
   }
 
   close(): void {
+    this.closed = true;
     this.snapshots.close();
     this.stream?.end();
     this.client?.close();
