@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { devClusterLayout } from '../cluster/cli/dev-cluster';
 import { Flotilla } from '../cluster/client';
 
 const { values } = parseArgs({
@@ -40,12 +41,11 @@ const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.l
 const launcher = fileURLToPath(new URL('../bin/flotilla.js', import.meta.url));
 const port = 21000 + Math.floor(Math.random() * 20000);
 const root = mkdtempSync(join(tmpdir(), 'flotilla-bench-'));
-const peers = Array.from({ length: NODES }, (_, k) => `${k + 1}=127.0.0.${k + 1}:${port + 100}`).join(',');
+const layout = devClusterLayout({ nodes: NODES, dataDir: root, port, sameHost: false }, root);
 const children: ChildProcess[] = [];
 
 function startNodes(): void {
-  for (let id = 1; id <= NODES; id++) {
-    const args = ['start', '--node-id', String(id), '--host', `127.0.0.${id}`, '--port', String(port), '--peer-port', String(port + 100), '--data', join(root, `node-${id}`), '--peers', peers];
+  for (const { nodeId: id, args } of layout) {
     const child = spawn(process.execPath, [launcher, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr!.on('data', (d) => (log += String(d)));
@@ -131,7 +131,7 @@ async function run(client: Flotilla, topic: string, seconds: number, window = WI
 
 async function main(): Promise<void> {
   startNodes();
-  const client = new Flotilla({ brokers: Array.from({ length: NODES }, (_, k) => `127.0.0.${k + 1}:${port}`) });
+  const client = new Flotilla({ brokers: layout.map((n) => `${n.host}:${n.port}`) });
   await waitReady(client);
   await client.admin().createTopic({ name: 'bench', partitions: PARTITIONS, replicationFactor: 3 });
   console.log(`3 nodes (processes), topic of ${PARTITIONS} partitions x 3 replicas, ${SIZE} B records, acks=${ACKS}, ${WINDOW} records in flight, fsync on`);

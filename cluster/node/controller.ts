@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { Entry, Snapshot, SoftState } from '../../raft';
+import type { Entry, Snapshot } from '../../raft';
 import { type CommandResult, MetadataState } from '../metadata';
 import type { GroupStateMachine } from './multi-raft';
 import { IndexWaiters } from './index-waiters';
@@ -14,13 +14,8 @@ export class Controller implements GroupStateMachine {
   state = new MetadataState();
   readonly waiters = new IndexWaiters<CommandResult>();
   private appliedWaiters: Array<{ index: number; resolve: () => void }> = [];
-  private soft: SoftState = { leader: 0, role: 'follower' };
 
   constructor(private readonly onApplied: (results: readonly CommandResult[]) => void) {}
-
-  get leader(): number {
-    return this.soft.leader;
-  }
 
   restore(snapshot: Snapshot): void {
     this.state = snapshot.data.length > 0 ? MetadataState.fromSnapshot(snapshot.data) : new MetadataState();
@@ -38,10 +33,6 @@ export class Controller implements GroupStateMachine {
     }
     this.wakeApplied();
     this.onApplied(results);
-  }
-
-  roleChanged(soft: SoftState): void {
-    this.soft = soft;
   }
 
   /** Resolves once this node has applied the controller log through `index` (read-your-writes after a forward). */

@@ -1,8 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { type FlotillaClient, loadFlotillaProto } from '../../proto/load';
 import { Flotilla } from '../client';
 import { FlotillaNode, type NodeTuning } from './node-server';
+import { waitFor } from './test-support';
+
+export { waitFor };
 
 /** Fast Raft timing for tests: elections in 200-400 ms. */
 export const TEST_TUNING: Partial<NodeTuning> = { tickMs: 20, electionTicks: 10, heartbeatTicks: 1, balanceIntervalMs: 300, retentionIntervalMs: 200 };
@@ -77,17 +82,17 @@ export class InProcessCluster {
   }
 }
 
-/** Polls `check` until it returns true (errors count as false), or fails naming `what`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** A raw gRPC client of one node, for answers the client library would retry or redirect. */
+export function rawClient(address: string): FlotillaClient {
+  const { Flotilla: Client } = loadFlotillaProto();
+  return new Client(address, grpc.credentials.createInsecure());
+}
+
+/** One unary call on a raw client; rejects with the grpc.ServiceError. */
+export function rawCall<T>(client: FlotillaClient, method: 'produce' | 'fetch' | 'listOffsets' | 'initProducer', req: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    (client[method] as unknown as (r: unknown, cb: (e: grpc.ServiceError | null, v?: unknown) => void) => void).call(client, req, (e, v) =>
+      e ? reject(e) : resolve(v as T),
+    );
+  });
 }

@@ -148,7 +148,6 @@ export class MultiRaft {
   }
 
   step(group: number, message: Message): void {
-    this.lastHeard.set(message.from, Date.now());
     const g = this.groups.get(group);
     if (!g) return; // not (yet) hosted here: the sender retries
     g.node.step(message);
@@ -179,6 +178,11 @@ export class MultiRaft {
       this.dirty.add(g.id);
     }
     this.schedule();
+  }
+
+  /** A frame from `peer` arrived (liveness for DescribeCluster). */
+  heardFrom(peer: NodeId): void {
+    this.lastHeard.set(peer, Date.now());
   }
 
   /** Stage `work` in the next cycle's batch (one cycle runs even if no group has a Ready). */

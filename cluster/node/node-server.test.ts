@@ -1,22 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FetchResponse, type FlotillaClient, loadFlotillaProto } from '../../proto/load';
+import type { FetchResponse } from '../../proto/load';
 import { FencedError, OffsetMismatchError } from '../client';
-import { InProcessCluster, waitFor } from './in-process-cluster';
-
-/** A raw gRPC client of one node, for answers the client library would retry or redirect. */
-function raw(address: string): FlotillaClient {
-  const { Flotilla } = loadFlotillaProto();
-  return new Flotilla(address, grpc.credentials.createInsecure());
-}
-
-function call<T>(client: FlotillaClient, method: 'produce' | 'fetch' | 'listOffsets' | 'initProducer', req: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    (client[method] as unknown as (r: unknown, cb: (e: grpc.ServiceError | null, v?: unknown) => void) => void).call(client, req, (e, v) =>
-      e ? reject(e) : resolve(v as T),
-    );
-  });
-}
+import { InProcessCluster, rawCall as call, rawClient as raw, waitFor } from './in-process-cluster';
 
 const value = (s: string) => ({ value: Buffer.from(s), headers: [], timestampMs: 0 });
 

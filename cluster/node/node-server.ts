@@ -22,7 +22,7 @@ import { MultiRaft } from './multi-raft';
 import { PeerCalls } from './peer-calls';
 import { addPeerService, peerTransport } from './peer-server';
 import { PEER_CHANNEL_OPTIONS, type PeerTransport } from './peer-transport';
-import { PartitionReplica } from './partition-replica';
+import { inSyncVoters, PartitionReplica } from './partition-replica';
 import { type LeaderHint, notLeader, RpcError, shuttingDown, toRpcError, toServiceError } from './rpc-errors';
 import { hostStore } from './store-adapter';
 import { flotillaService } from './client-service';
@@ -535,7 +535,7 @@ export class FlotillaNode {
       if (!st || st.role !== 'leader' || st.transferee) continue;
       const info = this.controller.state.partitionByGroup(g);
       if (!info) continue;
-      const inSync = new Set((st.progress ?? []).filter((p) => p.inSync && !p.isLearner).map((p) => p.id));
+      const inSync = new Set(inSyncVoters(st));
       inSync.add(this.id);
       const target = preferredLeader(info.replicas, inSync);
       if (target === this.id || target === 0) continue;
@@ -594,15 +594,8 @@ function isNotLeader(e: unknown): boolean {
 
 /** A forward that did not reach a leader able to take it: try again (perhaps elsewhere). */
 function retriableForward(e: unknown): boolean {
-  if (e instanceof ProposalDroppedError) return true;
-  if (e instanceof RpcError) return e.code === 'NO_LEADER' || e.code === 'NOT_LEADER';
-  const status = (e as { code?: number }).code;
-  if (status === grpc.status.UNAVAILABLE) return true;
-  if (status === grpc.status.FAILED_PRECONDITION) {
-    const code = (e as { metadata?: grpc.Metadata }).metadata?.get(META.error)[0];
-    return code === 'NOT_LEADER';
-  }
-  return false;
+  if (isNotLeader(e)) return true;
+  return !(e instanceof RpcError) && (e as { code?: unknown }).code === grpc.status.UNAVAILABLE;
 }
 
 /** `flotilla start`: run a node until stopped. */

@@ -15,7 +15,7 @@ import {
 } from '../partition';
 import type { GroupStateMachine } from './multi-raft';
 import { IndexWaiters } from './index-waiters';
-import { type LeaderHint, notLeader, RpcError, toRpcError } from './rpc-errors';
+import { type LeaderHint, leaderMeta, notLeader, RpcError, toRpcError } from './rpc-errors';
 
 /** What a replica needs of the node hosting it. */
 export interface ReplicaHost {
@@ -93,10 +93,6 @@ export class PartitionReplica implements GroupStateMachine {
     return `topic "${this.config.topic}" partition ${this.config.partition}`;
   }
 
-  get leader(): number {
-    return this.soft.leader;
-  }
-
   // ---- GroupStateMachine ---------------------------------------------------------------------
 
   restore(snapshot: Snapshot): void {
@@ -159,7 +155,7 @@ export class PartitionReplica implements GroupStateMachine {
       grpc.status.FAILED_PRECONDITION,
       'NOT_LEADER',
       `${this.what}: leadership moved before the batch was committed and the new leader did not keep it; it was not written, retry on the new leader`,
-      this.soft.leader ? { 'flotilla-leader': String(this.soft.leader), 'flotilla-leader-address': this.hint().address } : {},
+      leaderMeta(this.hint()),
     );
   }
 
@@ -180,7 +176,7 @@ export class PartitionReplica implements GroupStateMachine {
   async produce(call: ProduceCall): Promise<ProduceResponse> {
     const st = this.requireLeader();
     if (call.acks === 'ACKS_ALL' && this.config.minInsyncReplicas > 1) {
-      const inSync = (st.progress ?? []).filter((p) => !p.isLearner && p.inSync).length;
+      const inSync = inSyncVoters(st).length;
       if (inSync < this.config.minInsyncReplicas) {
         throw new RpcError(
           grpc.status.UNAVAILABLE,
@@ -379,7 +375,7 @@ export class PartitionReplica implements GroupStateMachine {
   describe(): GroupState {
     const st = this.host.status(this.config.groupId);
     const isLeader = st?.role === 'leader';
-    const inSync = isLeader ? (st.progress ?? []).filter((p) => !p.isLearner && p.inSync).map((p) => p.id).sort((a, b) => a - b) : [];
+    const inSync = isLeader ? inSyncVoters(st) : [];
     const hw = this.state.highWatermark;
     const session = this.session;
     return {
@@ -393,6 +389,14 @@ export class PartitionReplica implements GroupStateMachine {
       highWatermark: hw,
     };
   }
+}
+
+/** The voters a leader sees in sync (itself included), by id. */
+export function inSyncVoters(leader: Status): number[] {
+  return (leader.progress ?? [])
+    .filter((p) => !p.isLearner && p.inSync)
+    .map((p) => p.id)
+    .sort((a, b) => a - b);
 }
 
 function buf(u: Uint8Array): Buffer {

@@ -22,9 +22,10 @@ export function addPeerService(server: grpc.Server, host: () => MultiRaft | unde
   const { Peer } = loadPeerProto();
   server.addService(Peer.service, {
     ...extra,
-    raft: PeerTransport.serve(raftFrameCodec, (_from, envelopes) => {
+    raft: PeerTransport.serve(raftFrameCodec, (from, envelopes) => {
       const h = host();
       if (!h) return;
+      h.heardFrom(from); // once per frame, not per message
       for (const { group, message } of envelopes) h.step(group, message);
     }),
     sendSnapshot: serveSnapshots((group, message) => {

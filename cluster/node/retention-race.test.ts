@@ -1,15 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FlotillaClient, loadFlotillaProto, META } from '../../proto/load';
-import { InProcessCluster, TEST_TUNING } from './in-process-cluster';
-
-function call<T>(client: FlotillaClient, method: 'fetch' | 'listOffsets', req: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    (client[method] as unknown as (r: unknown, cb: (e: grpc.ServiceError | null, v?: unknown) => void) => void).call(client, req, (e, v) =>
-      e ? reject(e) : resolve(v as T),
-    );
-  });
-}
+import { META } from '../../proto/load';
+import { InProcessCluster, rawCall as call, rawClient, TEST_TUNING } from './in-process-cluster';
 
 describe('reads racing retention', () => {
   // Retention every 10 ms over 1 KiB segments: compactions land while readers chase the log start.
@@ -20,8 +12,7 @@ describe('reads racing retention', () => {
   it('a fetch at the log start while it moves gets records or OFFSET_OUT_OF_RANGE, never an internal error', async () => {
     await cluster.client.admin().createTopic({ name: 'r', partitions: 1, replicationFactor: 1, config: { 'segment.bytes': '1024', 'retention.bytes': '2048' } });
     const producer = cluster.client.producer({ acks: 'all', lingerMs: 0 });
-    const { Flotilla } = loadFlotillaProto();
-    const raw = new Flotilla(cluster.address(1), grpc.credentials.createInsecure());
+    const raw = rawClient(cluster.address(1));
     const outcomes = new Map<string, number>();
     const count = (k: string) => outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
     let stop = false;

@@ -27,12 +27,19 @@ export interface LeaderHint {
   readonly address: string;
 }
 
+/** The flotilla-leader / flotilla-leader-address metadata of a hint (none when no leader is known). */
+export function leaderMeta(leader: LeaderHint | undefined): Record<string, string> {
+  if (!leader || leader.id === 0) return {};
+  const meta: Record<string, string> = { [META.leader]: String(leader.id) };
+  if (leader.address) meta[META.leaderAddress] = leader.address;
+  return meta;
+}
+
 export function notLeader(what: string, leader: LeaderHint | undefined): RpcError {
   if (!leader || leader.id === 0) {
     return new RpcError(grpc.status.UNAVAILABLE, 'NO_LEADER', `${what} has no leader right now (an election is under way); retry shortly`);
   }
-  const meta: Record<string, string> = { [META.leader]: String(leader.id) };
-  if (leader.address) meta[META.leaderAddress] = leader.address;
+  const meta = leaderMeta(leader);
   return new RpcError(
     grpc.status.FAILED_PRECONDITION,
     'NOT_LEADER',

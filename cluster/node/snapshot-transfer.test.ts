@@ -3,17 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LogStore } from '../../log-store';
 import type { SnapshotAck, SnapshotChunk } from '../../proto/load';
 import type { Entry, Snapshot } from '../../raft';
 import { raftFrameCodec } from '../transport/codec';
 import type { GroupStateMachine } from './multi-raft';
-import { MultiRaft } from './multi-raft';
-import { addPeerService, newPeerClient, peerTransport } from './peer-server';
-import type { PeerTransport } from './peer-transport';
+import { newPeerClient } from './peer-server';
 import { snapshotChunks, type SnapshotMessage } from './snapshot-chunks';
-import { hostStore } from './store-adapter';
-import { waitFor } from './test-support';
+import { PeerTestCluster, waitFor } from './test-support';
 
 const ids = [1, 2, 3];
 const GROUPS = 2;
@@ -60,21 +56,6 @@ interface Traffic {
   raftFrames: number;
 }
 
-interface Node {
-  server: grpc.Server;
-  host: MultiRaft;
-  store: LogStore;
-  transport: PeerTransport;
-  apps: Map<number, SnapshottingApp>;
-  traffic: Traffic;
-}
-const nodes = new Map<number, Node>();
-const addresses = new Map<number, string>();
-
-function bind(server: grpc.Server, address: string): Promise<number> {
-  return new Promise((resolve, reject) => server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))));
-}
-
 /** Wrap the handlers addPeerService registers, to count what arrives over each call. */
 function instrument(server: grpc.Server, traffic: Traffic): void {
   const addService = server.addService.bind(server);
@@ -103,46 +84,20 @@ function instrument(server: grpc.Server, traffic: Traffic): void {
   };
 }
 
-async function startNode(id: number): Promise<void> {
-  const store = await LogStore.open(join(root, `n${id}`), { clusterId: 'snap', nodeId: id });
-  let host: MultiRaft | undefined;
-  const server = new grpc.Server();
-  const traffic: Traffic = { sendSnapshotCalls: 0, chunksPerCall: [], acks: [], snapshotsInRaftFrames: 0, raftFrames: 0 };
-  instrument(server, traffic);
-  addPeerService(server, () => host);
-  const port = await bind(server, addresses.get(id) ?? '127.0.0.1:0');
-  addresses.set(id, `127.0.0.1:${port}`);
-  const transport = peerTransport(id, addresses, () => host);
-  host = new MultiRaft({ nodeId: id, store: hostStore(store), transport, tickMs: 20, electionTicks: 10, heartbeatTicks: 2 });
-  store.onEntriesLoaded = (g) => host!.entriesLoaded(g);
-  const apps = new Map<number, SnapshottingApp>();
-  for (let g = 1; g <= GROUPS; g++) {
-    const app = new SnapshottingApp();
-    apps.set(g, app);
-    host.addGroup(g, { voters: ids, learners: [] }, app);
-  }
-  nodes.set(id, { server, store, transport, host, apps, traffic });
-  host.start();
-}
-
-async function stopNode(id: number): Promise<void> {
-  const n = nodes.get(id)!;
-  nodes.delete(id);
-  n.server.forceShutdown();
-  n.transport.close();
-  await n.host.stop();
-  await n.store.close();
-}
-
-const leaderOf = (g: number) => [...nodes.entries()].find(([, n]) => n.host.node(g)?.status().role === 'leader')?.[0];
-
-async function propose(prefix: string, count: number): Promise<void> {
-  for (let g = 1; g <= GROUPS; g++) {
-    await waitFor(() => leaderOf(g) !== undefined, `a leader for group ${g}`);
-    const leader = nodes.get(leaderOf(g)!)!;
-    for (let i = 0; i < count; i++) leader.host.withNode(g, (n) => n.propose(Buffer.from(`${prefix}${i}`)));
-  }
-}
+const traffic = new Map<number, Traffic>();
+const cluster = new PeerTestCluster({
+  ids,
+  groups: GROUPS,
+  root,
+  clusterId: 'snap',
+  newApp: () => new SnapshottingApp(),
+  onServer: (id, server) => {
+    const t: Traffic = { sendSnapshotCalls: 0, chunksPerCall: [], acks: [], snapshotsInRaftFrames: 0, raftFrames: 0 };
+    traffic.set(id, t);
+    instrument(server, t);
+  },
+});
+const nodes = cluster.nodes;
 
 /** Snapshot every group at its applied index and drop the log up to there, in the host's next store batch. */
 function snapshotAndCompact(id: number): Promise<number[]> {
@@ -169,44 +124,36 @@ const appliedEverywhere = (who: number[], count: number) => who.every((id) => [.
 
 describe('streamed snapshot transfer over real gRPC', () => {
   it('a follower far behind a compacted leader receives the snapshot over SendSnapshot and catches up', async () => {
-    const reserved = await Promise.all(
-      ids.map(async (id) => {
-        const s = new grpc.Server();
-        const port = await bind(s, '127.0.0.1:0');
-        s.forceShutdown();
-        return [id, `127.0.0.1:${port}`] as const;
-      }),
-    );
-    for (const [id, a] of reserved) addresses.set(id, a);
-    for (const id of ids) await startNode(id);
+    await cluster.reserveAddresses();
+    for (const id of ids) await cluster.start(id);
 
-    await propose('a', 20);
+    await cluster.propose('a', 20);
     await waitFor(() => appliedEverywhere(ids, 20), 'round one everywhere');
 
-    await stopNode(3);
-    await propose('b', 30);
+    await cluster.stop(3);
+    await cluster.propose('b', 30);
     await waitFor(() => appliedEverywhere([1, 2], 50), 'round two on 1 and 2');
 
     // Both remaining nodes compact, so whichever leads must send node 3 a snapshot.
     const points = [...(await snapshotAndCompact(1)), ...(await snapshotAndCompact(2))];
     for (const id of [1, 2]) for (let g = 1; g <= GROUPS; g++) expect(nodes.get(id)!.store.group(g)!.firstIndex()).toBeGreaterThan(21);
 
-    await startNode(3);
+    await cluster.start(3);
     await waitFor(() => appliedEverywhere([3], 50), 'node 3 caught up through the snapshot');
 
     // Replication goes on after the snapshot: the leader's progress left snapshot state.
-    await propose('c', 5);
+    await cluster.propose('c', 5);
     await waitFor(() => appliedEverywhere(ids, 55), 'round three everywhere');
     const want = [...series('a', 20), ...series('b', 30), ...series('c', 5)];
     for (let g = 1; g <= GROUPS; g++) for (const id of ids) expect(nodes.get(id)!.apps.get(g)!.values).toEqual(want);
     for (let g = 1; g <= GROUPS; g++) {
-      const progress = nodes.get(leaderOf(g)!)!.host.node(g)!.status().progress!.find((p) => p.id === 3)!;
+      const progress = nodes.get(cluster.leaderOf(g)!)!.host.node(g)!.status().progress!.find((p) => p.id === 3)!;
       expect(progress.state).toBe('replicate');
       expect(progress.match).toBeGreaterThanOrEqual(Math.min(...points));
     }
 
     // Node 3 installed one snapshot per group, each streamed in several chunks over SendSnapshot.
-    const t3 = nodes.get(3)!.traffic;
+    const t3 = traffic.get(3)!;
     for (const app of nodes.get(3)!.apps.values()) {
       expect(app.restored.length).toBeGreaterThanOrEqual(1);
       expect(app.restored.every((bytes) => bytes > FILLER_BYTES)).toBe(true);
@@ -216,11 +163,11 @@ describe('streamed snapshot transfer over real gRPC', () => {
     expect(t3.chunksPerCall.filter((c) => c >= 3).length).toBeGreaterThanOrEqual(GROUPS);
     // ... and never inside a Raft frame, on any node.
     expect(t3.raftFrames).toBeGreaterThan(0);
-    for (const n of nodes.values()) expect(n.traffic.snapshotsInRaftFrames).toBe(0);
+    for (const id of nodes.keys()) expect(traffic.get(id)!.snapshotsInRaftFrames).toBe(0);
   });
 
   it('refuses a malformed stream, and a snapshot for a group the node does not host, with a SnapshotAck error', async () => {
-    const client = newPeerClient(addresses.get(1)!);
+    const client = newPeerClient(cluster.addresses.get(1)!);
     const send = (chunks: SnapshotChunk[]) =>
       new Promise<SnapshotAck>((resolve, reject) => {
         const call = client.sendSnapshot(new grpc.Metadata(), { deadline: Date.now() + 10_000 }, (err, ack) => (err ? reject(err) : resolve(ack!)));
@@ -240,6 +187,6 @@ describe('streamed snapshot transfer over real gRPC', () => {
     expect(await send([{ ...chunks[0], metadata: Buffer.from('nonsense') }])).toMatchObject({ ok: false, error: expect.stringMatching(/header version 110/) });
     expect(await send([...snapshotChunks(77, message, 1000)])).toEqual({ ok: false, error: 'snapshot of group 77 not delivered: group 77 is not hosted on this node' });
     client.close();
-    for (const id of [...nodes.keys()]) await stopNode(id);
+    await cluster.stopAll();
   });
 });
