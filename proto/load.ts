@@ -41,7 +41,12 @@ export const META = {
   logStartOffset: 'flotilla-log-start-offset',
   logEndOffset: 'flotilla-log-end-offset',
   expectedSequence: 'flotilla-expected-sequence',
+  /** On produce errors: 'not-written' or 'unknown' (see OUTCOME and the table in flotilla.proto). */
+  outcome: 'flotilla-outcome',
 } as const;
+
+/** Values of META.outcome. A produce error without it is taken as 'unknown'. */
+export const OUTCOME = { notWritten: 'not-written', unknown: 'unknown' } as const;
 
 /** The `flotilla-error` codes (see the table in flotilla.proto). */
 export type ErrorCode =
@@ -56,6 +61,7 @@ export type ErrorCode =
   | 'OFFSET_MISMATCH'
   | 'OUT_OF_ORDER_SEQUENCE'
   | 'FENCED'
+  | 'SEQUENCE_CONFLICT'
   | 'UNKNOWN_PRODUCER'
   | 'NO_LEADER'
   | 'NOT_ENOUGH_REPLICAS'
@@ -103,6 +109,8 @@ export interface PartitionDescription {
   logEndOffset: number;
   highWatermark: number;
   leaderEpoch: number;
+  /** leader = 0 only because the answering node cannot reach a quorum: ask another node. */
+  leaderUnreachable: boolean;
 }
 export interface TopicDescription {
   name: string;

@@ -146,6 +146,7 @@ export class FakeCluster {
         logEndOffset: p.log.length,
         highWatermark: p.log.length,
         leaderEpoch: 1,
+        leaderUnreachable: false,
       })),
     };
   }

@@ -463,6 +463,7 @@ export class FlotillaNode {
         logEndOffset: s?.logEndOffset ?? 0,
         highWatermark: s?.highWatermark ?? 0,
         leaderEpoch: s?.isLeader ? s.term : 0,
+        leaderUnreachable: false,
       };
     });
     return { name: topic.name, id: topic.id, config, replicationFactor: topic.replicationFactor, partitions };
