@@ -47,6 +47,11 @@ export class FlotillaError extends Error {
   readonly broker?: string;
   /** The error's trailing metadata (flotilla-* keys), as strings. */
   readonly details: Readonly<Record<string, string>>;
+  /**
+   * For a failed write: true when the records may have been written all the same (an attempt
+   * reached a broker and its fate is not known), false when they certainly were not.
+   */
+  outcomeUnknown = false;
 
   constructor(
     code: FlotillaErrorCode,

@@ -29,7 +29,8 @@ export class ProduceStreams {
     private readonly timeoutMs: number,
   ) {}
 
-  send(address: string, request: ProduceRequest): Promise<ProduceResponse> {
+  /** `timeoutMs`: this request's own limit (default: the client's request timeout). */
+  send(address: string, request: ProduceRequest, timeoutMs = this.timeoutMs): Promise<ProduceResponse> {
     return new Promise((resolve, reject) => {
       const context: ErrorContext = { topic: request.topic, partition: request.partition, broker: address };
       // A conditional append's errors (OffsetMismatchError) say which offset it expected.
@@ -48,9 +49,9 @@ export class ProduceStreams {
         if (!stream.pending.has(correlationId)) return;
         this.drop(address, stream, {
           code: grpc.status.DEADLINE_EXCEEDED,
-          details: `no answer to a produce request within ${this.timeoutMs} ms; its outcome is unknown`,
+          details: `no answer to a produce request within ${timeoutMs} ms; its outcome is unknown`,
         });
-      }, this.timeoutMs);
+      }, timeoutMs);
       stream.pending.set(correlationId, { resolve, reject, timer, context });
       stream.call.write({ correlationId, request });
     });

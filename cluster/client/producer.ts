@@ -1,12 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
-import { META, type ProduceRequest, type ProduceResponse, type WireRecord } from '../../proto/load';
+import { META, OUTCOME, type ProduceRequest, type ProduceResponse, type WireRecord } from '../../proto/load';
 import {
   ClosedError,
   errorFromStatus,
   FencedError,
   FlotillaError,
-  type FlotillaErrorCode,
   InvalidRequestError,
+  TimeoutError,
   toFlotillaError,
 } from './errors';
 import { partitionForKey } from './murmur2';
@@ -33,6 +33,12 @@ export interface ProducerOptions {
   /** Attempts per batch after the first (default: the client's retry.retries). */
   retries?: number;
   /**
+   * How long a record may take from send() to its answer, retries included (default 120 s, as
+   * Kafka's delivery.timeout.ms). Past it the record fails; its error says whether it may have
+   * been written all the same (FlotillaError.outcomeUnknown).
+   */
+  deliveryTimeoutMs?: number;
+  /**
    * A stable name for this producer (like Kafka's transactional.id): a new producer with the same
    * name fences this one, whose later sends fail with FencedError.
    */
@@ -55,9 +61,21 @@ export interface AppendResult {
 /** The server remembers this many recent batches per producer and partition to spot retries. */
 const MAX_IDEMPOTENT_INFLIGHT = 5;
 
-/** Failures that leave a batch's outcome unknown: it may have been written. Any other failure means it was not. */
-const UNKNOWN_OUTCOME = new Set<FlotillaErrorCode>(['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'TIMEOUT', 'CANCELLED', 'UNKNOWN', 'INTERNAL']);
+/** Epochs are 16 bits in the batch header; past the last one a producer takes a fresh id. */
+const MAX_PRODUCER_EPOCH = 0xffff;
 
+/** Kafka's default delivery.timeout.ms. */
+const DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
+
+/**
+ * The (producer id, epoch) a batch's sequence numbers belong to. Sequences are bound to one
+ * batch's records for the life of an identity: a batch keeps its numbers across every retry, and
+ * no other batch is ever given them. A partition moves to a fresh identity instead of renumbering.
+ */
+interface Identity {
+  readonly producerId: number;
+  readonly epoch: number;
+}
 interface Waiter {
   resolve: (metadata: RecordMetadata) => void;
   reject: (error: FlotillaError) => void;
@@ -74,9 +92,19 @@ interface Batch {
   /** Creation order, which is send order within a partition. */
   readonly order: number;
   bytes: number;
-  /** Sequence of records[0]; -1 until first sent by an idempotent producer. */
+  /** Sequence of records[0] under `identity`; -1 until first sent by an idempotent producer. */
   baseSequence: number;
+  /** The identity its sequences belong to (set with baseSequence). */
+  identity?: Identity;
   attempts: number;
+  /**
+   * Whether some attempt may have reached a leader's log: it was sent and not answered with a
+   * server's "not written" (flotilla-outcome). Once true, the batch's fate is unknown until an
+   * answer of success, and it may only be retried under its own identity and sequences.
+   */
+  mayBeWritten: boolean;
+  /** Past this time (ms since the epoch) the batch fails instead of being sent again. */
+  readonly deadline: number;
   /** Answered with success in its current trip (it may still sit in the window). */
   acked: boolean;
   lastError?: FlotillaError;
@@ -101,7 +129,22 @@ interface PartitionState {
   /** After a failure: nothing more is sent until every in-flight batch has its answer. */
   recovering: boolean;
   refreshing: boolean;
+  /** The identity new batches are numbered under (undefined until the producer has an id). */
+  identity?: Identity;
   nextSequence: number;
+  /**
+   * A batch numbered under the current identity was given up: its sequences leave a gap, or are
+   * taken by records whose fate is unknown, so nothing new may be numbered under it. Retries of
+   * batches that may be in the log go on; then the partition moves to a fresh identity.
+   */
+  resetPending: boolean;
+  /** Waiting for the fresh identity. */
+  resetting: boolean;
+  /**
+   * The lowest sequence of a batch given up as certainly not written under the current identity:
+   * the server can never take a later sequence of that identity, so no batch behind it is in the log.
+   */
+  gap?: number;
 }
 
 /** A record, or a conditional append, waiting for its topic's metadata (in send order). */
@@ -115,6 +158,19 @@ type Queued =
  * numbers across retries, so the server writes it once; after any failure in a partition, nothing
  * more is sent there until every batch in flight has its answer, then the failed ones are resent
  * in their original order, so a partition's records are written in send order.
+ *
+ * Why an acknowledgement can be trusted (see docs/architecture.md, "The idempotent producer"):
+ *   1. Under one identity (producer id, epoch) a sequence range is given to one batch only, and
+ *      the server writes a partition's batches of one identity in sequence order with no gap.
+ *   2. A batch's outcome is "not written" only if every attempt of it was answered "not written"
+ *      by a server (or never sent); anything else (a timeout, a broken stream, any error without
+ *      that mark) may have written it.
+ *   3. A batch that is given up leaves its identity unusable in that partition: the partition
+ *      finishes the retries of batches that may be in the log, then takes a fresh identity (a
+ *      higher epoch, which also fences any stray attempt of the old one) and numbers what is left
+ *      from 0. What is left is safe to renumber: never sent, or answered "not written", or behind
+ *      such a batch in sequence order (so the server could never have taken it).
+ * So a duplicate answer always names the same records, and a record is never written twice.
  */
 export class Producer {
   private readonly acks: 'ACKS_ALL' | 'ACKS_LEADER';
@@ -130,11 +186,10 @@ export class Producer {
   private readonly queue: Queued[] = [];
   private readonly loadingTopics = new Set<string>();
   private readonly sticky = new Map<string, number>();
-  private producerId: number | undefined;
-  private producerEpoch = 0;
+  private readonly deliveryTimeoutMs: number;
+  /** The identity InitProducer gave; each partition starts under it. */
+  private identity: Identity | undefined;
   private initializing = false;
-  /** A batch's outcome is unknown and it ran out of retries: take a fresh producer id once idle. */
-  private resetPending = false;
   private fatal: FlotillaError | undefined;
   private closed = false;
   private order = 0;
@@ -157,14 +212,16 @@ export class Producer {
       );
     }
     this.retries = options.retries ?? router.retry.retries;
+    this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
     this.producerName = options.producerName ?? '';
     for (const [name, v] of [
       ['lingerMs', this.lingerMs],
       ['batchBytes', this.batchBytes],
       ['maxInflight', this.maxInflight],
       ['retries', this.retries],
+      ['deliveryTimeoutMs', this.deliveryTimeoutMs],
     ] as const) {
-      if (!Number.isSafeInteger(v) || v < (name === 'batchBytes' || name === 'maxInflight' ? 1 : 0)) {
+      if (!Number.isSafeInteger(v) || v < (name === 'batchBytes' || name === 'maxInflight' || name === 'deliveryTimeoutMs' ? 1 : 0)) {
         throw new RangeError(`producer option ${name} must be a non-negative integer (got ${v})`);
       }
     }
@@ -262,6 +319,8 @@ export class Producer {
         bytes: records.reduce((n, r) => n + wireSize(r), 0),
         baseSequence: -1,
         attempts: 0,
+        mayBeWritten: false,
+        deadline: now + this.deliveryTimeoutMs,
         acked: false,
       };
       this.queue.push({ kind: 'append', topic: request.topic, batch });
@@ -377,6 +436,8 @@ export class Producer {
         recovering: false,
         refreshing: false,
         nextSequence: 0,
+        resetPending: false,
+        resetting: false,
       };
       this.partitions.set(key, ps);
     }
@@ -397,6 +458,8 @@ export class Producer {
         bytes: 0,
         baseSequence: -1,
         attempts: 0,
+        mayBeWritten: false,
+        deadline: Date.now() + this.deliveryTimeoutMs,
         acked: false,
       };
       const linger = this.idleWaiters.length > 0 ? 0 : this.lingerMs;
@@ -423,15 +486,17 @@ export class Producer {
   // ---- sending ----
 
   private pump(ps: PartitionState): void {
-    if (this.fatal || ps.recovering || ps.refreshing || ps.ready.length === 0) return;
-    if (this.resetPending) {
-      this.maybeReset();
-      return;
+    if (this.fatal || ps.recovering || ps.refreshing || ps.resetting || ps.ready.length === 0) return;
+    if (this.idempotent && ps.identity === undefined) {
+      if (this.identity === undefined) {
+        this.initProducer();
+        return;
+      }
+      ps.identity = this.identity;
+      ps.nextSequence = 0;
     }
-    if (this.idempotent && this.producerId === undefined) {
-      this.initProducer();
-      return;
-    }
+    this.expire(ps);
+    if (ps.ready.length === 0) return;
     const description = this.router.cachedTopic(ps.topic);
     if (!description) {
       this.refreshMetadata(ps);
@@ -440,29 +505,65 @@ export class Producer {
     const p = description.partitions.find((x) => x.partition === ps.partition);
     const address = p ? this.router.addressOf(p) : undefined;
     if (!address) {
-      // Known to have no leader (or no such partition): fail one batch to drive the retry path.
+      if (ps.resetPending && !this.isOldRetry(ps, ps.ready[0])) {
+        if (ps.inflight.length === 0) this.startReset(ps);
+        return;
+      }
+      // Known to have no leader (or no such partition): fail one batch, unsent, to drive the retry path.
       const error = p
         ? errorFromStatus(grpc.status.UNAVAILABLE, `topic ${ps.topic} partition ${ps.partition} has no leader yet`, { [META.error]: 'NO_LEADER' }, ps)
         : errorFromStatus(grpc.status.NOT_FOUND, `topic ${ps.topic} has no partition ${ps.partition}`, { [META.error]: 'UNKNOWN_PARTITION' }, ps);
       const batch = this.dispatchNext(ps);
-      queueMicrotask(() => this.failed(ps, batch, error));
+      queueMicrotask(() => this.failed(ps, batch, error, false));
       return;
     }
     while (ps.inflight.length < this.maxInflight && ps.ready.length > 0) {
+      // While a reset is pending only retries of batches that may be in the log go out (under
+      // their own identity); everything else waits for the fresh identity.
+      if (ps.resetPending && !this.isOldRetry(ps, ps.ready[0])) break;
       const batch = this.dispatchNext(ps);
-      this.streams.send(address, this.request(batch)).then(
+      const timeoutMs = Math.max(1, Math.min(this.router.requestTimeoutMs, batch.deadline - Date.now()));
+      this.streams.send(address, this.request(batch), timeoutMs).then(
         (response) => this.succeeded(ps, batch, response),
-        (error: unknown) => this.failed(ps, batch, toFlotillaError(error, ps)),
+        (error: unknown) => this.failed(ps, batch, toFlotillaError(error, ps), true),
       );
     }
+    if (ps.resetPending && ps.inflight.length === 0) this.startReset(ps);
+  }
+
+  /** A batch numbered under the partition's current identity that may already be in the log. */
+  private isOldRetry(ps: PartitionState, batch: Batch | undefined): boolean {
+    return batch !== undefined && batch.baseSequence >= 0 && batch.identity === ps.identity && mayBeInLog(ps, batch);
+  }
+
+  /** Fails the ready batches whose delivery timeout has passed. */
+  private expire(ps: PartitionState): void {
+    const now = Date.now();
+    if (!ps.ready.some((b) => b.deadline <= now)) return;
+    const expired = ps.ready.filter((b) => b.deadline <= now);
+    ps.ready = ps.ready.filter((b) => b.deadline > now);
+    for (const b of expired) {
+      b.lastError = new TimeoutError(
+        'TIMEOUT',
+        grpc.status.DEADLINE_EXCEEDED,
+        `${b.records.length} record(s) for topic ${ps.topic} partition ${ps.partition} were not acknowledged within the delivery timeout (${this.deliveryTimeoutMs} ms)` +
+          (b.lastError ? `; the last attempt failed with ${b.lastError.code}: ${b.lastError.message}` : ''),
+        ps,
+      );
+    }
+    this.giveUp(ps, expired);
   }
 
   /** Moves the next ready batch in flight, numbering it on its first trip. */
   private dispatchNext(ps: PartitionState): Batch {
     const batch = ps.ready.shift()!;
     if (this.idempotent && batch.baseSequence < 0) {
+      batch.identity = ps.identity;
       batch.baseSequence = ps.nextSequence;
       ps.nextSequence += batch.records.length;
+    }
+    if (this.idempotent && batch.identity !== ps.identity && batch.mayBeWritten) {
+      throw new Error(`producer invariant: a batch that may be in the log is never sent under another identity (topic ${ps.topic} partition ${ps.partition})`);
     }
     batch.attempts++;
     batch.acked = false;
@@ -476,9 +577,9 @@ export class Producer {
       partition: batch.partition,
       records: batch.records,
       acks: this.acks,
-      producerId: this.idempotent ? this.producerId : -1,
-      producerEpoch: this.idempotent ? this.producerEpoch : 0,
-      baseSequence: this.idempotent ? batch.baseSequence : -1,
+      producerId: batch.identity ? batch.identity.producerId : -1,
+      producerEpoch: batch.identity ? batch.identity.epoch : 0,
+      baseSequence: batch.identity ? batch.baseSequence : -1,
       expectedOffset: batch.expectedOffset,
     };
   }
@@ -493,7 +594,8 @@ export class Producer {
       (error: unknown) => {
         ps.refreshing = false;
         // The cluster did not answer through all of the router's retries: give up on what waits here.
-        this.failPermanently(ps, ps.ready.splice(0), toFlotillaError(error, ps));
+        this.giveUp(ps, ps.ready.splice(0), toFlotillaError(error, ps));
+        this.pump(ps);
       },
     );
   }
@@ -501,24 +603,67 @@ export class Producer {
   private initProducer(): void {
     if (this.initializing) return;
     this.initializing = true;
-    this.router
-      .callAny((client) =>
-        unary(client, client.initProducer, { producerName: this.producerName }, this.router.requestTimeoutMs, {}),
-      )
-      .then(
-        (r) => {
-          this.initializing = false;
-          this.producerId = r.producerId;
-          this.producerEpoch = r.producerEpoch;
-          for (const ps of this.partitions.values()) this.pump(ps);
-        },
-        (error: unknown) => {
-          this.initializing = false;
-          const e = toFlotillaError(error);
-          for (const ps of this.partitions.values()) this.failPermanently(ps, ps.ready.splice(0), e);
-          if (this.resetPending) this.maybeReset();
-        },
-      );
+    this.allocateIdentity().then(
+      (identity) => {
+        this.initializing = false;
+        this.identity = identity;
+        for (const ps of this.partitions.values()) this.pump(ps);
+      },
+      (error: unknown) => {
+        this.initializing = false;
+        const e = toFlotillaError(error);
+        for (const ps of this.partitions.values()) if (ps.identity === undefined) this.giveUp(ps, ps.ready.splice(0), e);
+      },
+    );
+  }
+
+  private async allocateIdentity(): Promise<Identity> {
+    const r = await this.router.callAny((client) =>
+      unary(client, client.initProducer, { producerName: this.producerName }, this.router.requestTimeoutMs, {}),
+    );
+    return { producerId: r.producerId, epoch: r.producerEpoch };
+  }
+
+  /**
+   * Moves a partition to a fresh identity: a higher epoch of the same id for an anonymous producer
+   * (nobody else uses its id), a new epoch from the cluster for a named one (epochs of a name are
+   * handed out once), a new id past the last epoch. The server then takes sequence 0 again and
+   * fences any stray attempt of the old epoch.
+   */
+  private startReset(ps: PartitionState): void {
+    const old = ps.identity!;
+    ps.resetPending = false;
+    ps.resetting = true;
+    const next: Promise<Identity> =
+      this.producerName === '' && old.epoch < MAX_PRODUCER_EPOCH
+        ? Promise.resolve({ producerId: old.producerId, epoch: old.epoch + 1 })
+        : this.allocateIdentity();
+    next.then(
+      (identity) => {
+        ps.resetting = false;
+        if (this.fatal) return;
+        // Everything left is safe to number afresh (see the class comment, rule 3).
+        let lastSequence = -1;
+        for (const b of ps.ready) {
+          if (b.baseSequence >= 0 && b.identity === old) {
+            if (b.baseSequence <= lastSequence) throw new Error(`producer invariant: ready batches of topic ${ps.topic} partition ${ps.partition} are in sequence order`);
+            lastSequence = b.baseSequence;
+          }
+          b.baseSequence = -1;
+          b.identity = undefined;
+          b.mayBeWritten = false;
+        }
+        ps.identity = identity;
+        ps.nextSequence = 0;
+        ps.gap = undefined;
+        this.pump(ps);
+      },
+      (error: unknown) => {
+        ps.resetting = false;
+        ps.resetPending = true;
+        this.giveUp(ps, ps.ready.splice(0), toFlotillaError(error, ps));
+      },
+    );
   }
 
   private succeeded(ps: PartitionState, batch: Batch, response: ProduceResponse): void {
@@ -532,9 +677,11 @@ export class Producer {
     this.afterAnswer(ps);
   }
 
-  private failed(ps: PartitionState, batch: Batch, error: FlotillaError): void {
+  /** `sent`: false when the attempt never left this process (no leader known). */
+  private failed(ps: PartitionState, batch: Batch, error: FlotillaError, sent: boolean): void {
     remove(ps.inflight, batch);
     while (ps.inflight.length > 0 && ps.inflight[0].acked) ps.inflight.shift();
+    if (sent && error.details[META.outcome] !== OUTCOME.notWritten) batch.mayBeWritten = true;
     batch.lastError = error;
     ps.failed.push(batch);
     ps.recovering = true;
@@ -560,7 +707,7 @@ export class Producer {
     const fenced = failed.find((b) => b.lastError instanceof FencedError)?.lastError;
     if (fenced && !this.fatal) this.fence(fenced);
     if (this.fatal) {
-      for (const b of failed) rejectBatch(b, this.fatal);
+      for (const b of failed) rejectBatch(b, finalError(this.fatal, b, mayBeInLog(ps, b)));
       return;
     }
     const retry: Batch[] = [];
@@ -568,30 +715,36 @@ export class Producer {
     let predecessorFailed = false;
     let cause: FlotillaError | undefined;
     let attempts = 0;
+    const now = Date.now();
     for (const batch of failed) {
       const error = batch.lastError!;
       // One record too large must not take its batch-mates down with it: resend them one by one
-      // (as Kafka splits a batch on MESSAGE_TOO_LARGE), so only the oversized record fails.
-      if (error.code === 'RECORD_TOO_LARGE' && batch.records.length > 1 && !batch.onAppend) {
+      // (as Kafka splits a batch on MESSAGE_TOO_LARGE), so only the oversized record fails. Only
+      // a batch that was never written may be split: the pieces reuse its sequences.
+      if (error.code === 'RECORD_TOO_LARGE' && batch.records.length > 1 && !batch.onAppend && !mayBeInLog(ps, batch)) {
         retry.push(...splitBatch(batch));
         predecessorFailed = true;
         continue;
       }
-      // A batch refused only because an earlier one is missing goes again once that one is in.
-      const outOfTurn = error.code === 'OUT_OF_ORDER_SEQUENCE' && predecessorFailed;
-      const resendable = error.retriable || error.code === 'UNKNOWN_PRODUCER' || outOfTurn;
-      if (error.code === 'UNKNOWN_PRODUCER') this.resetPending = true;
-      if (resendable && batch.attempts <= this.retries) {
+      // A batch refused only because an earlier one is missing goes again once that one is in (a
+      // partition that has none of this producer's batches yet says UNKNOWN_PRODUCER).
+      const outOfTurn = (error.code === 'OUT_OF_ORDER_SEQUENCE' || error.code === 'UNKNOWN_PRODUCER') && predecessorFailed;
+      // The partition forgot this producer: go on under a fresh epoch. A batch that may be in the
+      // log cannot follow (the old identity would only get the same answer): it is given up.
+      const forgotten = error.code === 'UNKNOWN_PRODUCER' && !outOfTurn && !mayBeInLog(ps, batch);
+      if (error.code === 'UNKNOWN_PRODUCER' && !outOfTurn) ps.resetPending = true;
+      const resendable = error.retriable || forgotten || outOfTurn;
+      if (resendable && batch.attempts <= this.retries && batch.deadline > now) {
         retry.push(batch);
-        if (!outOfTurn && error.code !== 'UNKNOWN_PRODUCER') cause ??= error;
         attempts = Math.max(attempts, batch.attempts);
       } else {
         give.push(batch);
       }
+      if (!outOfTurn && !forgotten && error.retriable) cause ??= error;
       predecessorFailed = true;
     }
     ps.ready.unshift(...retry);
-    if (give.length > 0) this.failPermanently(ps, give);
+    if (give.length > 0) this.giveUp(ps, give);
     // A NOT_LEADER hint naming another node is worth following at once; anything else backs off.
     const redirect = cause !== undefined && this.router.noteFailure(ps.topic, ps.partition, cause);
     const resume = () => {
@@ -606,40 +759,19 @@ export class Producer {
   }
 
   /**
-   * Rejects batches that will not be sent again. If one was certainly not written, the batches
-   * after it take its sequence numbers (the server expects no gap); if its outcome is unknown, the
-   * server's expectation is unknown too, so the producer takes a fresh id before sending more.
+   * Fails batches that will not be sent again, each saying whether it may have been written. A
+   * batch already numbered leaves its identity unusable in this partition (rule 3): the partition
+   * takes a fresh one before numbering anything new.
    */
-  private failPermanently(ps: PartitionState, batches: Batch[], error?: FlotillaError): void {
-    // From the last to the first: each closes its own gap in the numbering of the batches after it.
-    for (const batch of [...batches].sort((a, b) => b.order - a.order)) {
-      rejectBatch(batch, error ?? batch.lastError!);
-      if (!this.idempotent || batch.baseSequence < 0) continue;
-      if (batch.lastError && UNKNOWN_OUTCOME.has(batch.lastError.code)) {
-        this.resetPending = true;
-        continue;
+  private giveUp(ps: PartitionState, batches: Batch[], error?: FlotillaError): void {
+    for (const batch of [...batches].sort((a, b) => a.order - b.order)) {
+      const unknown = mayBeInLog(ps, batch);
+      rejectBatch(batch, finalError(error ?? batch.lastError!, batch, unknown));
+      if (this.idempotent && batch.baseSequence >= 0 && batch.identity === ps.identity) {
+        ps.resetPending = true;
+        if (!unknown && (ps.gap === undefined || batch.baseSequence < ps.gap)) ps.gap = batch.baseSequence;
       }
-      let seq = batch.baseSequence;
-      for (const later of ps.ready) {
-        if (later.baseSequence > batch.baseSequence) {
-          later.baseSequence = seq;
-          seq += later.records.length;
-        }
-      }
-      if (ps.nextSequence > batch.baseSequence) ps.nextSequence = seq;
     }
-  }
-
-  /** Once nothing is in flight anywhere, drop the producer id and number everything afresh. */
-  private maybeReset(): void {
-    for (const ps of this.partitions.values()) if (ps.inflight.some((b) => !b.acked) || ps.recovering) return;
-    this.resetPending = false;
-    this.producerId = undefined;
-    for (const ps of this.partitions.values()) {
-      ps.nextSequence = 0;
-      for (const b of ps.ready) b.baseSequence = -1;
-    }
-    for (const ps of this.partitions.values()) this.pump(ps);
   }
 
   private fence(error: FlotillaError): void {
@@ -649,7 +781,7 @@ export class Producer {
       if (ps.open) pending.push(ps.open);
       ps.open = undefined;
       clearLinger(ps);
-      for (const b of pending) rejectBatch(b, error);
+      for (const b of pending) rejectBatch(b, finalError(error, b, mayBeInLog(ps, b)));
     }
     for (const q of this.queue.splice(0)) rejectQueued(q, error);
   }
@@ -660,6 +792,28 @@ export class Producer {
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/**
+ * The error a failed batch's records get: the last failure, saying whether the records may have
+ * been written all the same (a copy, since one failure can end several batches).
+ */
+function finalError(error: FlotillaError, batch: Batch, unknown: boolean): FlotillaError {
+  const e = Object.assign(Object.create(Object.getPrototypeOf(error) as object) as FlotillaError, error);
+  const n = batch.records.length;
+  e.message = unknown
+    ? `${error.message}; the outcome of ${n} record(s) is unknown: an earlier attempt reached a broker and may have written them (never twice)`
+    : error.message;
+  e.stack = error.stack;
+  e.outcomeUnknown = unknown;
+  return e;
+}
+
+/** Whether a batch may be in the log: some attempt may have written it, and no certain gap is before it. */
+function mayBeInLog(ps: PartitionState, batch: Batch): boolean {
+  if (!batch.mayBeWritten) return false;
+  const behindGap = ps.gap !== undefined && batch.identity === ps.identity && batch.baseSequence > ps.gap;
+  return !behindGap;
 }
 
 /** A refused batch as one batch per record, same order and same sequence numbers (none was written). */
@@ -676,7 +830,7 @@ function splitBatch(batch: Batch): Batch[] {
 }
 
 function rejectQueued(q: Queued, error: FlotillaError): void {
-  if (q.kind === 'append') rejectBatch(q.batch, error);
+  if (q.kind === 'append') rejectBatch(q.batch, finalError(error, q.batch, false));
   else q.waiter.reject(error);
 }
 

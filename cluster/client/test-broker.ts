@@ -2,8 +2,19 @@
  * A fake Flotilla cluster for the client's and CLI's tests: real gRPC servers (on 127.0.0.1, port
  * 0) implementing flotilla.proto over one shared in-memory state, with the server-side rules the
  * client depends on (leader-only partition calls answering NOT_LEADER with a hint, idempotent
- * sequence checks with duplicate detection, conditional appends) and hooks to inject faults.
- * No Raft here: every partition is a plain array owned by whichever broker is named its leader.
+ * sequence checks with duplicate detection per partition and epoch, conditional appends) and hooks
+ * to inject faults. No Raft here: every partition is a plain array owned by whichever broker is
+ * named its leader.
+ *
+ * The fault model of one produce attempt, as a real broker can end it (the hook picks one):
+ *   stored and answered          (no fault)
+ *   stored and not answered      (call cluster.produce() in the hook, then 'drop')
+ *   stored, then the stream broke (cluster.produce(), then 'break-stream')
+ *   stored and answered an error (cluster.produce(), then { error }: with outcome 'unknown' as the
+ *                                 real server marks it, or with no outcome key at all)
+ *   not stored, answered an error ({ error }, or a real refusal: not leader, no leader)
+ *   not stored, not answered     ('drop') / stream broke ('break-stream')
+ * Every error the fake itself answers carries flotilla-outcome as the real server's does.
  */
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -13,6 +24,7 @@ import {
   type FlotillaHandlers,
   loadFlotillaProto,
   META,
+  OUTCOME,
   type PartitionDescription,
   type ProduceRequest,
   type ProduceResponse,
@@ -24,7 +36,7 @@ export interface FakePartition {
   log: RecordWithOffset[];
   /** Node id of the broker that leads it (0 = none). */
   leader: number;
-  producers: Map<number, { epoch: number; nextSequence: number; recent: Array<{ base: number; count: number; offset: number }> }>;
+  producers: Map<number, { epoch: number; nextSequence: number; recent: Array<{ base: number; count: number; offset: number; content: string }> }>;
   subscribers: Set<() => void>;
   /** Open Subscribe streams, ended with NOT_LEADER by moveLeader(). */
   streams: Set<grpc.ServerWritableStream<unknown, FetchResponse>>;
@@ -50,6 +62,18 @@ export function failure(status: grpc.status, code: ErrorCode, message: string, e
   return { status, message, metadata: { [META.error]: code, ...extra } };
 }
 
+/** A produce refusal: nothing was proposed (flotilla-outcome: not-written). */
+function refusal(status: grpc.status, code: ErrorCode, message: string, extra: Record<string, string> = {}): ErrorStatus {
+  return failure(status, code, message, { [META.outcome]: OUTCOME.notWritten, ...extra });
+}
+
+/** What a batch's records are, for telling a faithful retry from another batch with the same sequences. */
+function contentOf(req: ProduceRequest): string {
+  return JSON.stringify(
+    req.records.map((r) => [r.key === undefined ? null : Buffer.from(r.key).toString('hex'), Buffer.from(r.value).toString('hex'), r.timestampMs]),
+  );
+}
+
 function toServiceError(e: ErrorStatus): Partial<grpc.StatusObject> {
   const metadata = new grpc.Metadata();
   for (const [k, v] of Object.entries(e.metadata)) metadata.set(k, v);
@@ -71,6 +95,12 @@ export class FakeCluster {
   subscribeOverlap = 0;
   /** DescribeTopic calls answered, by any broker. */
   describeCalls = 0;
+  /**
+   * Whether a retry is recognised as a duplicate only if its records are those stored (the real
+   * server's rule). false models a server that matches sequence ranges alone, to check that the
+   * producer never relies on the server to catch a sequence it reused.
+   */
+  verifyDuplicates = true;
   private nextProducerId = 1;
   private readonly named = new Map<string, { id: number; epoch: number }>();
   private nextTopicId = 1;
@@ -162,30 +192,43 @@ export class FakeCluster {
   /** The server's produce rules: leadership, producer epoch and sequence, expected offset. */
   produce(broker: number, req: ProduceRequest): ProduceResponse | ErrorStatus {
     const topic = this.topics.get(req.topic);
-    if (!topic) return failure(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `unknown topic ${req.topic}`);
+    if (!topic) return refusal(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `unknown topic ${req.topic}`);
     const p = topic.partitions[req.partition];
-    if (!p) return failure(grpc.status.NOT_FOUND, 'UNKNOWN_PARTITION', `topic ${req.topic} has no partition ${req.partition}`);
+    if (!p) return refusal(grpc.status.NOT_FOUND, 'UNKNOWN_PARTITION', `topic ${req.topic} has no partition ${req.partition}`);
     const notLeader = this.notLeader(broker, req.topic, req.partition, p);
     if (notLeader) return notLeader;
     const pid = req.producerId ?? -1;
     const seq = req.baseSequence ?? -1;
+    const content = contentOf(req);
     let state: ReturnType<FakePartition['producers']['get']>;
+    let fresh = false;
     if (pid >= 0 && seq >= 0) {
-      const named = [...this.named.values()].find((n) => n.id === pid);
-      if (named && req.producerEpoch < named.epoch) {
-        return failure(grpc.status.FAILED_PRECONDITION, 'FENCED', `producer ${pid} epoch ${req.producerEpoch} is fenced by epoch ${named.epoch}`);
-      }
+      // Per partition, as the real server's producer table: a lower epoch is fenced, a higher one
+      // starts afresh at sequence 0, an unknown producer must start at 0.
       state = p.producers.get(pid);
-      if (!state || state.epoch !== req.producerEpoch) {
+      if (state && req.producerEpoch < state.epoch) {
+        return refusal(grpc.status.FAILED_PRECONDITION, 'FENCED', `producer ${pid} epoch ${req.producerEpoch} is fenced by epoch ${state.epoch}`);
+      }
+      if (!state || req.producerEpoch > state.epoch) {
+        if (seq !== 0) {
+          return state
+            ? refusal(grpc.status.FAILED_PRECONDITION, 'OUT_OF_ORDER_SEQUENCE', `producer ${pid} epoch ${req.producerEpoch} must start at sequence 0, not ${seq}`, { [META.expectedSequence]: '0' })
+            : refusal(grpc.status.FAILED_PRECONDITION, 'UNKNOWN_PRODUCER', `producer ${pid} is not known to topic ${req.topic} partition ${req.partition}`);
+        }
         state = { epoch: req.producerEpoch, nextSequence: 0, recent: [] };
-        p.producers.set(pid, state);
+        fresh = true;
       }
       if (seq < state.nextSequence) {
         const dup = state.recent.find((r) => r.base === seq && r.count === req.records.length);
-        if (dup) return { baseOffset: dup.offset, lastOffset: dup.offset + dup.count - 1, logAppendTimeMs: Date.now(), duplicate: true };
+        if (dup && (dup.content === content || !this.verifyDuplicates)) {
+          return { baseOffset: dup.offset, lastOffset: dup.offset + dup.count - 1, logAppendTimeMs: Date.now(), duplicate: true };
+        }
+        if (this.verifyDuplicates && state.recent.some((r) => seq < r.base + r.count && r.base < seq + req.records.length)) {
+          return refusal(grpc.status.FAILED_PRECONDITION, 'SEQUENCE_CONFLICT', `producer ${pid} reused sequences ${seq}.. for other records`);
+        }
       }
       if (seq !== state.nextSequence) {
-        return failure(
+        return refusal(
           grpc.status.FAILED_PRECONDITION,
           'OUT_OF_ORDER_SEQUENCE',
           `topic ${req.topic} partition ${req.partition}: producer ${pid} sent sequence ${seq}, expected ${state.nextSequence}`,
@@ -195,7 +238,7 @@ export class FakeCluster {
     }
     const expected = req.expectedOffset ?? -1;
     if (expected >= 0 && expected !== p.log.length) {
-      return failure(
+      return refusal(
         grpc.status.FAILED_PRECONDITION,
         'OFFSET_MISMATCH',
         `topic ${req.topic} partition ${req.partition}: log ends at ${p.log.length}, not ${expected}`,
@@ -208,8 +251,9 @@ export class FakeCluster {
       p.log.push({ offset: p.log.length, key: r.key, value: r.value, headers: r.headers, timestampMs: r.timestampMs || now });
     }
     if (state) {
+      if (fresh) p.producers.set(pid, state);
       state.nextSequence = seq + req.records.length;
-      state.recent.push({ base: seq, count: req.records.length, offset: base });
+      state.recent.push({ base: seq, count: req.records.length, offset: base, content });
       if (state.recent.length > 5) state.recent.shift();
     }
     for (const wake of p.subscribers) wake();
@@ -218,8 +262,8 @@ export class FakeCluster {
 
   notLeader(broker: number, topic: string, partition: number, p: FakePartition): ErrorStatus | undefined {
     if (p.leader === broker) return undefined;
-    if (p.leader === 0) return failure(grpc.status.UNAVAILABLE, 'NO_LEADER', `topic ${topic} partition ${partition} has no leader`);
-    return failure(
+    if (p.leader === 0) return refusal(grpc.status.UNAVAILABLE, 'NO_LEADER', `topic ${topic} partition ${partition} has no leader`);
+    return refusal(
       grpc.status.FAILED_PRECONDITION,
       'NOT_LEADER',
       `node ${broker} is not the leader of topic ${topic} partition ${partition}; node ${p.leader} is`,

@@ -5,93 +5,12 @@
  * twice, nothing appears that was never sent, and acknowledged records are in send order.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Flotilla, FlotillaError, Producer } from '../client';
+import type { Flotilla } from '../client';
+import { checkPartition, startLoad } from './produce-history';
 import { ProcessCluster, partitionLeader, readPartition, topicLeaders, waitFor } from './process-cluster';
 
 // Real processes: generous limits whatever the project's vitest config says (waits inside poll with their own deadlines).
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
-
-interface Load {
-  /** value -> where it was acknowledged */
-  acked: Map<string, { partition: number; offset: number }>;
-  /** value -> why its send failed */
-  failed: Map<string, FlotillaError>;
-  /** every value sent, in send order */
-  sent: string[];
-  stop(): Promise<void>;
-}
-
-/** Sends `${prefix}-${i}` continuously (up to `window` unacknowledged), recording every outcome. */
-function startLoad(producer: Producer, topic: string, prefix: string, pick: (i: number) => { key?: string; partition?: number }, window = 200): Load {
-  const acked = new Map<string, { partition: number; offset: number }>();
-  const failed = new Map<string, FlotillaError>();
-  const sent: string[] = [];
-  const pending = new Set<Promise<void>>();
-  let stopping = false;
-  const loop = (async () => {
-    for (let i = 0; !stopping; i++) {
-      const value = `${prefix}-${i}`;
-      sent.push(value);
-      const p = producer.send({ topic, value, ...pick(i) }).then(
-        (m) => {
-          acked.set(value, { partition: m.partition, offset: m.offset });
-        },
-        (e: FlotillaError) => {
-          failed.set(value, e);
-        },
-      );
-      pending.add(p);
-      void p.finally(() => pending.delete(p));
-      if (pending.size >= window) await Promise.race(pending);
-      // Let timers and I/O run; back off if sends fail at once.
-      if (i % 50 === 0 || failed.size > 0) await new Promise((r) => setTimeout(r, failed.size > 0 ? 5 : 0));
-      if (failed.size > 20_000) break;
-    }
-  })();
-  return {
-    acked,
-    failed,
-    sent,
-    async stop() {
-      stopping = true;
-      await loop;
-      await Promise.allSettled([...pending]);
-    },
-  };
-}
-
-/** The checks on one partition after the failover. */
-function checkPartition(
-  records: Array<{ offset: number; value: Buffer }>,
-  partition: number,
-  load: Load,
-  sendIndex: (value: string) => number,
-): string[] {
-  expect(records.map((r) => r.offset)).toEqual(records.map((_, k) => k));
-  const byOffset = new Map<number, string>();
-  const seen = new Map<string, number>();
-  const sentSet = new Set(load.sent);
-  for (const r of records) {
-    const v = r.value.toString('utf8');
-    expect(seen.has(v), `${v} appears twice: offsets ${seen.get(v)} and ${r.offset} of partition ${partition}`).toBe(false);
-    seen.set(v, r.offset);
-    byOffset.set(r.offset, v);
-    expect(sentSet.has(v), `${v} at offset ${r.offset} was never sent`).toBe(true);
-  }
-  let ackedHere = 0;
-  let lastIndex = -1;
-  const ackedInOffsetOrder = [...load.acked.entries()].filter(([, a]) => a.partition === partition).sort((a, b) => a[1].offset - b[1].offset);
-  for (const [value, a] of ackedInOffsetOrder) {
-    ackedHere++;
-    expect(byOffset.get(a.offset), `acknowledged ${value} at offset ${a.offset} of partition ${partition}`).toBe(value);
-    const i = sendIndex(value);
-    expect(i, `acknowledged records of partition ${partition} in send order (offset ${a.offset})`).toBeGreaterThan(lastIndex);
-    lastIndex = i;
-  }
-  expect(ackedHere).toBeGreaterThan(0);
-  // Failed sends may be in the log, at most once: covered by the duplicate check above.
-  return [...seen.keys()];
-}
 
 describe('failover: SIGKILL of a partition leader under an idempotent acks=all producer', () => {
   let cluster: ProcessCluster;

@@ -81,6 +81,8 @@ interface NodeProc {
   lastExit?: ExitInfo;
   /** Set while the harness itself stops or kills the node (an exit is expected). */
   stopping: boolean;
+  /** SIGSTOPped by pause(). */
+  paused?: boolean;
   log: string[];
 }
 
@@ -263,6 +265,8 @@ export class ProcessCluster {
     n.stopping = true;
     this.note(n, `harness: sending ${signal}`);
     child.kill(signal);
+    if (n.paused && signal !== 'SIGKILL') child.kill('SIGCONT'); // a stopped process takes no other signal
+    n.paused = false;
     return n.exited!;
   }
 
@@ -277,6 +281,8 @@ export class ProcessCluster {
     n.stopping = true;
     this.note(n, 'harness: sending SIGTERM');
     child.kill('SIGTERM');
+    if (n.paused) child.kill('SIGCONT');
+    n.paused = false;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       n.exited!.then(() => false),
@@ -291,6 +297,24 @@ export class ProcessCluster {
       throw new Error(`node ${nodeId} did not exit within ${timeoutMs} ms of SIGTERM (killed with SIGKILL)\n${this.tail(nodeId)}`);
     }
     return n.exited!;
+  }
+
+  /** SIGSTOP: the node stays up but does nothing (a long GC pause, a frozen VM) until resume(). */
+  pause(nodeId: number): void {
+    const n = this.node(nodeId);
+    if (!n.child) throw new Error(`node ${nodeId} is not running`);
+    this.note(n, 'harness: sending SIGSTOP');
+    n.child.kill('SIGSTOP');
+    n.paused = true;
+  }
+
+  /** SIGCONT after pause(). */
+  resume(nodeId: number): void {
+    const n = this.node(nodeId);
+    if (!n.child || !n.paused) return;
+    this.note(n, 'harness: sending SIGCONT');
+    n.child.kill('SIGCONT');
+    n.paused = false;
   }
 
   /** Starts a stopped node again: same arguments, same data dir. Waits for it to listen (not for readiness). */
