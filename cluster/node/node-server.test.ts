@@ -58,6 +58,11 @@ describe('node server (3 nodes in one process, real gRPC and LevelDB)', () => {
     const again = await call<{ baseOffset: number; duplicate: boolean }>(leader, 'produce', batch);
     expect(once).toMatchObject({ baseOffset: 0, duplicate: false });
     expect(again).toMatchObject({ baseOffset: 0, lastOffset: 1, duplicate: true });
+    // The same sequences with other records: refused, never answered with the stored batch's offsets.
+    const reused = (await call(leader, 'produce', { ...batch, records: [value('a'), value('not b')] }).catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;
+    expect(reused.code).toBe(grpc.status.FAILED_PRECONDITION);
+    expect(reused.metadata.get('flotilla-error')).toEqual(['SEQUENCE_CONFLICT']);
+    expect(reused.details).toMatch(/topic "idem" partition 0: producer \d+ epoch \d+ sent sequences 0\.\.1, the same sequences as the batch stored at offsets 0\.\.1/);
     const gap = await call(leader, 'produce', { ...batch, baseSequence: 5 }).catch((e: grpc.ServiceError) => e);
     expect((gap as grpc.ServiceError).metadata.get('flotilla-error')).toEqual(['OUT_OF_ORDER_SEQUENCE']);
     expect((gap as grpc.ServiceError).metadata.get('flotilla-expected-sequence')).toEqual(['2']);

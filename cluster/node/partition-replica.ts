@@ -189,11 +189,13 @@ export class PartitionReplica implements GroupStateMachine {
       this.session = new LeaderSession(this.state, st.term, this.config.limits);
     }
     const now = this.host.now();
+    // Timestamps as sent (0 = the log append time, stamped by the leader session as it encodes),
+    // so that a retry's records checksum does not depend on when it arrived.
     const records: ProduceRecord[] = call.records.map((r) => ({
       key: r.key ?? null,
       value: r.value,
       headers: r.headers,
-      timestamp: r.timestampMs > 0 ? r.timestampMs : now,
+      timestamp: r.timestampMs > 0 ? r.timestampMs : 0,
     }));
     const group = this.config.groupId;
     let outcome;
@@ -205,6 +207,7 @@ export class PartitionReplica implements GroupStateMachine {
           producerEpoch: call.producerEpoch,
           baseSequence: call.baseSequence,
           expectedOffset: call.expectedOffset,
+          appendTime: now,
         },
         (data) => this.host.withNode(group, (n) => n.propose(data)),
       );

@@ -70,6 +70,8 @@ function fromPartitionError(e: PartitionError, leader: LeaderHint | undefined): 
       return new RpcError(grpc.status.FAILED_PRECONDITION, 'UNKNOWN_PRODUCER', e.message);
     case 'FENCED':
       return new RpcError(grpc.status.FAILED_PRECONDITION, 'FENCED', e.message);
+    case 'SEQUENCE_CONFLICT':
+      return new RpcError(grpc.status.FAILED_PRECONDITION, 'SEQUENCE_CONFLICT', e.message);
     case 'OFFSET_MISMATCH':
       return new RpcError(grpc.status.FAILED_PRECONDITION, 'OFFSET_MISMATCH', e.message, { [META.logEndOffset]: String(d.actualOffset ?? '') });
     case 'OFFSET_OUT_OF_RANGE':

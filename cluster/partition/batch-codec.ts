@@ -1,3 +1,4 @@
+import { crc32c } from '../../log-store';
 import { type PartitionContext, PartitionError } from './errors';
 import { readI64, readU64, viewOf, writeI64, writeU64 } from './int64';
 
@@ -5,9 +6,15 @@ import { readI64, readU64, viewOf, writeI64, writeU64 } from './int64';
  * The record batch: the data of every Normal, non-empty Raft entry of a partition's log.
  * Big-endian, fixed-width fields (see README.md for the table). The leader writes baseOffset at
  * propose time, so an entry says which offsets it holds without reference to any other entry.
+ *
+ * Format 2 (0xb2, the one written) is format 1 (0xb1) plus a 4-byte checksum of the records as
+ * the producer sent them, at the end of the header. Format 1 batches, written by earlier
+ * versions, are still read: their checksum is unknown (null).
  */
-export const BATCH_MAGIC = 0xb1; // "record batch, format 1"; any other first byte is not a batch
-export const BATCH_HEADER_BYTES = 36;
+export const BATCH_MAGIC = 0xb2; // "record batch, format 2"; the format this version writes
+export const BATCH_MAGIC_V1 = 0xb1; // format 1: no records checksum; read, never written
+export const BATCH_HEADER_BYTES = 40;
+const V1_HEADER_BYTES = 36;
 /** Fixed bytes of a record besides key, value and headers: length, timestamp, key length, value length, header count. */
 export const RECORD_OVERHEAD = 4 + 8 + 4 + 4 + 2;
 export const HEADER_OVERHEAD = 2 + 4;
@@ -46,6 +53,11 @@ export interface BatchHeader {
   /** -1 = none. */
   readonly baseSequence: number;
   readonly maxTimestamp: number;
+  /**
+   * The records checksum (defined at encodeBatch): what tells a faithful retry from
+   * other records under the same sequences. null: a format 1 batch, written before checksums.
+   */
+  readonly recordsChecksum: number | null;
 }
 
 const H_MAGIC = 0;
@@ -56,6 +68,7 @@ const H_PRODUCER_ID = 14;
 const H_EPOCH = 22;
 const H_BASE_SEQUENCE = 24;
 const H_MAX_TIMESTAMP = 28;
+const H_RECORDS_CHECKSUM = 36;
 
 /** Encoded size of one record, including its length prefix. */
 export function recordSize(r: ProduceRecord): number {
@@ -66,19 +79,38 @@ export function recordSize(r: ProduceRecord): number {
 
 /** Whether an entry's data is a record batch (and not a no-op or a future kind of entry). */
 export function isRecordBatch(data: Uint8Array): boolean {
-  return data.length > 0 && data[0] === BATCH_MAGIC;
+  return data.length > 0 && (data[0] === BATCH_MAGIC || data[0] === BATCH_MAGIC_V1);
 }
 
-/** Encode a batch. The caller has validated the records (validateProduce). */
+/** Where the records of a batch start: after the header of its format. */
+function recordsStart(data: Uint8Array): number {
+  return data[H_MAGIC] === BATCH_MAGIC_V1 ? V1_HEADER_BYTES : BATCH_HEADER_BYTES;
+}
+
+/**
+ * Encode a batch (format 2). The caller has validated the records (validateProduce).
+ *
+ * `appendTime` (the leader's clock) is stored as the timestamp of every record sent with
+ * timestamp 0 ("the log append time"); without it such records keep 0.
+ *
+ * The records checksum written in the header is CRC32C (Castagnoli) over the record count (u32,
+ * big-endian) followed by every record in order, encoded exactly as in the batch's records
+ * section but with the timestamp as the producer sent it (0 when left to the server): so it
+ * covers each record's timestamp, key (null, length -1, distinct from empty, length 0), value and
+ * headers, and nothing the leader stamps (base offset, append time), and a faithful retry of a
+ * batch has the same checksum. It is computed in the same pass that copies the records.
+ */
 export function encodeBatch(
   header: Pick<BatchHeader, 'baseOffset' | 'producerId' | 'producerEpoch' | 'baseSequence'>,
   records: readonly ProduceRecord[],
+  appendTime?: number,
 ): Buffer {
   let size = BATCH_HEADER_BYTES;
   let maxTimestamp = -1;
   for (const r of records) {
     size += recordSize(r);
-    if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp;
+    const t = r.timestamp === 0 && appendTime !== undefined ? appendTime : r.timestamp;
+    if (t > maxTimestamp) maxTimestamp = t;
   }
   const buf = Buffer.allocUnsafe(size);
   const v = viewOf(buf);
@@ -90,11 +122,12 @@ export function encodeBatch(
   v.setUint16(H_EPOCH, header.producerEpoch);
   v.setInt32(H_BASE_SEQUENCE, header.baseSequence);
   writeI64(v, H_MAX_TIMESTAMP, maxTimestamp);
+  let crc = crc32c(buf, 0, H_COUNT, H_COUNT + 4);
   let at = BATCH_HEADER_BYTES;
   for (const r of records) {
     const start = at;
     at += 4;
-    writeI64(v, at, r.timestamp);
+    writeI64(v, at, r.timestamp); // as sent: the checksum covers this; stamped below
     at += 8;
     if (r.key) {
       v.setInt32(at, r.key.length);
@@ -119,8 +152,17 @@ export function encodeBatch(
       at += 4 + h.value.length;
     }
     v.setUint32(start, at - start - 4);
+    crc = crc32c(buf, crc, start, at);
+    if (r.timestamp === 0 && appendTime !== undefined) writeI64(v, start + 4, appendTime);
   }
+  v.setUint32(H_RECORDS_CHECKSUM, crc);
   return buf;
+}
+
+/** The records checksum of a batch encodeBatch just made (format 2), without decoding the rest. */
+export function encodedRecordsChecksum(batch: Uint8Array): number {
+  if (batch[H_MAGIC] !== BATCH_MAGIC) throw new RangeError(`not a format 2 batch (first byte 0x${batch[H_MAGIC].toString(16)})`);
+  return viewOf(batch).getUint32(H_RECORDS_CHECKSUM);
 }
 
 function corrupt(ctx: PartitionContext, raftIndex: number, detail: string): PartitionError {
@@ -133,8 +175,13 @@ function corrupt(ctx: PartitionContext, raftIndex: number, detail: string): Part
 
 /** Read a batch's header only: what apply needs, and what lets a fetch skip a batch. */
 export function decodeBatchHeader(data: Uint8Array, ctx: PartitionContext, raftIndex: number): BatchHeader {
-  if (data.length < BATCH_HEADER_BYTES) throw corrupt(ctx, raftIndex, `${data.length} bytes, shorter than a batch header`);
-  if (data[H_MAGIC] !== BATCH_MAGIC) throw corrupt(ctx, raftIndex, `first byte 0x${data[0].toString(16)} is not the batch magic`);
+  if (data.length === 0) throw corrupt(ctx, raftIndex, 'no bytes');
+  if (data[H_MAGIC] !== BATCH_MAGIC && data[H_MAGIC] !== BATCH_MAGIC_V1) {
+    throw corrupt(ctx, raftIndex, `first byte 0x${data[0].toString(16)} is not the batch magic`);
+  }
+  const v1 = data[H_MAGIC] === BATCH_MAGIC_V1;
+  const headerBytes = v1 ? V1_HEADER_BYTES : BATCH_HEADER_BYTES;
+  if (data.length < headerBytes) throw corrupt(ctx, raftIndex, `${data.length} bytes, shorter than a batch header`);
   const v = viewOf(data);
   const h: BatchHeader = {
     baseOffset: readU64(v, H_BASE_OFFSET),
@@ -143,6 +190,7 @@ export function decodeBatchHeader(data: Uint8Array, ctx: PartitionContext, raftI
     producerEpoch: v.getUint16(H_EPOCH),
     baseSequence: v.getInt32(H_BASE_SEQUENCE),
     maxTimestamp: readI64(v, H_MAX_TIMESTAMP),
+    recordsChecksum: v1 ? null : v.getUint32(H_RECORDS_CHECKSUM),
   };
   if (!Number.isSafeInteger(h.baseOffset) || !Number.isSafeInteger(h.producerId) || !Number.isSafeInteger(h.maxTimestamp)) {
     throw corrupt(ctx, raftIndex, 'a 64-bit field beyond 2^53');
@@ -158,7 +206,7 @@ export function decodeBatchHeader(data: Uint8Array, ctx: PartitionContext, raftI
 export class RecordReader {
   private readonly buf: Buffer;
   private readonly v: DataView;
-  private pos = BATCH_HEADER_BYTES;
+  private pos: number;
   private i = 0;
 
   constructor(
@@ -169,6 +217,7 @@ export class RecordReader {
   ) {
     this.buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     this.v = viewOf(data);
+    this.pos = recordsStart(data);
   }
 
   /** Records left to read. */

@@ -12,6 +12,10 @@ export interface PartitionContext {
  *   OUT_OF_ORDER_SEQUENCE a sequence gap: an earlier batch of this producer was lost (FAILED_PRECONDITION)
  *   UNKNOWN_PRODUCER_ID   the partition has no state for this producer and the batch does not start at sequence 0
  *   FENCED                a newer epoch of this producer id exists: this producer must stop (FAILED_PRECONDITION)
+ *   SEQUENCE_CONFLICT     an idempotent batch reuses the sequences of a stored batch of the same producer id and
+ *                         epoch (an equal or overlapping range) but is not provably that batch (its records
+ *                         checksum differs or is unknown): never answered with the stored offsets; the producer
+ *                         must take a new epoch (FAILED_PRECONDITION)
  *   OFFSET_MISMATCH       conditional append: the log does not end where the producer expected (FAILED_PRECONDITION)
  *   OFFSET_OUT_OF_RANGE   fetch below the log start or past the log end (OUT_OF_RANGE)
  *   NOT_LEADER            this replica's leadership (of the session's term) is over: retry on the leader (UNAVAILABLE)
@@ -26,6 +30,7 @@ export type PartitionErrorCode =
   | 'OUT_OF_ORDER_SEQUENCE'
   | 'UNKNOWN_PRODUCER_ID'
   | 'FENCED'
+  | 'SEQUENCE_CONFLICT'
   | 'OFFSET_MISMATCH'
   | 'OFFSET_OUT_OF_RANGE'
   | 'NOT_LEADER'
@@ -38,7 +43,9 @@ const RETRIABLE: ReadonlySet<PartitionErrorCode> = new Set(['NOT_LEADER', 'LEADE
 /**
  * Numbers that go with an error, so that clients need not parse messages:
  * OFFSET_MISMATCH {expectedOffset, actualOffset}; OUT_OF_ORDER_SEQUENCE {expectedSequence,
- * receivedSequence}; FENCED {knownEpoch, receivedEpoch}; OFFSET_OUT_OF_RANGE {offset,
+ * receivedSequence}; FENCED {knownEpoch, receivedEpoch}; SEQUENCE_CONFLICT {receivedSequence,
+ * receivedLastSequence, storedBaseSequence, storedLastSequence, storedBaseOffset,
+ * storedLastOffset}; OFFSET_OUT_OF_RANGE {offset,
  * logStartOffset, highWatermark}; RECORD_TOO_LARGE / BATCH_TOO_LARGE {bytes, limit}.
  */
 export type ErrorDetails = Readonly<Record<string, number>>;

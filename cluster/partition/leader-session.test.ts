@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EntryType, ProposalDroppedError } from '../../raft/types';
 import { bytesOf } from './arbitraries';
-import { encodeBatch } from './batch-codec';
+import { decodeBatch, encodeBatch } from './batch-codec';
 import { LeaderSession, type ProduceOutcome } from './leader-session';
 import { PartitionState } from './partition-state';
 import { MAX_SEQUENCE, type ProduceRequest } from './produce-request';
@@ -112,7 +112,7 @@ describe('leader session', () => {
     const data = encodeStateImage({
       appliedIndex: 5, appliedTerm: 1, nextOffset: 100, maxTimestamp: 5, totalBytes: 1000, bytesSincePoint: 0, entriesSincePoint: 0,
       segmentBytes: 0, segmentFirstTimestamp: -1, options,
-      producers: [[11, { epoch: 0, batches: [{ baseSequence: MAX_SEQUENCE - 4, lastSequence: MAX_SEQUENCE - 2, baseOffset: 97 }] }]],
+      producers: [[11, { epoch: 0, batches: [{ baseSequence: MAX_SEQUENCE - 4, lastSequence: MAX_SEQUENCE - 2, baseOffset: 97, checksum: 1 }] }]],
     });
     const state = PartitionState.restore(ctx, { metadata: { index: 5, term: 1, conf: { voters: [1], learners: [] } }, data });
     const log = new TestLog();
@@ -127,7 +127,11 @@ describe('leader session', () => {
     log.commitUpTo(log.lastIndex);
     log.applyCommitted(state);
     expect(session.produce(spanning, log.propose)).toEqual({ kind: 'duplicate', baseOffset: 100, lastOffset: 103 });
-    expect(code(session.produce(at(0, 1), log.propose))).toBe('OUT_OF_ORDER_SEQUENCE');
+    // Ranges overlap around the wrap: 2^31-1..0 shares sequences with the batch spanning it.
+    expect(code(session.produce(at(MAX_SEQUENCE, 2), log.propose))).toBe('SEQUENCE_CONFLICT');
+    expect(code(session.produce(at(0, 1), log.propose))).toBe('SEQUENCE_CONFLICT');
+    expect(code(session.produce(at(5, 1), log.propose))).toBe('OUT_OF_ORDER_SEQUENCE');
+    expect(session.produce(at(3, 1), log.propose)).toMatchObject({ kind: 'appended', baseOffset: 105 });
   });
 
   it('a lower epoch is FENCED and a higher epoch must start at sequence 0, with the numbers in the error details', () => {
@@ -141,6 +145,102 @@ describe('leader session', () => {
     expect(gap.kind === 'rejected' && [gap.error.code, gap.error.details]).toEqual(['OUT_OF_ORDER_SEQUENCE', { expectedSequence: 0, receivedSequence: 5 }]);
     expect(code(session.produce(req(3, 0), log.propose))).toBe('appended');
     expect(code(session.produce(req(2, 1), log.propose))).toBe('FENCED');
+  });
+});
+
+describe('duplicate detection proves the retry is the same batch', () => {
+  const pid = 21;
+  const req = (baseSequence: number, values: string[], timestamp = 5): ProduceRequest => ({
+    records: values.map((v) => ({ key: null, value: bytesOf(v), timestamp })), producerId: pid, producerEpoch: 2, baseSequence,
+  });
+  const conflict = (o: ProduceOutcome) => (o.kind === 'rejected' && o.error.code === 'SEQUENCE_CONFLICT' ? o.error : undefined);
+
+  it('a reused sequence range with other records is SEQUENCE_CONFLICT, pending or applied, never the stored offsets, and writes nothing', () => {
+    const { log, state, session } = readyLeader();
+    expect(session.produce(req(0, ['a', 'b']), log.propose)).toMatchObject({ kind: 'appended', baseOffset: 0, lastOffset: 1 });
+    for (const phase of ['pending', 'applied']) {
+      if (phase === 'applied') {
+        log.commitUpTo(log.lastIndex);
+        log.applyCommitted(state);
+      }
+      const before = log.lastIndex;
+      const e = conflict(session.produce(req(0, ['a', 'c']), log.propose));
+      expect(e, phase).toBeDefined();
+      expect(e!.message).toMatch(
+        /^topic "orders" partition 3: producer 21 epoch 2 sent sequences 0\.\.1, the same sequences as the batch stored at offsets 0\.\.1 with sequences 0\.\.1, but other records .*not written.*must take a new epoch/,
+      );
+      expect(e!.details).toEqual({ receivedSequence: 0, receivedLastSequence: 1, storedBaseSequence: 0, storedLastSequence: 1, storedBaseOffset: 0, storedLastOffset: 1 });
+      expect(log.lastIndex).toBe(before);
+      expect(session.nextOffset).toBe(2);
+      // The faithful retry is still recognised, and the next sequence still appends.
+      expect(session.produce(req(0, ['a', 'b']), log.propose)).toMatchObject({ kind: phase === 'pending' ? 'pendingDuplicate' : 'duplicate', baseOffset: 0, lastOffset: 1 });
+    }
+    expect(session.produce(req(2, ['d']), log.propose)).toMatchObject({ kind: 'appended', baseOffset: 2 });
+  });
+
+  it('a range overlapping a remembered batch without being equal is SEQUENCE_CONFLICT; one below the remembered window stays OUT_OF_ORDER_SEQUENCE', () => {
+    const { log, state, session } = readyLeader();
+    session.produce(req(0, ['a', 'b']), log.propose); // sequences 0..1
+    session.produce(req(2, ['c', 'd']), log.propose); // sequences 2..3, pending
+    for (const [base, n] of [[1, 2], [0, 1], [3, 2], [1, 1]]) {
+      const e = conflict(session.produce(req(base, Array.from({ length: n }, () => 'x')), log.propose));
+      expect(e, `${base}+${n}`).toBeDefined();
+      expect(e!.message).toMatch(/, which overlap the batch stored at offsets \d+\.\.\d+ with sequences \d+\.\.\d+; this batch was not written/);
+    }
+    log.commitUpTo(log.lastIndex);
+    log.applyCommitted(state);
+    // Five more batches push 0..1 and 2..3 out of the remembered window.
+    for (let s = 4; s < 9; s++) session.produce(req(s, ['y']), log.propose);
+    expect(code(session.produce(req(0, ['a', 'b']), log.propose))).toBe('OUT_OF_ORDER_SEQUENCE');
+    expect(code(session.produce(req(1, ['z', 'z', 'z', 'z']), log.propose))).toBe('SEQUENCE_CONFLICT'); // 1..4 overlaps 4..4
+  });
+
+  it("a faithful retry of records left to the server's clock is a duplicate although it arrives at another time", () => {
+    const { log, state, session } = readyLeader();
+    const sent = (appendTime: number): ProduceRequest => ({ ...req(0, ['a', 'b'], 0), appendTime });
+    expect(session.produce(sent(1_000), log.propose)).toMatchObject({ kind: 'appended', baseOffset: 0 });
+    expect(session.produce(sent(2_000), log.propose)).toMatchObject({ kind: 'pendingDuplicate', baseOffset: 0 });
+    log.commitUpTo(log.lastIndex);
+    log.applyCommitted(state);
+    expect(session.produce(sent(3_000), log.propose)).toEqual({ kind: 'duplicate', baseOffset: 0, lastOffset: 1 });
+    // The records carry the first attempt's append time; an explicit timestamp is another record.
+    expect(log.entries.filter((e) => e.data.length > 0).map((e) => decodeBatch(e.data, ctx, e.index).records.map((r) => r.timestamp))).toEqual([[1_000, 1_000]]);
+    expect(code(session.produce({ ...req(0, ['a', 'b'], 1_000), appendTime: 4_000 }, log.propose))).toBe('SEQUENCE_CONFLICT');
+  });
+
+  it('after a restart from a snapshot, a faithful retry is still a duplicate and other records are still a conflict', () => {
+    const { log, state, session } = readyLeader();
+    session.produce(req(0, ['a']), log.propose);
+    session.produce(req(1, ['b', 'c']), log.propose);
+    log.commitUpTo(log.lastIndex);
+    log.applyCommitted(state);
+    const restored = PartitionState.restore(ctx, state.snapshot());
+    log.leaderChange(0);
+    log.commitUpTo(log.lastIndex);
+    log.applyCommitted(restored);
+    const next = new LeaderSession(restored, log.term);
+    expect(next.produce(req(1, ['b', 'c']), log.propose)).toEqual({ kind: 'duplicate', baseOffset: 1, lastOffset: 2 });
+    expect(code(next.produce(req(1, ['b', 'C']), log.propose))).toBe('SEQUENCE_CONFLICT');
+    expect(next.produce(req(3, ['d']), log.propose)).toMatchObject({ kind: 'appended', baseOffset: 3 });
+  });
+
+  it('a retry of a batch written in format 1 (checksum unknown) is refused as unprovable, not answered with its offsets', () => {
+    const log = new TestLog();
+    log.append(EntryType.Normal, new Uint8Array(0));
+    // What an earlier version wrote: the same batch without the checksum, magic 0xb1, header 36 bytes.
+    const v2 = encodeBatch({ baseOffset: 0, producerId: pid, producerEpoch: 2, baseSequence: 0 }, req(0, ['a', 'b']).records);
+    const v1 = Buffer.concat([v2.subarray(0, 36), v2.subarray(40)]);
+    v1[0] = 0xb1;
+    log.append(EntryType.Normal, v1);
+    log.commitUpTo(2);
+    const state = new PartitionState(ctx);
+    log.applyCommitted(state);
+    expect(state.producers.get(pid)?.batches).toEqual([{ baseSequence: 0, lastSequence: 1, baseOffset: 0, checksum: null }]);
+    const session = new LeaderSession(state, 1);
+    const e = conflict(session.produce(req(0, ['a', 'b']), log.propose));
+    expect(e!.message).toMatch(/written by an older version without a records checksum, so this cannot be proven to be a retry of it/);
+    expect(log.lastIndex).toBe(2);
+    expect(session.produce(req(2, ['c']), log.propose)).toMatchObject({ kind: 'appended', baseOffset: 2 });
   });
 });
 

@@ -1,14 +1,14 @@
-import { encodeBatch, NO_PRODUCER_ID, NO_SEQUENCE } from './batch-codec';
+import { encodedRecordsChecksum, encodeBatch, NO_PRODUCER_ID, NO_SEQUENCE } from './batch-codec';
 import { type ProduceLimits, resolveProduceLimits } from './config';
-import { internalError, PartitionError } from './errors';
+import { internalError, type PartitionContext, PartitionError } from './errors';
 import type { PartitionState } from './partition-state';
 import { type ProduceRequest, validateProduce } from './produce-request';
-import { addSequence, checkSequence, lastOffsetOf, type ProducerTable } from './producer-table';
+import { addSequence, checkSequence, type ConflictReason, lastOffsetOf, type ProducerBatch, type ProducerTable } from './producer-table';
 
 export type ProduceOutcome =
   /** Proposed at Raft `index`: answer the producer with these offsets once that index is applied in `term`. */
   | { readonly kind: 'appended'; readonly index: number; readonly term: number; readonly baseOffset: number; readonly lastOffset: number }
-  /** A retry of a batch already applied: answer at once with its original offsets. */
+  /** A retry of a batch already applied (same sequences, same records checksum): answer at once with its original offsets. */
   | { readonly kind: 'duplicate'; readonly baseOffset: number; readonly lastOffset: number }
   /** A retry of a batch this leader proposed and has not applied yet: answer as that proposal is answered. */
   | { readonly kind: 'pendingDuplicate'; readonly index: number; readonly term: number; readonly baseOffset: number; readonly lastOffset: number }
@@ -86,13 +86,20 @@ export class LeaderSession {
     const baseSequence = pid === NO_PRODUCER_ID ? NO_SEQUENCE : (req.baseSequence as number);
     const count = req.records.length;
     const lastSequence = pid === NO_PRODUCER_ID ? NO_SEQUENCE : addSequence(baseSequence, count - 1);
+    const baseOffset = this.specNextOffset;
+    // Encoded before the checks: the same pass computes the records checksum that tells a retry
+    // of a batch from other records under its sequences. Refused batches waste only this copy.
+    const data = encodeBatch({ baseOffset, producerId: pid, producerEpoch: epoch, baseSequence }, req.records, req.appendTime);
+    const checksum = encodedRecordsChecksum(data);
     if (pid !== NO_PRODUCER_ID) {
-      const check = checkSequence(table.get(pid), epoch, baseSequence, lastSequence);
+      const check = checkSequence(table.get(pid), epoch, baseSequence, lastSequence, checksum);
       switch (check.kind) {
         case 'accept':
           break;
         case 'duplicate':
           return this.duplicate(check.batch.baseOffset, lastOffsetOf(check.batch));
+        case 'conflict':
+          return reject(sequenceConflict(ctx, pid, epoch, baseSequence, lastSequence, check.reason, check.batch));
         case 'fenced':
           return reject(new PartitionError('FENCED', ctx, `producer ${pid} epoch ${epoch} is fenced by epoch ${check.knownEpoch}: a newer instance of this producer took over; this one must stop`, { knownEpoch: check.knownEpoch, receivedEpoch: epoch }));
         case 'outOfOrder':
@@ -105,20 +112,18 @@ export class LeaderSession {
         }
       }
     }
-    const baseOffset = this.specNextOffset;
     // Checked after duplicates: the retry of a conditional append that succeeded gets its offsets.
     if (req.expectedOffset !== undefined && req.expectedOffset !== baseOffset) {
       return reject(new PartitionError('OFFSET_MISMATCH', ctx, `conditional append expected the log to end at offset ${req.expectedOffset} but it ends at ${baseOffset}`, { expectedOffset: req.expectedOffset, actualOffset: baseOffset }));
     }
 
-    const data = encodeBatch({ baseOffset, producerId: pid, producerEpoch: epoch, baseSequence }, req.records);
     const at = propose(data); // throws if not accepted: nothing above has changed any state
     if (at.term !== this.term) {
       throw internalError(ctx, `a batch validated by the session of term ${this.term} was proposed in term ${at.term}; the server must start a new session on every term change`);
     }
     const lastOffset = baseOffset + count - 1;
     this.specNextOffset = lastOffset + 1;
-    if (pid !== NO_PRODUCER_ID) table.record(pid, epoch, { baseSequence, lastSequence, baseOffset });
+    if (pid !== NO_PRODUCER_ID) table.record(pid, epoch, { baseSequence, lastSequence, baseOffset, checksum });
     this.pending.push({ index: at.index, baseOffset, lastOffset });
     return { kind: 'appended', index: at.index, term: at.term, baseOffset, lastOffset };
   }
@@ -160,4 +165,35 @@ export class LeaderSession {
       throw internalError(this.state.context, `the leader of term ${this.term} applied up to offset ${this.state.nextOffset} but its oldest pending batch starts at ${expected}`);
     }
   }
+}
+
+/** SEQUENCE_CONFLICT: the batch reuses a remembered batch's sequences and is not provably that batch. */
+function sequenceConflict(
+  ctx: PartitionContext,
+  pid: number,
+  epoch: number,
+  baseSequence: number,
+  lastSequence: number,
+  reason: ConflictReason,
+  stored: ProducerBatch,
+): PartitionError {
+  const storedAt = `the batch stored at offsets ${stored.baseOffset}..${lastOffsetOf(stored)} with sequences ${stored.baseSequence}..${stored.lastSequence}`;
+  const why: Record<ConflictReason, string> = {
+    otherRecords: `the same sequences as ${storedAt}, but other records (their checksums differ)`,
+    overlap: `which overlap ${storedAt}`,
+    unprovable: `the same sequences as ${storedAt}, which was written by an older version without a records checksum, so this cannot be proven to be a retry of it`,
+  };
+  return new PartitionError(
+    'SEQUENCE_CONFLICT',
+    ctx,
+    `producer ${pid} epoch ${epoch} sent sequences ${baseSequence}..${lastSequence}, ${why[reason]}; this batch was not written and is not answered with the stored offsets: the producer must take a new epoch (InitProducer again) and send its unacknowledged records from sequence 0`,
+    {
+      receivedSequence: baseSequence,
+      receivedLastSequence: lastSequence,
+      storedBaseSequence: stored.baseSequence,
+      storedLastSequence: stored.lastSequence,
+      storedBaseOffset: stored.baseOffset,
+      storedLastOffset: lastOffsetOf(stored),
+    },
+  );
 }

@@ -172,7 +172,7 @@ export class PartitionState {
     }
     const lastSequence = h.producerId === NO_PRODUCER_ID ? -1 : addSequence(h.baseSequence, h.recordCount - 1);
     if (h.producerId !== NO_PRODUCER_ID) {
-      const check = checkSequence(this.producerTable.get(h.producerId), h.producerEpoch, h.baseSequence, lastSequence);
+      const check = checkSequence(this.producerTable.get(h.producerId), h.producerEpoch, h.baseSequence, lastSequence, h.recordsChecksum);
       if (check.kind !== 'accept') {
         throw internalError(this.context, `the batch at raft index ${e.index} (producer ${h.producerId} epoch ${h.producerEpoch} sequences ${h.baseSequence}..${lastSequence}) is ${check.kind} against the applied producer state`);
       }
@@ -190,7 +190,9 @@ export class PartitionState {
     this.entriesSincePoint += 1;
     this.segmentBytes += size;
     if (h.producerId !== NO_PRODUCER_ID) {
-      this.producerTable.record(h.producerId, h.producerEpoch, { baseSequence: h.baseSequence, lastSequence, baseOffset: h.baseOffset });
+      // The checksum the leader wrote in the header (null for a format 1 batch): never recomputed
+      // here, where the records carry the leader's stamped timestamps.
+      this.producerTable.record(h.producerId, h.producerEpoch, { baseSequence: h.baseSequence, lastSequence, baseOffset: h.baseOffset, checksum: h.recordsChecksum });
     }
     this._appliedIndex = e.index;
     this._appliedTerm = e.term;

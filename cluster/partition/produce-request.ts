@@ -13,6 +13,12 @@ export interface ProduceRequest {
   readonly baseSequence?: number;
   /** Conditional append: the offset the log must end at (its next offset), or the batch is refused. */
   readonly expectedOffset?: number;
+  /**
+   * The leader's clock (ms since the epoch): the stored timestamp of records sent with timestamp
+   * 0 ("the log append time"). Records carry their timestamps as sent, so that a retry's records
+   * checksum does not depend on when it arrived. Absent: such records keep timestamp 0.
+   */
+  readonly appendTime?: number;
 }
 
 export const MAX_SEQUENCE = 0x7fff_ffff;
@@ -43,6 +49,9 @@ export function validateProduce(req: ProduceRequest, limits: ProduceLimits, ctx:
   const expected = req.expectedOffset;
   if (expected !== undefined && (!Number.isSafeInteger(expected) || expected < 0)) {
     return invalid(`expected offset ${expected} is not an integer in 0..2^53-1`);
+  }
+  if (req.appendTime !== undefined && (!Number.isSafeInteger(req.appendTime) || req.appendTime < 0)) {
+    return invalid(`append time ${req.appendTime} is not milliseconds since the epoch (an integer >= 0)`);
   }
   let total = BATCH_HEADER_BYTES;
   for (let i = 0; i < req.records.length; i++) {

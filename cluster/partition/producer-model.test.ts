@@ -1,47 +1,80 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EntryType } from '../../raft/types';
-import { decodeBatch, isRecordBatch, type ProduceRecord } from './batch-codec';
+import { decodeBatch, type FetchedRecord, isRecordBatch, type ProduceRecord } from './batch-codec';
+import { fetchRecords } from './fetch';
 import { LeaderSession, type ProduceOutcome } from './leader-session';
 import { PartitionState } from './partition-state';
 import type { ProduceRequest } from './produce-request';
 import { TestLog } from './test-log';
 
 /**
- * A model test of producing: random producers send, retry, skip sequences, bump epochs and send
- * from fenced epochs, interleaved with commits and leader changes (a new leader keeps part of the
- * uncommitted suffix, re-applies the log on a fresh state and starts a new session). Every
- * outcome is compared with a reference that recomputes the answer from the whole log by brute
- * force, and the final log is checked for exactly-once appends, dense offsets and determinism.
+ * A model test of producing: random producers send, retry faithfully, reuse a sequence range for
+ * other records, send ranges overlapping earlier ones, skip sequences, bump epochs and send from
+ * fenced epochs, interleaved with commits and leader changes (a new leader keeps part of the
+ * uncommitted suffix and starts a new session: on the same state, on a state rebuilt by
+ * replaying the log, or on a state restored from a snapshot and then replayed). Every outcome is
+ * compared with a reference that recomputes the answer from the whole log by brute force (it
+ * compares records, not checksums), and the final log, read back through fetch, is checked
+ * against the model's log, every answer's offsets, exactly-once appends and determinism.
  */
 
 const ctx = { topic: 'model', partition: 0 };
 const PRODUCERS = 3;
 const STATE_OPTIONS = { indexIntervalEntries: 3, indexIntervalBytes: 200, segmentBytes: 400 };
+/** The leader's clock starts here: a stored timestamp at or above it was left to the server (sent as 0). */
+const APPEND_TIME_BASE = 1_000_000_000;
+
+/** How a reused sequence range's records differ from the original's. */
+type Change = 'value' | 'key' | 'timestamp' | 'header' | 'order';
+type Rebuild = 'sameState' | 'replay' | 'restore';
 
 type Op =
-  | { op: 'send'; p: number; count: number }
+  | { op: 'send'; p: number; count: number; style: number }
   | { op: 'retry'; p: number; pick: number }
+  | { op: 'reuse'; p: number; pick: number; change: Change }
+  | { op: 'overlap'; p: number; pick: number; shift: number; count: number }
   | { op: 'gap'; p: number; skip: number }
   | { op: 'bump'; p: number }
   | { op: 'zombie'; p: number; pick: number }
   | { op: 'plain'; count: number }
   | { op: 'conditional'; p: number | null; delta: number }
   | { op: 'commit'; n: number }
-  | { op: 'leaderChange'; keep: number };
+  | { op: 'leaderChange'; keep: number; rebuild: Rebuild };
 
 const p = fc.nat(PRODUCERS - 1);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ op: fc.constant('send' as const), p, count: fc.integer({ min: 1, max: 3 }) }) },
+  { weight: 6, arbitrary: fc.record({ op: fc.constant('send' as const), p, count: fc.integer({ min: 1, max: 3 }), style: fc.nat(15) }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('retry' as const), p, pick: fc.nat() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('reuse' as const), p, pick: fc.nat(), change: fc.constantFrom<Change>('value', 'key', 'timestamp', 'header', 'order') }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('overlap' as const), p, pick: fc.nat(), shift: fc.integer({ min: -2, max: 2 }), count: fc.integer({ min: 1, max: 3 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('gap' as const), p, skip: fc.integer({ min: 1, max: 3 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('bump' as const), p }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('zombie' as const), p, pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('plain' as const), count: fc.integer({ min: 1, max: 3 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('conditional' as const), p: fc.option(p, { nil: null }), delta: fc.integer({ min: -1, max: 1 }) }) },
   { weight: 5, arbitrary: fc.record({ op: fc.constant('commit' as const), n: fc.integer({ min: 0, max: 4 }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('leaderChange' as const), keep: fc.nat(4) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('leaderChange' as const), keep: fc.nat(4), rebuild: fc.constantFrom<Rebuild>('sameState', 'replay', 'restore') }) },
 );
+
+/** A record as its producer sent it, as a comparable string (key null and empty are distinct). */
+function sentForm(r: { key?: Uint8Array | null; value: Uint8Array; headers?: readonly { key: string; value: Uint8Array }[]; timestamp: number }): string {
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+  return JSON.stringify([r.timestamp, r.key == null ? null : hex(r.key), hex(r.value), (r.headers ?? []).map((h) => [h.key, hex(h.value)])]);
+}
+
+/** A stored record back in its sent form: a timestamp stamped by the leader was sent as 0. */
+function storedAsSent(r: FetchedRecord): string {
+  return sentForm({ ...r, timestamp: r.timestamp >= APPEND_TIME_BASE ? 0 : r.timestamp });
+}
+
+const requestForm = (req: ProduceRequest) => req.records.map(sentForm);
 
 interface LogBatch {
   index: number;
@@ -51,7 +84,7 @@ interface LogBatch {
   lastSeq: number;
   baseOffset: number;
   count: number;
-  values: string[];
+  sent: string[];
 }
 
 function logBatches(log: TestLog): LogBatch[] {
@@ -62,7 +95,7 @@ function logBatches(log: TestLog): LogBatch[] {
     out.push({
       index: e.index, pid: h.producerId, epoch: h.producerEpoch, baseSeq: h.baseSequence,
       lastSeq: h.producerId === 0 ? -1 : h.baseSequence + h.recordCount - 1,
-      baseOffset: h.baseOffset, count: h.recordCount, values: records.map((r) => Buffer.from(r.value).toString()),
+      baseOffset: h.baseOffset, count: h.recordCount, sent: records.map(storedAsSent),
     });
   }
   return out;
@@ -71,6 +104,7 @@ function logBatches(log: TestLog): LogBatch[] {
 type Expected =
   | { kind: 'accept'; baseOffset: number }
   | { kind: 'duplicateOf'; batch: LogBatch }
+  | { kind: 'conflict'; batch: LogBatch; reason: 'otherRecords' | 'overlap' }
   | { kind: 'error'; code: string };
 
 /** The answer recomputed from the whole log by brute force (sequences stay far from wrapping here). */
@@ -102,8 +136,14 @@ function reference(batches: LogBatch[], req: ProduceRequest, maxProducers: numbe
   const known = history[history.length - 1];
   if (epoch < known.epoch) return { kind: 'error', code: 'FENCED' };
   if (epoch > known.epoch) return base === 0 ? conditional() : { kind: 'error', code: 'OUT_OF_ORDER_SEQUENCE' };
-  const dup = history.slice(-5).find((b) => b.baseSeq === base && b.lastSeq === lastSeq);
-  if (dup) return { kind: 'duplicateOf', batch: dup };
+  const window = history.slice(-5);
+  const same = window.find((b) => b.baseSeq === base && b.lastSeq === lastSeq);
+  if (same) {
+    const sent = requestForm(req);
+    return same.sent.every((r, i) => r === sent[i]) ? { kind: 'duplicateOf', batch: same } : { kind: 'conflict', batch: same, reason: 'otherRecords' };
+  }
+  const overlapping = window.find((b) => base <= b.lastSeq && b.baseSeq <= lastSeq);
+  if (overlapping) return { kind: 'conflict', batch: overlapping, reason: 'overlap' };
   return base === known.lastSeq + 1 ? conditional() : { kind: 'error', code: 'OUT_OF_ORDER_SEQUENCE' };
 }
 
@@ -122,16 +162,61 @@ interface Answer {
   term: number;
 }
 
+/** A proposal the model expects in the log, unless a leader change drops it. */
+interface ModelEntry {
+  index: number;
+  term: number;
+  req: ProduceRequest;
+}
+
 let plainCounter = 0;
 function records(values: string[]): ProduceRecord[] {
   return values.map((v, i) => ({ key: null, value: Buffer.from(v), timestamp: 1000 + i }));
 }
-function idempotent(c: Client, baseSequence: number, count: number, expectedOffset?: number): ProduceRequest {
-  const values = Array.from({ length: count }, (_, i) => `p${c.pid}e${c.epoch}s${baseSequence + i}`);
-  return { records: records(values), producerId: c.pid, producerEpoch: c.epoch, baseSequence, expectedOffset };
+
+/**
+ * An idempotent batch. `style` bits: 1 = timestamps left to the server (0); 2/4 = key null, empty
+ * or bytes; 8 = a header. The values name the producer, epoch and sequence.
+ */
+function idempotent(c: Client, baseSequence: number, count: number, style = 0, expectedOffset?: number): ProduceRequest {
+  const keyKind = (style >> 1) & 3;
+  const recs: ProduceRecord[] = Array.from({ length: count }, (_, i) => ({
+    key: keyKind === 0 || keyKind === 3 ? null : keyKind === 1 ? new Uint8Array(0) : Buffer.from(`k${i}`),
+    value: Buffer.from(`p${c.pid}e${c.epoch}s${baseSequence + i}`),
+    headers: style & 8 ? [{ key: 'h', value: Buffer.from([i]) }] : [],
+    timestamp: style & 1 ? 0 : 2000 + baseSequence + i,
+  }));
+  return { records: recs, producerId: c.pid, producerEpoch: c.epoch, baseSequence, expectedOffset };
 }
 
-function runModel(ops: Op[], maxProducers: number) {
+let reuseCounter = 0;
+/** The same producer, epoch and sequence range with records that differ as `change` says. */
+function otherRecords(req: ProduceRequest, change: Change): ProduceRequest {
+  const rs = req.records;
+  const first = rs[0];
+  const withFirst = (r: ProduceRecord): ProduceRecord[] => [r, ...rs.slice(1)];
+  let changed: ProduceRecord[];
+  switch (change) {
+    case 'value':
+      changed = withFirst({ ...first, value: Buffer.from(`other${reuseCounter++}`) });
+      break;
+    case 'key': // null and empty are different keys
+      changed = withFirst({ ...first, key: first.key == null ? new Uint8Array(0) : null });
+      break;
+    case 'timestamp': // explicit <-> left to the server
+      changed = withFirst({ ...first, timestamp: first.timestamp === 0 ? 1 : 0 });
+      break;
+    case 'header':
+      changed = withFirst({ ...first, headers: (first.headers ?? []).length > 0 ? [] : [{ key: 'h', value: new Uint8Array([9]) }] });
+      break;
+    case 'order':
+      changed = rs.length > 1 ? [...rs].reverse() : withFirst({ ...first, value: Buffer.from(`other${reuseCounter++}`) });
+      break;
+  }
+  return { ...req, records: changed, expectedOffset: undefined };
+}
+
+function runModel(ops: Op[], maxProducers: number, scenarios?: Set<string>) {
   const options = { ...STATE_OPTIONS, maxProducers };
   const log = new TestLog();
   log.append(EntryType.Normal, new Uint8Array(0)); // the first leader's no-op, committed
@@ -140,22 +225,48 @@ function runModel(ops: Op[], maxProducers: number) {
   log.applyCommitted(leader);
   const follower = new PartitionState(ctx, { options }); // a replica that applies every commit, never restarted
   let session = new LeaderSession(leader, log.term);
+  /** The log's last index when the current session began: batches at or below it are an earlier session's. */
+  let sessionStart = log.lastIndex;
+  /** The raft index of the snapshot the leader's state was restored from, if it was. */
+  let restoredAt: number | undefined;
+  let clock = APPEND_TIME_BASE;
   const clients: Client[] = Array.from({ length: PRODUCERS }, (_, i) => ({ pid: i + 1, epoch: 0, nextSeq: 0, sent: [], fencedRequests: [] }));
   const answers: Answer[] = [];
+  let model: ModelEntry[] = [];
 
-  const produce = (req: ProduceRequest) => {
+  const produce = (req0: ProduceRequest, why: string) => {
+    const req: ProduceRequest = { ...req0, appendTime: ++clock }; // every attempt arrives at another time
     const ready = leader.appliedTerm === log.term;
     const expected = ready ? reference(logBatches(log), req, maxProducers) : undefined;
     const lastIndexBefore = log.lastIndex;
+    const nextOffsetBefore = session.nextOffset;
+    const pendingBefore = session.pendingCount;
+    const stateBefore = Buffer.from(leader.snapshot().data);
     const outcome = session.produce(req, log.propose);
     answers.push({ req, outcome, term: log.term });
+    const unchanged = () => {
+      expect(log.lastIndex).toBe(lastIndexBefore);
+      expect(session.nextOffset).toBe(nextOffsetBefore);
+      expect(session.pendingCount).toBe(pendingBefore);
+      expect(Buffer.from(leader.snapshot().data).equals(stateBefore)).toBe(true);
+    };
     if (!expected) {
       expect(outcome.kind === 'rejected' && outcome.error.code).toBe('LEADER_NOT_READY');
+      unchanged();
       return;
     }
+    const tag = (what: string, b: LogBatch) => {
+      if (!scenarios) return;
+      scenarios.add(`${what} (${why})`);
+      if (b.index > leader.appliedIndex) scenarios.add(`${what} of a pending batch`);
+      if (b.index <= sessionStart) scenarios.add(`${what} of an earlier session's batch`);
+      if (restoredAt !== undefined && b.index <= restoredAt) scenarios.add(`${what} of a batch from a restored snapshot`);
+      if (req.records.some((r) => r.timestamp === 0)) scenarios.add(`${what} with records left to the server's clock`);
+    };
     switch (expected.kind) {
       case 'accept':
         expect(outcome).toEqual({ kind: 'appended', index: lastIndexBefore + 1, term: log.term, baseOffset: expected.baseOffset, lastOffset: expected.baseOffset + req.records.length - 1 });
+        model.push({ index: lastIndexBefore + 1, term: log.term, req });
         break;
       case 'duplicateOf': {
         const b = expected.batch;
@@ -163,11 +274,24 @@ function runModel(ops: Op[], maxProducers: number) {
         const offsets = { baseOffset: b.baseOffset, lastOffset: b.baseOffset + b.count - 1 };
         expect(outcome).toEqual(kind === 'duplicate' ? { kind, ...offsets } : { kind, index: b.index, term: log.term, ...offsets });
         expect(log.lastIndex).toBe(lastIndexBefore);
+        tag('duplicate', b);
+        break;
+      }
+      case 'conflict': {
+        // A reused sequence with other records: refused, never answered with the stored offsets, nothing changed.
+        const b = expected.batch;
+        expect(outcome.kind === 'rejected' && outcome.error.code, `${why}: ${JSON.stringify(outcome)}`).toBe('SEQUENCE_CONFLICT');
+        if (outcome.kind === 'rejected') {
+          expect(outcome.error.details).toMatchObject({ storedBaseOffset: b.baseOffset, storedLastOffset: b.baseOffset + b.count - 1, storedBaseSequence: b.baseSeq, receivedSequence: req.baseSequence });
+          expect(outcome.error.message).toMatch(new RegExp(`producer ${req.producerId} epoch ${req.producerEpoch} sent sequences ${req.baseSequence}\\.\\.`));
+        }
+        unchanged();
+        tag(`conflict: ${expected.reason}`, b);
         break;
       }
       case 'error':
         expect(outcome.kind === 'rejected' && outcome.error.code).toBe(expected.code);
-        expect(log.lastIndex).toBe(lastIndexBefore);
+        unchanged();
         break;
     }
   };
@@ -176,20 +300,38 @@ function runModel(ops: Op[], maxProducers: number) {
     switch (op.op) {
       case 'send': {
         const c = clients[op.p];
-        const req = idempotent(c, c.nextSeq, op.count);
+        const req = idempotent(c, c.nextSeq, op.count, op.style);
         c.nextSeq += op.count;
         c.sent.push(req);
-        produce(req);
+        produce(req, 'send');
         break;
       }
       case 'retry': {
         const c = clients[op.p];
-        if (c.sent.length > 0) produce(c.sent[op.pick % c.sent.length]);
+        if (c.sent.length > 0) produce(c.sent[op.pick % c.sent.length], 'faithful retry');
+        break;
+      }
+      case 'reuse': {
+        // A client that took a batch's outcome for "not written" and sent other records under its sequences.
+        const c = clients[op.p];
+        if (c.sent.length === 0) break;
+        const req = otherRecords(c.sent[op.pick % c.sent.length], op.change);
+        c.sent.push(req);
+        produce(req, `other ${op.change}`);
+        break;
+      }
+      case 'overlap': {
+        const c = clients[op.p];
+        if (c.sent.length === 0) break;
+        const orig = c.sent[op.pick % c.sent.length];
+        const base = Math.max(0, (orig.baseSequence as number) + op.shift);
+        const count = base === orig.baseSequence && op.count === orig.records.length ? op.count + 1 : op.count;
+        produce({ ...idempotent(c, base, count), records: records(Array.from({ length: count }, (_, i) => `overlap${reuseCounter++}.${i}`)) }, 'overlapping range');
         break;
       }
       case 'gap': {
         const c = clients[op.p];
-        produce(idempotent(c, c.nextSeq + op.skip, 1));
+        produce(idempotent(c, c.nextSeq + op.skip, 1), 'gap');
         break;
       }
       case 'bump': {
@@ -202,22 +344,22 @@ function runModel(ops: Op[], maxProducers: number) {
       }
       case 'zombie': {
         const c = clients[op.p];
-        if (c.fencedRequests.length > 0) produce(c.fencedRequests[op.pick % c.fencedRequests.length]);
+        if (c.fencedRequests.length > 0) produce(c.fencedRequests[op.pick % c.fencedRequests.length], 'zombie');
         break;
       }
       case 'plain':
-        produce({ records: records(Array.from({ length: op.count }, () => `plain${plainCounter++}`)) });
+        produce({ records: records(Array.from({ length: op.count }, () => `plain${plainCounter++}`)) }, 'plain');
         break;
       case 'conditional': {
         const expectedOffset = Math.max(0, session.nextOffset + op.delta);
         if (op.p === null) {
-          produce({ records: records([`plain${plainCounter++}`]), expectedOffset });
+          produce({ records: records([`plain${plainCounter++}`]), expectedOffset }, 'conditional');
         } else {
           const c = clients[op.p];
-          const req = idempotent(c, c.nextSeq, 1, expectedOffset);
+          const req = idempotent(c, c.nextSeq, 1, 0, expectedOffset);
           c.nextSeq += 1;
           c.sent.push(req);
-          produce(req);
+          produce(req, 'conditional');
         }
         break;
       }
@@ -228,21 +370,33 @@ function runModel(ops: Op[], maxProducers: number) {
         break;
       case 'leaderChange':
         log.leaderChange(op.keep);
-        leader = new PartitionState(ctx, { options });
+        model = model.filter((m) => log.termAt(m.index) === m.term);
+        if (op.rebuild === 'replay') {
+          leader = new PartitionState(ctx, { options });
+          restoredAt = undefined;
+        } else if (op.rebuild === 'restore') {
+          // The new leader starts from a snapshot of the committed state (as a node restarting
+          // from its latest snapshot, or one that installed it), then applies what follows.
+          log.applyCommitted(follower);
+          const snap = follower.snapshot();
+          leader = PartitionState.restore(ctx, snap, { options });
+          restoredAt = snap.metadata.index;
+        }
         log.applyCommitted(leader);
         session = new LeaderSession(leader, log.term);
+        sessionStart = log.lastIndex;
         break;
     }
   }
   log.commitUpTo(log.lastIndex);
   log.applyCommitted(leader);
   log.applyCommitted(follower);
-  return { log, leader, follower, answers, options };
+  return { log, leader, follower, answers, options, model, restored: restoredAt !== undefined };
 }
 
 /** Properties of the final, fully committed log that hold whatever the producer table forgets. */
-function checkLogAndAnswers(run: ReturnType<typeof runModel>) {
-  const { log, leader, follower, answers, options } = run;
+async function checkLogAndAnswers(run: ReturnType<typeof runModel>) {
+  const { log, leader, follower, answers, options, model } = run;
   const batches = logBatches(log);
   // Offsets are dense and increasing from 0, in log order.
   let next = 0;
@@ -251,31 +405,38 @@ function checkLogAndAnswers(run: ReturnType<typeof runModel>) {
     next += b.count;
   }
   expect(leader.nextOffset).toBe(next);
-  // Every answer with offsets names a batch in the log holding exactly the request's records.
-  const byOffset = new Map(batches.map((b) => [b.baseOffset, b]));
+  // The log, read back through fetch, is the model's log: the accepted requests that survived, in order.
+  const fetched = await fetchRecords(follower, 0, Number.MAX_SAFE_INTEGER, log.read); // the leader may start at a snapshot
+  expect(fetched.records.map((r) => r.offset)).toEqual(Array.from({ length: next }, (_, i) => i));
+  const stored = fetched.records.map(storedAsSent);
+  expect(stored).toEqual(model.flatMap((m) => requestForm(m.req)));
+  // Every answer with offsets (appended that survived, duplicate, pending duplicate) names
+  // offsets that hold exactly the request's records, as sent, and nothing else.
   for (const { req, outcome, term } of answers) {
     if (outcome.kind === 'rejected') continue;
     if (outcome.kind !== 'duplicate' && log.termAt(outcome.index) !== term) continue; // lost in a leader change: the server says NOT_LEADER
-    const b = byOffset.get(outcome.baseOffset);
-    expect(b, `answer ${JSON.stringify(outcome)}`).toBeDefined();
-    expect(b!.values).toEqual(req.records.map((r) => Buffer.from(r.value).toString()));
-    expect(outcome.lastOffset).toBe(b!.baseOffset + b!.count - 1);
+    expect(outcome.lastOffset - outcome.baseOffset + 1).toBe(req.records.length);
+    expect(stored.slice(outcome.baseOffset, outcome.lastOffset + 1), `answer ${JSON.stringify(outcome)}`).toEqual(requestForm(req));
+    expect(batches.some((b) => b.baseOffset === outcome.baseOffset && b.count === req.records.length)).toBe(true);
   }
   // Determinism: a fresh replica replaying the log, the leader and a follower that applied as it went agree.
   const fresh = new PartitionState(ctx, { options });
   log.applyCommitted(fresh);
   for (const s of [leader, follower]) {
     expect(Buffer.from(s.snapshot().data).equals(Buffer.from(fresh.snapshot().data))).toBe(true);
-    expect(s.index.all()).toEqual(fresh.index.all());
   }
+  // A restored leader has index points only from its snapshot on.
+  for (const s of run.restored ? [follower] : [leader, follower]) expect(s.index.all()).toEqual(fresh.index.all());
 }
 
+const opsArb = (minLength: number) => fc.array(opArb, { minLength, maxLength: 100, size: 'max' });
+
 describe('idempotent producer model', () => {
-  it('every accepted batch is appended exactly once, retries get the original offsets, offsets are dense, and replicas agree', () => {
-    fc.assert(
-      fc.property(fc.array(opArb, { minLength: 1, maxLength: 100, size: 'max' }), (ops) => {
+  it('every accepted batch is appended exactly once, retries get the original offsets, reused sequences are refused, offsets are dense, and replicas agree', async () => {
+    await fc.assert(
+      fc.asyncProperty(opsArb(1), async (ops) => {
         const run = runModel(ops, 1000);
-        checkLogAndAnswers(run);
+        await checkLogAndAnswers(run);
         // Exactly once: no (producer, epoch, sequence) range is in the log twice.
         const keys = logBatches(run.log).filter((b) => b.pid !== 0).map((b) => `${b.pid}/${b.epoch}/${b.baseSeq}`);
         expect(new Set(keys).size).toBe(keys.length);
@@ -284,25 +445,42 @@ describe('idempotent producer model', () => {
     );
   });
 
-  it('with a producer table smaller than the number of producers, outcomes still match the reference and replicas agree', () => {
-    fc.assert(
-      fc.property(fc.array(opArb, { minLength: 1, maxLength: 100, size: 'max' }), (ops) => {
-        checkLogAndAnswers(runModel(ops, 2));
+  it('with a producer table smaller than the number of producers, outcomes still match the reference and replicas agree', async () => {
+    await fc.assert(
+      fc.asyncProperty(opsArb(1), async (ops) => {
+        await checkLogAndAnswers(runModel(ops, 2));
       }),
       { numRuns: 500 },
     );
   });
 
-  it('the model reaches every outcome kind (a model that never retries or fences would prove little)', () => {
+  it('the model reaches every outcome kind and every retry scenario (a model that never retries or reuses would prove little)', () => {
     const seen = new Set<string>();
+    const scenarios = new Set<string>();
     fc.assert(
-      fc.property(fc.array(opArb, { minLength: 20, maxLength: 100, size: 'max' }), (ops) => {
-        for (const a of runModel(ops, 1000).answers) seen.add(a.outcome.kind === 'rejected' ? a.outcome.error.code : a.outcome.kind);
+      fc.property(opsArb(20), (ops) => {
+        for (const a of runModel(ops, 1000, scenarios).answers) seen.add(a.outcome.kind === 'rejected' ? a.outcome.error.code : a.outcome.kind);
       }),
-      { numRuns: 100, seed: 1 },
+      { numRuns: 200, seed: 1 },
     );
-    for (const k of ['appended', 'duplicate', 'pendingDuplicate', 'OUT_OF_ORDER_SEQUENCE', 'FENCED', 'OFFSET_MISMATCH', 'LEADER_NOT_READY']) {
+    for (const k of ['appended', 'duplicate', 'pendingDuplicate', 'SEQUENCE_CONFLICT', 'OUT_OF_ORDER_SEQUENCE', 'FENCED', 'OFFSET_MISMATCH', 'LEADER_NOT_READY']) {
       expect(seen, k).toContain(k);
     }
+    const wanted = [
+      'duplicate (faithful retry)',
+      'duplicate of a pending batch',
+      "duplicate of an earlier session's batch",
+      'duplicate of a batch from a restored snapshot',
+      "duplicate with records left to the server's clock",
+      ...(['value', 'key', 'timestamp', 'header', 'order'] as const).map((c) => `conflict: otherRecords (other ${c})`),
+      'conflict: otherRecords (faithful retry)', // the original of a range whose reuse was appended after the original was lost
+      'conflict: otherRecords of a pending batch',
+      "conflict: otherRecords of an earlier session's batch",
+      'conflict: otherRecords of a batch from a restored snapshot',
+      'conflict: overlap (overlapping range)',
+      'conflict: overlap of a pending batch',
+      "conflict: overlap of an earlier session's batch",
+    ];
+    for (const s of wanted) expect(scenarios, s).toContain(s);
   });
 });

@@ -23,10 +23,14 @@ export interface StateImage {
 }
 
 const MAGIC = 0x50; // 'P': partition state
-const VERSION = 1;
+/** Version 2 adds each remembered batch's records checksum; version 1 images are still read (checksums unknown). */
+const VERSION = 2;
+const VERSION_1 = 1;
 const FIXED = 2 + 8 * 9 + 4 + 8 * 5 + 4;
 const PRODUCER_FIXED = 8 + 2 + 1;
-const BATCH = 4 + 4 + 8;
+const BATCH_V1 = 4 + 4 + 8;
+/** baseSequence, lastSequence, baseOffset, then whether the checksum is known (0/1) and the checksum. */
+const BATCH = BATCH_V1 + 1 + 4;
 
 export function encodeStateImage(s: StateImage): Uint8Array {
   let size = FIXED;
@@ -63,6 +67,8 @@ export function encodeStateImage(s: StateImage): Uint8Array {
       v.setInt32(at, b.baseSequence);
       v.setInt32(at + 4, b.lastSequence);
       writeU64(v, at + 8, b.baseOffset);
+      out[at + 16] = b.checksum === null ? 0 : 1;
+      v.setUint32(at + 17, b.checksum ?? 0);
       at += BATCH;
     }
   }
@@ -73,7 +79,9 @@ export function decodeStateImage(data: Uint8Array, ctx: PartitionContext, snapsh
   const bad = (detail: string) =>
     new PartitionError('CORRUPT_BATCH', ctx, `the partition snapshot at raft index ${snapshotIndex} is unreadable (${detail})`);
   if (data.length < FIXED || data[0] !== MAGIC) throw bad('not a partition snapshot');
-  if (data[1] !== VERSION) throw bad(`format version ${data[1]}, this node reads ${VERSION}`);
+  const version = data[1];
+  if (version !== VERSION && version !== VERSION_1) throw bad(`format version ${version}, this node reads ${VERSION_1} and ${VERSION}`);
+  const batchBytes = version === VERSION_1 ? BATCH_V1 : BATCH;
   const v = viewOf(data);
   let at = 2;
   const u64 = () => {
@@ -104,13 +112,20 @@ export function decodeStateImage(data: Uint8Array, ctx: PartitionContext, snapsh
     const epoch = v.getUint16(at);
     const n = data[at + 2];
     at += 3;
-    if (n === 0 || at + n * BATCH > data.length) throw bad(`producer ${pid} has ${n} batches`);
+    if (n === 0 || at + n * batchBytes > data.length) throw bad(`producer ${pid} has ${n} batches`);
     const batches: ProducerBatch[] = [];
     for (let k = 0; k < n; k++) {
       const baseSequence = v.getInt32(at);
       const lastSequence = v.getInt32(at + 4);
       at += 8;
-      batches.push({ baseSequence, lastSequence, baseOffset: u64() });
+      const baseOffset = u64();
+      let checksum: number | null = null;
+      if (version !== VERSION_1) {
+        if (data[at] > 1) throw bad(`producer ${pid} batch ${k} has checksum flag ${data[at]}`);
+        checksum = data[at] === 1 ? v.getUint32(at + 1) : null;
+        at += 5;
+      }
+      batches.push({ baseSequence, lastSequence, baseOffset, checksum });
     }
     producers.push([pid, { epoch, batches }]);
   }
