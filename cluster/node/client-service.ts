@@ -11,7 +11,7 @@ import type {
 } from '../../proto/load';
 import type { FlotillaNode } from './node-server';
 import type { ProduceCall } from './partition-replica';
-import { invalidRequest, RpcError, toErrorStatus, toServiceError } from './rpc-errors';
+import { invalidRequest, refusedBeforeProposing, RpcError, toProduceErrorStatus, toProduceServiceError, toServiceError } from './rpc-errors';
 
 const DEFAULT_DEADLINE_MS = 30_000;
 const MAX_WAIT_MS = 60_000;
@@ -61,9 +61,19 @@ function checkPartitionArg(topic: string, partition: number): void {
 
 /** The Flotilla client API (proto/flotilla.proto) served by one node. */
 export function flotillaService(node: FlotillaNode): FlotillaHandlers {
-  const produce = (req: ProduceRequest, deadline: number): Promise<ProduceResponse> => {
-    checkPartitionArg(req.topic, req.partition);
-    return node.replicaFor(req.topic, req.partition).produce(produceCall(req, deadline));
+  /** Never throws: the promise fails with an error that says the batch's outcome (see produceFailure). */
+  const produce = (req: ProduceRequest | undefined, deadline: number): Promise<ProduceResponse> => {
+    let replica: ReturnType<FlotillaNode['replicaFor']>;
+    let pc: ProduceCall;
+    try {
+      if (!req) throw invalidRequest('a ProduceStream message without a request');
+      checkPartitionArg(req.topic, req.partition);
+      replica = node.replicaFor(req.topic, req.partition);
+      pc = produceCall(req, deadline);
+    } catch (e) {
+      return Promise.reject(refusedBeforeProposing(e));
+    }
+    return replica.produce(pc);
   };
 
   const describe = async (name: string): Promise<TopicDescription> => node.describeTopic(node.controller.state.describeTopic(name));
@@ -112,7 +122,12 @@ export function flotillaService(node: FlotillaNode): FlotillaHandlers {
       return { producerId: r.producerId, producerEpoch: r.producerEpoch };
     }),
 
-    Produce: unary(async (req, call) => produce(req, deadlineOf(call))),
+    Produce: (call, callback) => {
+      produce(call.request, deadlineOf(call)).then(
+        (res) => callback(null, res),
+        (e) => callback(toProduceServiceError(e)),
+      );
+    },
 
     ProduceStream: (call) => {
       let inflight = 0;
@@ -123,17 +138,10 @@ export function flotillaService(node: FlotillaNode): FlotillaHandlers {
       call.on('data', (msg: ProduceStreamRequest) => {
         inflight++;
         const correlationId = msg.correlationId;
-        let result: Promise<ProduceResponse>;
-        try {
-          if (!msg.request) throw invalidRequest('a ProduceStream message without a request');
-          // Synchronous up to the proposal: requests of one partition enter the log in stream order.
-          result = produce(msg.request, Date.now() + DEFAULT_DEADLINE_MS);
-        } catch (e) {
-          result = Promise.reject(e);
-        }
-        result.then(
+        // Synchronous up to the proposal: requests of one partition enter the log in stream order.
+        produce(msg.request, Date.now() + DEFAULT_DEADLINE_MS).then(
           (response) => call.write({ correlationId, response } satisfies ProduceStreamResponse),
-          (e) => call.write({ correlationId, error: toErrorStatus(e) } satisfies ProduceStreamResponse),
+          (e) => call.write({ correlationId, error: toProduceErrorStatus(e) } satisfies ProduceStreamResponse),
         ).finally(() => {
           inflight--;
           finish();

@@ -1,9 +1,10 @@
 /**
  * Callers waiting for a proposal at Raft index `index`, proposed in `term`, to come out of the log
  * (applied, or persisted for acks=leader). When that index comes out with the same term the
- * proposal made it; with another term a new leader overwrote it. Waiters are not failed when
- * leadership moves: an entry proposed by a deposed leader may still be committed by the next one,
- * and only the log can say. They fail on timeout (outcome unknown) or when the host gives up.
+ * proposal made it; with another term a new leader overwrote it (never committable). When the
+ * proposer stops leading `term` the host fails that term's waiters at once (failProposedBefore):
+ * the next leader may or may not commit the entry, and the client should not wait to find out.
+ * They also fail on timeout, or when the host gives up (snapshot, stop, deleted group).
  */
 interface Waiter<T> {
   readonly term: number;
@@ -31,7 +32,7 @@ export class IndexWaiters<T> {
   }
 
   /** The entry at `index` has `term`: resolve its waiters with `value`, reject the overwritten ones. */
-  settle(index: number, term: number, value: T, overwritten: () => unknown): void {
+  settle(index: number, term: number, value: T, overwritten: (proposedIn: number) => unknown): void {
     if (this.count === 0) return;
     const list = this.byIndex.get(index);
     if (!list) return;
@@ -39,7 +40,7 @@ export class IndexWaiters<T> {
     this.count -= list.length;
     for (const w of list) {
       if (w.term === term) w.resolve(value);
-      else w.reject(overwritten());
+      else w.reject(overwritten(w.term));
     }
   }
 
@@ -50,6 +51,19 @@ export class IndexWaiters<T> {
       this.byIndex.delete(i);
       this.count -= list.length;
       for (const w of list) w.reject(error());
+    }
+  }
+
+  /** Fail every waiter proposed in a term before `term` (Infinity: all), with `error(itsTerm)`. */
+  failProposedBefore(term: number, error: (proposedIn: number) => unknown): void {
+    if (this.count === 0) return;
+    for (const [i, list] of this.byIndex) {
+      const keep = list.filter((w) => w.term >= term);
+      if (keep.length === list.length) continue;
+      for (const w of list) if (w.term < term) w.reject(error(w.term));
+      this.count -= list.length - keep.length;
+      if (keep.length === 0) this.byIndex.delete(i);
+      else this.byIndex.set(i, keep);
     }
   }
 

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { type ConfState, type NodeId, ProposalDroppedError } from '../../raft';
+import { type ConfState, type Message, type NodeId, ProposalDroppedError } from '../../raft';
 import { crc32c, LogStore } from '../../log-store';
 import { type GroupState, loadFlotillaProto, META, type PartitionDescription, type TopicDescription } from '../../proto/load';
 import {
@@ -103,6 +103,8 @@ export class FlotillaNode {
   /** Partitions whose preferred leader was seen in sync last round (a transfer needs two in a row). */
   private balanceCandidates = new Set<number>();
   private readonly dropping = new Set<number>();
+  /** Fault injection for in-process tests (a network cut): Raft messages it returns true for are not sent. */
+  dropOutgoing: ((group: number, message: Message) => boolean) | undefined;
 
   private constructor(readonly options: NodeOptions) {
     this.id = options.nodeId;
@@ -130,7 +132,12 @@ export class FlotillaNode {
     this.multi = new MultiRaft({
       nodeId: this.id,
       store: hostStore(this.store),
-      transport: { send: (g, m) => this.transport.send(g, m), flush: () => this.transport.flush() },
+      transport: {
+        send: (g, m) => {
+          if (!this.dropOutgoing?.(g, m)) this.transport.send(g, m);
+        },
+        flush: () => this.transport.flush(),
+      },
       tickMs: this.tuning.tickMs,
       electionTicks: this.tuning.electionTicks,
       heartbeatTicks: this.tuning.heartbeatTicks,

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { CompactedError, type Entry, type RaftNode, type ReadState, type Snapshot, type SoftState, type Status } from '../../raft';
-import type { FetchResponse, GroupState, ProduceResponse, RecordWithOffset, WireRecord } from '../../proto/load';
+import { type FetchResponse, type GroupState, OUTCOME, type ProduceResponse, type RecordWithOffset, type WireRecord } from '../../proto/load';
 import {
   type FetchedRecord,
   fetchRecords,
@@ -8,6 +8,7 @@ import {
   listOffset,
   PartitionState,
   type ProduceLimits,
+  type ProduceOutcome,
   type ProduceRecord,
   retentionCompactIndex,
   type RetentionConfig,
@@ -15,7 +16,7 @@ import {
 } from '../partition';
 import type { GroupStateMachine } from './multi-raft';
 import { IndexWaiters } from './index-waiters';
-import { type LeaderHint, leaderMeta, notLeader, RpcError, toRpcError } from './rpc-errors';
+import { failedAfterProposing, type LeaderHint, leaderMeta, notLeader, refusedBeforeProposing, RpcError, toRpcError } from './rpc-errors';
 
 /** What a replica needs of the node hosting it. */
 export interface ReplicaHost {
@@ -112,6 +113,11 @@ export class PartitionReplica implements GroupStateMachine {
       for (const s of segments) this.segments.push(s);
     } catch (e) {
       this.failed = e instanceof Error ? e : new Error(String(e));
+      // The group stops here; writes pending on it may be committed on the other replicas.
+      const failed = () =>
+        new RpcError(grpc.status.INTERNAL, 'INTERNAL', `${this.what} stopped on this node (${this.failed?.message}) while the batch was pending; its outcome is unknown`, {}, OUTCOME.unknown);
+      this.committed.failAll(failed);
+      this.persistedWaiters.failAll(failed);
       throw e;
     }
     for (const e of entries) this.committed.settle(e.index, e.term, undefined, () => this.overwritten());
@@ -125,7 +131,9 @@ export class PartitionReplica implements GroupStateMachine {
   }
 
   persisted(entries: readonly Entry[]): void {
-    for (const e of entries) this.persistedWaiters.settle(e.index, e.term, undefined, () => this.overwritten());
+    // Another term's entry on this disk is no proof: only a committed (applied) one is final, and
+    // ours may still be on a follower for a later leader to commit.
+    for (const e of entries) this.persistedWaiters.settle(e.index, e.term, undefined, (term) => this.deposed(term, this.hint()));
   }
 
   readStates(states: readonly ReadState[]): void {
@@ -141,6 +149,7 @@ export class PartitionReplica implements GroupStateMachine {
   roleChanged(soft: SoftState): void {
     this.soft = soft;
     if (soft.role !== 'leader') this.session = undefined;
+    this.failWritesOfPastTerms(this.host.status(this.config.groupId));
     this.wakeData();
   }
 
@@ -150,18 +159,52 @@ export class PartitionReplica implements GroupStateMachine {
     return this.host.hint(this.soft.leader);
   }
 
+  /** Proof the batch can never be committed: its index was applied (committed) with another term. */
   private overwritten(): RpcError {
     return new RpcError(
       grpc.status.FAILED_PRECONDITION,
       'NOT_LEADER',
       `${this.what}: leadership moved before the batch was committed and the new leader did not keep it; it was not written, retry on the new leader`,
       leaderMeta(this.hint()),
+      OUTCOME.notWritten,
     );
   }
 
   /** The write may or may not be in the log: only an idempotent retry is safe (TIMEOUT in the table). */
   unknownOutcome(why: string): RpcError {
-    return new RpcError(grpc.status.DEADLINE_EXCEEDED, 'TIMEOUT', `${this.what}: ${why} before the batch was answered; its outcome is unknown (an idempotent retry is safe)`);
+    return new RpcError(
+      grpc.status.DEADLINE_EXCEEDED,
+      'TIMEOUT',
+      `${this.what}: ${why} before the batch was answered; its outcome is unknown (an idempotent retry is safe)`,
+      {},
+      OUTCOME.unknown,
+    );
+  }
+
+  /** A write proposed in `term`, pending when this node stopped leading it. */
+  private deposed(term: number, leader: LeaderHint): RpcError {
+    const next = leader.id === 0 ? 'the new leader is not known here yet (ask DescribeTopic)' : `node ${leader.id}${leader.address ? ` (${leader.address})` : ''} leads it now`;
+    return new RpcError(
+      grpc.status.FAILED_PRECONDITION,
+      'NOT_LEADER',
+      `${this.what}: this node lost the leadership of term ${term} before the batch was acknowledged; ${next}. The new leader may still commit it: its outcome is unknown, and only an idempotent retry (same producer id, epoch and sequence) is safe`,
+      leaderMeta(leader),
+      OUTCOME.unknown,
+    );
+  }
+
+  /**
+   * Answer at once every write proposed in a term this node no longer leads (it stepped down, or
+   * leads a later term now): whether the next leader keeps the entry, only its log will say, and
+   * a client waiting for that would wait out its deadline instead of the election.
+   */
+  private failWritesOfPastTerms(st: Status | undefined): void {
+    if (this.committed.size === 0 && this.persistedWaiters.size === 0) return;
+    const leadingTerm = st?.role === 'leader' ? st.term : Infinity;
+    const leader = this.host.hint(st?.leader ?? this.soft.leader);
+    const error = (term: number) => this.deposed(term, leader);
+    this.committed.failProposedBefore(leadingTerm, error);
+    this.persistedWaiters.failProposedBefore(leadingTerm, error);
   }
 
   /** This node's status as the group's leader, or the NOT_LEADER / NO_LEADER error to answer. */
@@ -173,34 +216,66 @@ export class PartitionReplica implements GroupStateMachine {
     return st;
   }
 
+  /**
+   * Every error out of here says the batch's outcome: what propose() refuses is not-written, what
+   * fails while the batch is pending is unknown unless proven overwritten.
+   */
   async produce(call: ProduceCall): Promise<ProduceResponse> {
-    const st = this.requireLeader();
-    if (call.acks === 'ACKS_ALL' && this.config.minInsyncReplicas > 1) {
-      const inSync = inSyncVoters(st).length;
-      if (inSync < this.config.minInsyncReplicas) {
-        throw new RpcError(
-          grpc.status.UNAVAILABLE,
-          'NOT_ENOUGH_REPLICAS',
-          `${this.what}: ${inSync} replicas are in sync, min.insync.replicas is ${this.config.minInsyncReplicas}; acks=all produce refused until more catch up`,
-        );
+    const now = this.host.now();
+    // Synchronous up to the proposal: a stream's requests of one partition enter the log in order.
+    const outcome = this.propose(call, now);
+    const { baseOffset, lastOffset } = outcome;
+    const answer = (duplicate: boolean): ProduceResponse => ({ baseOffset, lastOffset, logAppendTimeMs: now, duplicate });
+    switch (outcome.kind) {
+      case 'duplicate':
+        return answer(true);
+      case 'appended':
+      case 'pendingDuplicate': {
+        // A pending duplicate's entry may already be on disk: its acks=leader answer is the commit.
+        const w = call.acks === 'ACKS_LEADER' && outcome.kind === 'appended' ? this.persistedWaiters : this.committed;
+        try {
+          await w.wait(outcome.index, outcome.term, call.deadline);
+        } catch (e) {
+          throw failedAfterProposing(e, this.what, this.hint());
+        }
+        return answer(outcome.kind === 'pendingDuplicate');
+      }
+      default: {
+        const never: never = outcome;
+        throw failedAfterProposing(new Error(`unknown produce outcome ${JSON.stringify(never)}`), this.what);
       }
     }
-    if (!this.session || this.session.term !== st.term || this.session.state !== this.state) {
-      this.session = new LeaderSession(this.state, st.term, this.config.limits);
-    }
-    const now = this.host.now();
-    // Timestamps as sent (0 = the log append time, stamped by the leader session as it encodes),
-    // so that a retry's records checksum does not depend on when it arrived.
-    const records: ProduceRecord[] = call.records.map((r) => ({
-      key: r.key ?? null,
-      value: r.value,
-      headers: r.headers,
-      timestamp: r.timestampMs > 0 ? r.timestampMs : 0,
-    }));
-    const group = this.config.groupId;
-    let outcome;
+  }
+
+  /** Validate and propose the batch; throws not-written refusals (unknown if Raft had taken it). */
+  private propose(call: ProduceCall, now: number): Exclude<ProduceOutcome, { kind: 'rejected' }> {
+    let proposed = false;
     try {
-      outcome = this.session.produce(
+      const st = this.requireLeader();
+      this.failWritesOfPastTerms(st);
+      if (call.acks === 'ACKS_ALL' && this.config.minInsyncReplicas > 1) {
+        const inSync = inSyncVoters(st).length;
+        if (inSync < this.config.minInsyncReplicas) {
+          throw new RpcError(
+            grpc.status.UNAVAILABLE,
+            'NOT_ENOUGH_REPLICAS',
+            `${this.what}: ${inSync} replicas are in sync, min.insync.replicas is ${this.config.minInsyncReplicas}; acks=all produce refused until more catch up`,
+          );
+        }
+      }
+      if (!this.session || this.session.term !== st.term || this.session.state !== this.state) {
+        this.session = new LeaderSession(this.state, st.term, this.config.limits);
+      }
+      // Timestamps as sent (0 = the log append time, stamped by the leader session as it encodes),
+      // so that a retry's records checksum does not depend on when it arrived.
+      const records: ProduceRecord[] = call.records.map((r) => ({
+        key: r.key ?? null,
+        value: r.value,
+        headers: r.headers,
+        timestamp: r.timestampMs > 0 ? r.timestampMs : 0,
+      }));
+      const group = this.config.groupId;
+      const outcome = this.session.produce(
         {
           records,
           producerId: call.producerId,
@@ -209,25 +284,16 @@ export class PartitionReplica implements GroupStateMachine {
           expectedOffset: call.expectedOffset,
           appendTime: now,
         },
-        (data) => this.host.withNode(group, (n) => n.propose(data)),
+        (data) => {
+          const at = this.host.withNode(group, (n) => n.propose(data));
+          proposed = true; // from here on the batch may be in the log
+          return at;
+        },
       );
+      if (outcome.kind === 'rejected') throw outcome.error;
+      return outcome;
     } catch (e) {
-      throw toRpcError(e, this.what, this.hint());
-    }
-    if (outcome.kind === 'rejected') throw toRpcError(outcome.error, this.what, this.hint());
-    const { baseOffset, lastOffset } = outcome;
-    const answer = (duplicate: boolean): ProduceResponse => ({ baseOffset, lastOffset, logAppendTimeMs: now, duplicate });
-    switch (outcome.kind) {
-      case 'duplicate':
-        return answer(true);
-      case 'appended':
-      case 'pendingDuplicate': {
-        const waiters = call.acks === 'ACKS_LEADER' ? this.persistedWaiters : this.committed;
-        // A pending duplicate's entry may already be on disk: its acks=leader answer is the commit.
-        const w = call.acks === 'ACKS_LEADER' && outcome.kind === 'pendingDuplicate' ? this.committed : waiters;
-        await w.wait(outcome.index, outcome.term, call.deadline);
-        return answer(outcome.kind === 'pendingDuplicate');
-      }
+      throw proposed ? failedAfterProposing(e, this.what, this.hint()) : refusedBeforeProposing(e, this.what, this.hint());
     }
   }
 
@@ -328,7 +394,8 @@ export class PartitionReplica implements GroupStateMachine {
 
   /** Fail requests whose deadline passed (outcome unknown for produce). */
   expire(now: number): void {
-    const timeout = () => new RpcError(grpc.status.DEADLINE_EXCEEDED, 'TIMEOUT', `${this.what}: not committed in time; the outcome is unknown (an idempotent retry is safe)`);
+    const timeout = () =>
+      new RpcError(grpc.status.DEADLINE_EXCEEDED, 'TIMEOUT', `${this.what}: not committed in time; the outcome is unknown (an idempotent retry is safe)`, {}, OUTCOME.unknown);
     this.committed.expire(now, timeout);
     this.persistedWaiters.expire(now, timeout);
     const readTimeout = () => new RpcError(grpc.status.UNAVAILABLE, 'NO_LEADER', `${this.what}: the leader could not confirm its leadership in time; retry`);
@@ -348,8 +415,10 @@ export class PartitionReplica implements GroupStateMachine {
   /** The group is leaving this node (or the node is stopping): fail everything waiting. */
   close(error: () => unknown, pendingWrites: () => unknown = error): void {
     this.closedWith = error;
-    this.committed.failAll(pendingWrites);
-    this.persistedWaiters.failAll(pendingWrites);
+    // Proposed writes may be committed elsewhere (or were, before a deletion): outcome unknown.
+    const pending = () => failedAfterProposing(pendingWrites(), this.what);
+    this.committed.failAll(pending);
+    this.persistedWaiters.failAll(pending);
     for (const r of this.reads.values()) r.reject(error());
     this.reads.clear();
     for (const r of this.appliedReads) r.reject(error());

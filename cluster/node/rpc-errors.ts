@@ -1,12 +1,16 @@
 import * as grpc from '@grpc/grpc-js';
 import { ProposalDroppedError } from '../../raft';
-import { type ErrorCode, type ErrorStatus, META } from '../../proto/load';
+import { type ErrorCode, type ErrorStatus, META, OUTCOME } from '../../proto/load';
 import { PartitionError } from '../partition';
 import { MetadataError } from '../metadata';
+
+/** What a failed produce did to its batch (META.outcome). */
+export type Outcome = (typeof OUTCOME)[keyof typeof OUTCOME];
 
 /**
  * A failure to answer with: a gRPC status, the `flotilla-error` code of the table at the top of
  * proto/flotilla.proto, and the metadata that goes with it (leader hint, offsets, sequence).
+ * `outcome` is set on produce errors only, by the code that knows whether the batch was proposed.
  */
 export class RpcError extends Error {
   constructor(
@@ -14,10 +18,30 @@ export class RpcError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly meta: Readonly<Record<string, string>> = {},
+    readonly outcome?: Outcome,
   ) {
     super(message);
     this.name = 'RpcError';
   }
+}
+
+/** `e`, saying what happened to the produce batch it answers. */
+export function withOutcome(e: RpcError, outcome: Outcome): RpcError {
+  return e.outcome === outcome ? e : new RpcError(e.status, e.code, e.message, e.meta, outcome);
+}
+
+/** A produce refused before its batch was proposed to Raft: this attempt wrote nothing. */
+export function refusedBeforeProposing(e: unknown, what?: string, leader?: LeaderHint): RpcError {
+  return withOutcome(toRpcError(e, what, leader), OUTCOME.notWritten);
+}
+
+/**
+ * A produce that failed once its batch was proposed: the batch may be in the log (unknown), unless
+ * the error was built as proof that it never can be (an overwritten entry is not-written).
+ */
+export function failedAfterProposing(e: unknown, what?: string, leader?: LeaderHint): RpcError {
+  const r = toRpcError(e, what, leader);
+  return r.outcome ? r : withOutcome(r, OUTCOME.unknown);
 }
 
 /** Where a partition's (or the controller's) leader is, for NOT_LEADER hints. */
@@ -142,8 +166,10 @@ export function toRpcError(e: unknown, what = 'the request', leader?: LeaderHint
   if (typeof remote.code === 'number' && remote.metadata instanceof grpc.Metadata) {
     const code = remote.metadata.get(META.error)[0];
     const meta: Record<string, string> = {};
-    for (const [k, v] of Object.entries(remote.metadata.getMap())) if (k.startsWith('flotilla-') && k !== META.error) meta[k] = String(v);
-    if (typeof code === 'string') return new RpcError(remote.code, code as ErrorCode, remote.details ?? String(e), meta);
+    for (const [k, v] of Object.entries(remote.metadata.getMap())) if (k.startsWith('flotilla-') && k !== META.error && k !== META.outcome) meta[k] = String(v);
+    const outcome = remote.metadata.get(META.outcome)[0];
+    const known = outcome === OUTCOME.notWritten || outcome === OUTCOME.unknown ? outcome : undefined;
+    if (typeof code === 'string') return new RpcError(remote.code, code as ErrorCode, remote.details ?? String(e), meta, known);
     if (remote.code === grpc.status.DEADLINE_EXCEEDED) return new RpcError(remote.code, 'TIMEOUT', `${what}: ${remote.details}; the outcome is unknown`);
     if (remote.code === grpc.status.UNAVAILABLE) return new RpcError(remote.code, 'NO_LEADER', `${what}: ${remote.details}; retry`);
   }
@@ -151,23 +177,50 @@ export function toRpcError(e: unknown, what = 'the request', leader?: LeaderHint
   return new RpcError(grpc.status.INTERNAL, 'INTERNAL', `internal error serving ${what}: ${message}`);
 }
 
-function metadataOf(e: RpcError): grpc.Metadata {
+/** The trailing metadata of `e`: the same keys for a unary status and an in-band stream error. */
+function metadataRecord(e: RpcError): Record<string, string> {
+  const metadata: Record<string, string> = { [META.error]: e.code };
+  for (const [k, v] of Object.entries(e.meta)) if (v !== '') metadata[k] = v;
+  if (e.outcome) metadata[META.outcome] = e.outcome;
+  return metadata;
+}
+
+function serviceError(r: RpcError): Partial<grpc.StatusObject> & { code: grpc.status } {
   const m = new grpc.Metadata();
-  m.set(META.error, e.code);
-  for (const [k, v] of Object.entries(e.meta)) if (v !== '') m.set(k, v);
-  return m;
+  for (const [k, v] of Object.entries(metadataRecord(r))) m.set(k, v);
+  return { code: r.status, details: r.message, metadata: m };
 }
 
 /** As a unary callback / stream error argument. */
 export function toServiceError(e: unknown): Partial<grpc.StatusObject> & { code: grpc.status } {
-  const r = toRpcError(e);
-  return { code: r.status, details: r.message, metadata: metadataOf(r) };
+  return serviceError(toRpcError(e));
 }
 
-/** As an in-band ProduceStream error. */
-export function toErrorStatus(e: unknown): ErrorStatus {
+/**
+ * The error a failed produce answers with. Produce classifies its errors where it knows (refused
+ * before proposing, or failed while pending), so every one has an outcome; one without is a bug
+ * in that classification: answered as INTERNAL, outcome unknown (the only safe guess), never
+ * without the key.
+ */
+export function produceFailure(e: unknown): RpcError {
   const r = toRpcError(e);
-  const metadata: Record<string, string> = { [META.error]: r.code };
-  for (const [k, v] of Object.entries(r.meta)) if (v !== '') metadata[k] = v;
-  return { status: r.status, message: r.message, metadata };
+  if (r.outcome) return r;
+  return new RpcError(
+    grpc.status.INTERNAL,
+    'INTERNAL',
+    `server bug: a produce error left without its outcome, so it is unknown (an idempotent retry is safe): ${r.code}: ${r.message}`,
+    r.meta,
+    OUTCOME.unknown,
+  );
+}
+
+/** A failed unary Produce as its status. */
+export function toProduceServiceError(e: unknown): Partial<grpc.StatusObject> & { code: grpc.status } {
+  return serviceError(produceFailure(e));
+}
+
+/** A failed ProduceStream request as its in-band error: the same status and metadata as unary Produce. */
+export function toProduceErrorStatus(e: unknown): ErrorStatus {
+  const r = produceFailure(e);
+  return { status: r.status, message: r.message, metadata: metadataRecord(r) };
 }

@@ -1,0 +1,298 @@
+import * as grpc from '@grpc/grpc-js';
+import { describe, expect, it } from 'vitest';
+import { type Entry, EntryType, ProposalDroppedError, type RaftNode, type Role, type Status } from '../../raft';
+import { META, OUTCOME } from '../../proto/load';
+import { PartitionReplica, type ProduceCall, type ReplicaHost } from './partition-replica';
+import { RpcError, toProduceErrorStatus, toProduceServiceError } from './rpc-errors';
+
+/**
+ * The produce path of one replica against a scripted Raft node: every error it answers says what
+ * happened to the batch (not-written / unknown), and a leader that stops leading the term a batch
+ * was proposed in answers it at once.
+ */
+
+const SELF = 1;
+
+/** A Raft node and host for one replica: the test decides the role, term and what is committed. */
+class ScriptedRaft {
+  term = 1;
+  role: Role = 'leader';
+  leader = SELF;
+  lastIndex = 0;
+  inSync = [1, 2, 3];
+  dropNext: ProposalDroppedError | undefined;
+  readonly proposals: Entry[] = [];
+
+  readonly host: ReplicaHost = {
+    withNode: <T>(_group: number, fn: (node: RaftNode) => T): T => fn(this.node),
+    status: () => this.status(),
+    readEntries: async () => [],
+    hint: (id) => ({ id, address: id ? `10.0.0.${id}:9092` : '' }),
+    now: () => Date.now(),
+  };
+
+  private readonly node = {
+    propose: (data: Uint8Array) => {
+      if (this.dropNext) {
+        const e = this.dropNext;
+        this.dropNext = undefined;
+        throw e;
+      }
+      const entry: Entry = { index: ++this.lastIndex, term: this.term, type: EntryType.Normal, data };
+      this.proposals.push(entry);
+      return { index: entry.index, term: entry.term };
+    },
+    readIndex: () => undefined,
+  } as unknown as RaftNode;
+
+  status(): Status {
+    return {
+      id: SELF,
+      term: this.term,
+      vote: SELF,
+      commit: 0,
+      applied: 0,
+      lastIndex: this.lastIndex,
+      role: this.role,
+      leader: this.leader,
+      conf: { voters: [1, 2, 3], learners: [] },
+      progress:
+        this.role === 'leader'
+          ? [1, 2, 3].map((id) => ({ id, isLearner: false, match: 0, next: 1, state: 'replicate' as const, ticksSinceContact: 0, inSync: this.inSync.includes(id), inflightMessages: 0, inflightBytes: 0 }))
+          : undefined,
+      transferee: 0,
+    };
+  }
+
+  /** The no-op a new leader commits first: the replica accepts produces once it applied it. */
+  noop(): Entry {
+    return { index: ++this.lastIndex, term: this.term, type: EntryType.Normal, data: new Uint8Array(0) };
+  }
+}
+
+function setup(minInsyncReplicas = 2) {
+  const raft = new ScriptedRaft();
+  const replica = new PartitionReplica(
+    { topic: 'orders', partition: 0, groupId: 7, stateOptions: {}, limits: { maxMessageBytes: 1000 }, minInsyncReplicas, retention: {} },
+    raft.host,
+    { voters: [1, 2, 3], learners: [] },
+  );
+  replica.apply([raft.noop()]);
+  return { raft, replica };
+}
+
+const record = (s: string) => ({ value: Buffer.from(s), headers: [], timestampMs: 1 });
+
+function call(over: Partial<ProduceCall> = {}): ProduceCall {
+  return { records: [record('a')], acks: 'ACKS_ALL', producerId: 5, producerEpoch: 0, baseSequence: 0, deadline: Date.now() + 60_000, ...over };
+}
+
+type Settled = { state: 'pending' } | { state: 'fulfilled'; value: unknown } | { state: 'rejected'; error: RpcError };
+
+/** Where `p` stands once the microtasks queued so far have run. */
+async function settled(p: Promise<unknown>): Promise<Settled> {
+  let s: Settled = { state: 'pending' };
+  p.then(
+    (value) => {
+      s = { state: 'fulfilled', value };
+    },
+    (error: RpcError) => {
+      s = { state: 'rejected', error };
+    },
+  );
+  await new Promise((r) => setImmediate(r));
+  return s;
+}
+
+async function failure(p: Promise<unknown>): Promise<RpcError> {
+  const s = await settled(p);
+  if (s.state !== 'rejected') throw new Error(`expected the produce to fail at once, it is ${s.state}`);
+  expect(s.error).toBeInstanceOf(RpcError);
+  return s.error;
+}
+
+describe('produce outcome: refused before proposing is not-written', () => {
+  it('a replica that does not lead: NOT_LEADER / NO_LEADER, not written', async () => {
+    const { raft, replica } = setup();
+    raft.role = 'follower';
+    raft.leader = 2;
+    const e = await failure(replica.produce(call()));
+    expect([e.code, e.outcome, e.meta[META.leader]]).toEqual(['NOT_LEADER', OUTCOME.notWritten, '2']);
+    raft.leader = 0;
+    expect(await failure(replica.produce(call()))).toMatchObject({ code: 'NO_LEADER', outcome: OUTCOME.notWritten });
+    expect(raft.proposals).toHaveLength(0);
+  });
+
+  it('a leader that has not applied its own term yet, too few replicas in sync, a dropped proposal: not written', async () => {
+    const { raft, replica } = setup();
+    raft.term = 2; // elected again, its no-op of term 2 not applied yet
+    expect(await failure(replica.produce(call()))).toMatchObject({ code: 'NO_LEADER', outcome: OUTCOME.notWritten });
+    replica.apply([raft.noop()]);
+    raft.inSync = [1];
+    expect(await failure(replica.produce(call()))).toMatchObject({ code: 'NOT_ENOUGH_REPLICAS', outcome: OUTCOME.notWritten });
+    raft.inSync = [1, 2, 3];
+    raft.dropNext = new ProposalDroppedError('tooManyUncommitted', 'too much uncommitted');
+    expect(await failure(replica.produce(call()))).toMatchObject({ code: 'NOT_ENOUGH_REPLICAS', outcome: OUTCOME.notWritten });
+    raft.dropNext = new ProposalDroppedError('transferring', 'leadership transfer under way');
+    expect(await failure(replica.produce(call()))).toMatchObject({ code: 'NO_LEADER', outcome: OUTCOME.notWritten });
+    expect(raft.proposals).toHaveLength(0);
+  });
+
+  it('validation, sequence, fencing and offset refusals: not written', async () => {
+    const { raft, replica } = setup();
+    expect(await failure(replica.produce(call({ records: [record('x'.repeat(2000))] })))).toMatchObject({ code: 'RECORD_TOO_LARGE', outcome: OUTCOME.notWritten });
+    expect(await failure(replica.produce(call({ baseSequence: 3 })))).toMatchObject({ code: 'UNKNOWN_PRODUCER', outcome: OUTCOME.notWritten });
+    expect(await failure(replica.produce(call({ producerId: undefined, baseSequence: undefined, expectedOffset: 9 })))).toMatchObject({ code: 'OFFSET_MISMATCH', outcome: OUTCOME.notWritten });
+    // A stored batch of producer 5 epoch 1, then the sequence checks against it.
+    const first = replica.produce(call({ producerEpoch: 1 }));
+    replica.apply([raft.proposals[0]]);
+    expect(await first).toMatchObject({ baseOffset: 0, duplicate: false });
+    expect(await failure(replica.produce(call({ producerEpoch: 1, baseSequence: 4 })))).toMatchObject({ code: 'OUT_OF_ORDER_SEQUENCE', outcome: OUTCOME.notWritten });
+    expect(await failure(replica.produce(call({ producerEpoch: 0, baseSequence: 1 })))).toMatchObject({ code: 'FENCED', outcome: OUTCOME.notWritten });
+    expect(raft.proposals).toHaveLength(1);
+  });
+
+  it('a group closed (topic deleted, node stopping) refuses new batches as not written', async () => {
+    const { replica } = setup();
+    replica.close(() => new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', 'deleted'));
+    expect(await failure(replica.produce(call()))).toMatchObject({ code: 'UNKNOWN_TOPIC', outcome: OUTCOME.notWritten });
+  });
+});
+
+describe('produce outcome once proposed: unknown unless proven overwritten', () => {
+  it('a pending batch past its deadline answers TIMEOUT, outcome unknown', async () => {
+    const { raft, replica } = setup();
+    const p = replica.produce(call({ deadline: 1 }));
+    expect(raft.proposals).toHaveLength(1);
+    replica.expire(Date.now());
+    expect(await failure(p)).toMatchObject({ status: grpc.status.DEADLINE_EXCEEDED, code: 'TIMEOUT', outcome: OUTCOME.unknown });
+  });
+
+  it('a snapshot replacing the log, the node stopping, the topic deleted, the group failing: unknown', async () => {
+    let { raft, replica } = setup();
+    let p = replica.produce(call());
+    expect(raft.proposals).toHaveLength(1);
+    const ahead = setup(); // the new leader's state, ten entries on
+    ahead.replica.apply(Array.from({ length: 9 }, () => ahead.raft.noop()));
+    replica.restore(ahead.replica.state.snapshot());
+    expect(await failure(p)).toMatchObject({ code: 'TIMEOUT', outcome: OUTCOME.unknown });
+
+    ({ raft, replica } = setup());
+    p = replica.produce(call());
+    replica.close(() => new RpcError(grpc.status.UNAVAILABLE, 'SHUTTING_DOWN', 'stopping'), () => replica.unknownOutcome('node 1 stopped'));
+    expect(await failure(p)).toMatchObject({ code: 'TIMEOUT', outcome: OUTCOME.unknown });
+
+    ({ raft, replica } = setup());
+    p = replica.produce(call());
+    replica.close(() => new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', 'deleted'));
+    expect(await failure(p)).toMatchObject({ code: 'UNKNOWN_TOPIC', outcome: OUTCOME.unknown });
+
+    ({ raft, replica } = setup());
+    p = replica.produce(call());
+    // An entry out of order breaks the state machine's invariant: the group stops serving.
+    expect(() => replica.apply([{ ...raft.proposals[0], index: 5 }])).toThrow();
+    expect(await failure(p)).toMatchObject({ code: 'INTERNAL', outcome: OUTCOME.unknown });
+  });
+
+  it('an index applied with another term proves the batch was overwritten: not written', async () => {
+    const { raft, replica } = setup();
+    const p = replica.produce(call());
+    const mine = raft.proposals[0];
+    raft.role = 'follower';
+    raft.leader = 2;
+    raft.term = 2;
+    // Its entry is overwritten in the same Ready that tells of the new leader (apply comes first).
+    replica.apply([{ index: mine.index, term: 2, type: EntryType.Normal, data: new Uint8Array(0) }]);
+    replica.roleChanged({ leader: 2, role: 'follower' });
+    expect(await failure(p)).toMatchObject({ code: 'NOT_LEADER', outcome: OUTCOME.notWritten });
+  });
+
+  it('an acks=leader index persisted with another term is no such proof (not committed): unknown', async () => {
+    const { raft, replica } = setup();
+    const p = replica.produce(call({ acks: 'ACKS_LEADER' }));
+    const mine = raft.proposals[0];
+    replica.persisted([{ index: mine.index, term: 2, type: EntryType.Normal, data: new Uint8Array(0) }]);
+    expect(await failure(p)).toMatchObject({ code: 'NOT_LEADER', outcome: OUTCOME.unknown });
+  });
+});
+
+describe('a deposed leader answers its pending produces at once', () => {
+  it('stepping down answers every pending acks=all and acks=leader batch: NOT_LEADER, outcome unknown, the new leader as hint', async () => {
+    const { raft, replica } = setup();
+    const all = replica.produce(call());
+    const leader = replica.produce(call({ acks: 'ACKS_LEADER', producerId: 6 }));
+    expect((await settled(all)).state).toBe('pending');
+    expect((await settled(leader)).state).toBe('pending');
+    raft.role = 'follower';
+    raft.term = 2;
+    raft.leader = 3;
+    replica.roleChanged({ leader: 3, role: 'follower' });
+    for (const p of [all, leader]) {
+      const e = await failure(p);
+      expect(e).toMatchObject({ status: grpc.status.FAILED_PRECONDITION, code: 'NOT_LEADER', outcome: OUTCOME.unknown });
+      expect(e.meta).toEqual({ [META.leader]: '3', [META.leaderAddress]: '10.0.0.3:9092' });
+      expect(e.message).toMatch(/orders.*partition 0.*lost the leadership of term 1.*node 3 \(10\.0\.0\.3:9092\) leads it now.*outcome is unknown.*idempotent retry/);
+    }
+  });
+
+  it('stepping down with no leader known (check-quorum, a higher-term vote) answers at once without a hint', async () => {
+    const { raft, replica } = setup();
+    const p = replica.produce(call());
+    raft.role = 'follower';
+    raft.leader = 0;
+    replica.roleChanged({ leader: 0, role: 'follower' });
+    const e = await failure(p);
+    expect(e).toMatchObject({ code: 'NOT_LEADER', outcome: OUTCOME.unknown, meta: {} });
+    expect(e.message).toMatch(/new leader is not known here yet/);
+  });
+
+  it('leading a later term answers the batches of the earlier one, and keeps its own', async () => {
+    const { raft, replica } = setup();
+    const old = replica.produce(call());
+    void settled(old); // it fails inside the next produce call: handle it from the start
+    raft.term = 3; // deposed and elected again between two Readys: the soft state never changed
+    const early = replica.produce(call({ producerId: 8 }));
+    expect(await failure(early)).toMatchObject({ code: 'NO_LEADER', outcome: OUTCOME.notWritten }); // term 3's no-op is not applied yet
+    expect(await failure(old)).toMatchObject({ code: 'NOT_LEADER', outcome: OUTCOME.unknown });
+    replica.apply([raft.proposals[0], raft.noop()]);
+    const mine = replica.produce(call({ producerId: 8 }));
+    expect((await settled(mine)).state).toBe('pending');
+    replica.roleChanged({ leader: SELF, role: 'leader' });
+    expect((await settled(mine)).state).toBe('pending');
+    replica.apply([raft.proposals[1]]);
+    expect(await settled(mine)).toMatchObject({ state: 'fulfilled', value: { baseOffset: 1, duplicate: false } });
+  });
+
+  it('an acks=leader batch persisted before the step-down was answered at persist; acks=all waits for its apply in its term', async () => {
+    const { raft, replica } = setup();
+    const leader = replica.produce(call({ acks: 'ACKS_LEADER', producerId: 6 }));
+    replica.persisted([raft.proposals[0]]);
+    expect(await settled(leader)).toMatchObject({ state: 'fulfilled', value: { baseOffset: 0, duplicate: false } });
+    const all = replica.produce(call({ producerId: 9 }));
+    replica.persisted([raft.proposals[1]]);
+    expect((await settled(all)).state).toBe('pending');
+    replica.apply([raft.proposals[0], raft.proposals[1]]);
+    expect(await settled(all)).toMatchObject({ state: 'fulfilled', value: { baseOffset: 1, duplicate: false } });
+    raft.role = 'follower';
+    replica.roleChanged({ leader: 0, role: 'follower' });
+    expect(await all).toMatchObject({ baseOffset: 1 }); // answered before: the step-down changes nothing
+  });
+});
+
+describe('a produce error never leaves without its outcome', () => {
+  it('unary and in-band stream errors carry the same metadata, flotilla-outcome included', () => {
+    const e = new RpcError(grpc.status.FAILED_PRECONDITION, 'NOT_LEADER', 'moved', { [META.leader]: '2' }, OUTCOME.unknown);
+    const unary = toProduceServiceError(e);
+    const stream = toProduceErrorStatus(e);
+    expect(unary.metadata!.getMap()).toEqual(stream.metadata);
+    expect(stream).toEqual({ status: grpc.status.FAILED_PRECONDITION, message: 'moved', metadata: { [META.error]: 'NOT_LEADER', [META.leader]: '2', [META.outcome]: OUTCOME.unknown } });
+  });
+
+  it('an error that escaped the classification is answered INTERNAL, outcome unknown, naming the bug', () => {
+    const stream = toProduceErrorStatus(new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', 'no such topic'));
+    expect(stream.status).toBe(grpc.status.INTERNAL);
+    expect(stream.metadata).toMatchObject({ [META.error]: 'INTERNAL', [META.outcome]: OUTCOME.unknown });
+    expect(stream.message).toMatch(/without its outcome.*UNKNOWN_TOPIC: no such topic/);
+    expect(toProduceServiceError(new Error('boom')).metadata!.get(META.outcome)).toEqual([OUTCOME.unknown]);
+  });
+});
