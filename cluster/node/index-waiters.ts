@@ -16,6 +16,8 @@ interface Waiter<T> {
 export class IndexWaiters<T> {
   private readonly byIndex = new Map<number, Array<Waiter<T>>>();
   private count = 0;
+  /** No waiter has a lower term (a lower bound: removals do not raise it). Lets the check on every propose skip the scan. */
+  private minTerm = Infinity;
 
   get size(): number {
     return this.count;
@@ -28,6 +30,7 @@ export class IndexWaiters<T> {
       if (list) list.push(w);
       else this.byIndex.set(index, [w]);
       this.count++;
+      if (term < this.minTerm) this.minTerm = term;
     });
   }
 
@@ -56,8 +59,10 @@ export class IndexWaiters<T> {
 
   /** Fail every waiter proposed in a term before `term` (Infinity: all), with `error(itsTerm)`. */
   failProposedBefore(term: number, error: (proposedIn: number) => unknown): void {
-    if (this.count === 0) return;
+    if (this.count === 0 || term <= this.minTerm) return;
+    let min = Infinity;
     for (const [i, list] of this.byIndex) {
+      for (const w of list) if (w.term >= term && w.term < min) min = w.term;
       const keep = list.filter((w) => w.term >= term);
       if (keep.length === list.length) continue;
       for (const w of list) if (w.term < term) w.reject(error(w.term));
@@ -65,6 +70,7 @@ export class IndexWaiters<T> {
       if (keep.length === 0) this.byIndex.delete(i);
       else this.byIndex.set(i, keep);
     }
+    this.minTerm = min;
   }
 
   /** Fail waiters whose deadline has passed. */
