@@ -271,6 +271,10 @@ export interface GroupState {
 export interface GroupStatusResponse {
   groups: GroupState[];
 }
+export type MetadataReadIndexRequest = Record<string, never>;
+export interface MetadataReadIndexResponse {
+  index: number;
+}
 
 // ---- services ----
 
@@ -333,6 +337,7 @@ export interface PeerClient extends grpc.Client {
   ): grpc.ClientWritableStream<SnapshotChunk>;
   proposeMetadata: Unary<MetadataProposal, MetadataProposalResult>;
   groupStatus: Unary<GroupStatusRequest, GroupStatusResponse>;
+  metadataReadIndex: Unary<MetadataReadIndexRequest, MetadataReadIndexResponse>;
 }
 
 export interface PeerHandlers extends grpc.UntypedServiceImplementation {
@@ -340,6 +345,7 @@ export interface PeerHandlers extends grpc.UntypedServiceImplementation {
   SendSnapshot: grpc.handleClientStreamingCall<SnapshotChunk, SnapshotAck>;
   ProposeMetadata: grpc.handleUnaryCall<MetadataProposal, MetadataProposalResult>;
   GroupStatus: grpc.handleUnaryCall<GroupStatusRequest, GroupStatusResponse>;
+  MetadataReadIndex: grpc.handleUnaryCall<MetadataReadIndexRequest, MetadataReadIndexResponse>;
 }
 
 export interface ServiceConstructor<C extends grpc.Client> {

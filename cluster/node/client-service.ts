@@ -17,6 +17,8 @@ const DEFAULT_DEADLINE_MS = 30_000;
 const MAX_WAIT_MS = 60_000;
 /** How long CreateTopic waits for the new partitions to elect leaders before answering anyway. */
 const CREATE_WAIT_MS = 5_000;
+/** Longest an admin write waits for the metadata group, whatever the call's deadline. */
+const ADMIN_TIMEOUT_MS = 10_000;
 
 function deadlineOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>): number {
   const d = call.getDeadline();
@@ -76,10 +78,11 @@ export function flotillaService(node: FlotillaNode): FlotillaHandlers {
     return replica.produce(pc);
   };
 
-  const describe = async (name: string): Promise<TopicDescription> => node.describeTopic(node.controller.state.describeTopic(name));
+  /** Admin writes give up early enough for their own error, not the client's deadline, to answer. */
+  const adminTimeout = (deadline: number) => Math.max(1, node.answerBy(deadline, ADMIN_TIMEOUT_MS) - Date.now());
 
   return {
-    CreateTopic: unary(async (req) => {
+    CreateTopic: unary(async (req, call) => {
       const config = { ...req.config };
       if (config['cleanup.policy'] === 'compact') {
         throw new RpcError(
@@ -88,28 +91,37 @@ export function flotillaService(node: FlotillaNode): FlotillaHandlers {
           `topic "${req.name}": cleanup.policy=compact (keep the latest record per key) is not supported by this version; use cleanup.policy=delete with retention.ms / retention.bytes`,
         );
       }
-      await node.proposeMetadata({ type: 'createTopic', name: req.name, partitions: req.partitions, replicationFactor: req.replicationFactor, config });
-      const until = Date.now() + CREATE_WAIT_MS;
+      const deadline = deadlineOf(call);
+      // Waits for nodes of the peer list that have not registered yet (a cluster that is starting).
+      await node.createTopic({ type: 'createTopic', name: req.name, partitions: req.partitions, replicationFactor: req.replicationFactor, config }, deadline);
+      // Applied here (read-your-writes): the state already has the topic.
+      const until = node.answerBy(deadline, CREATE_WAIT_MS);
       for (;;) {
-        const d = await describe(req.name);
+        const d = await node.describeTopic(node.controller.state.describeTopic(req.name));
         if (d.partitions.every((p) => p.leader !== 0) || Date.now() >= until) return d;
         await new Promise((r) => setTimeout(r, 50));
       }
     }),
 
-    DeleteTopic: unary(async (req) => {
-      await node.proposeMetadata({ type: 'deleteTopic', name: req.name });
+    DeleteTopic: unary(async (req, call) => {
+      await node.proposeMetadata({ type: 'deleteTopic', name: req.name }, adminTimeout(deadlineOf(call)));
       return {};
     }),
 
-    ListTopics: unary(async () => ({
-      topics: node.controller.state.listTopics().map((t) => ({ name: t.name, id: t.id, partitions: t.partitions, replicationFactor: t.replicationFactor })),
-    })),
+    // Metadata reads are linearizable (MetadataReads): never older than the cluster's committed
+    // metadata when the call arrived; UNAVAILABLE NO_LEADER when this node cannot make sure of that.
+    ListTopics: unary(async (_req, call) => {
+      const state = await node.readMetadata(deadlineOf(call));
+      return { topics: state.listTopics().map((t) => ({ name: t.name, id: t.id, partitions: t.partitions, replicationFactor: t.replicationFactor })) };
+    }),
 
-    DescribeTopic: unary(async (req) => describe(req.name)),
+    DescribeTopic: unary(async (req, call): Promise<TopicDescription> => {
+      const state = await node.readMetadata(deadlineOf(call));
+      return node.describeTopic(state.describeTopic(req.name));
+    }),
 
-    DescribeCluster: unary(async (): Promise<ClusterDescription> => {
-      const state = node.controller.state;
+    DescribeCluster: unary(async (_req, call): Promise<ClusterDescription> => {
+      const state = await node.readMetadata(deadlineOf(call));
       return {
         clusterId: state.clusterId,
         controllerLeader: node.controllerLeader(),
@@ -117,8 +129,8 @@ export function flotillaService(node: FlotillaNode): FlotillaHandlers {
       };
     }),
 
-    InitProducer: unary(async (req) => {
-      const r = await node.proposeMetadata({ type: 'initProducer', producerName: req.producerName });
+    InitProducer: unary(async (req, call) => {
+      const r = await node.proposeMetadata({ type: 'initProducer', producerName: req.producerName }, adminTimeout(deadlineOf(call)));
       return { producerId: r.producerId, producerEpoch: r.producerEpoch };
     }),
 

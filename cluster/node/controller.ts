@@ -1,21 +1,38 @@
 import * as grpc from '@grpc/grpc-js';
-import type { Entry, Snapshot } from '../../raft';
+import type { Entry, ReadState, Snapshot, SoftState } from '../../raft';
 import { type CommandResult, MetadataState } from '../metadata';
 import type { GroupStateMachine } from './multi-raft';
 import { IndexWaiters } from './index-waiters';
 import { RpcError } from './rpc-errors';
 
+/** What the node does with the metadata group's ReadIndex answers and role changes (MetadataReads). */
+export interface ControllerEvents {
+  readStates(states: readonly ReadState[]): void;
+  roleChanged(soft: SoftState): void;
+}
+
 /**
  * The metadata group's state machine on this node: applies controller commands to MetadataState,
  * answers the proposers waiting on them, and tells the node what changed so it can start and stop
- * partition groups.
+ * partition groups, and what its Raft said about reads and leadership.
  */
 export class Controller implements GroupStateMachine {
   state = new MetadataState();
   readonly waiters = new IndexWaiters<CommandResult>();
   private appliedWaiters: Array<{ index: number; resolve: () => void }> = [];
 
-  constructor(private readonly onApplied: (results: readonly CommandResult[]) => void) {}
+  constructor(
+    private readonly onApplied: (results: readonly CommandResult[]) => void,
+    private readonly events?: ControllerEvents,
+  ) {}
+
+  readStates(states: readonly ReadState[]): void {
+    this.events?.readStates(states);
+  }
+
+  roleChanged(soft: SoftState): void {
+    this.events?.roleChanged(soft);
+  }
 
   restore(snapshot: Snapshot): void {
     this.state = snapshot.data.length > 0 ? MetadataState.fromSnapshot(snapshot.data) : new MetadataState();

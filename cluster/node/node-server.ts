@@ -11,6 +11,7 @@ import {
   encodeCommand,
   MetadataError,
   type MetadataErrorCode,
+  type MetadataState,
   type PartitionInfo,
   preferredLeader,
   resolveTopicConfig,
@@ -18,7 +19,9 @@ import {
 } from '../metadata';
 import type { NodeStartOptions } from '../cli/start';
 import { Controller } from './controller';
+import { MetadataReads } from './metadata-reads';
 import { MultiRaft } from './multi-raft';
+import { bestGroupState, leaderUnreachable } from './partition-view';
 import { PeerCalls } from './peer-calls';
 import { addPeerService, peerTransport } from './peer-server';
 import { PEER_CHANNEL_OPTIONS, type PeerTransport } from './peer-transport';
@@ -52,6 +55,8 @@ export interface NodeOptions extends NodeStartOptions {
 /** Controller voters: the first (lowest-id) nodes; the others follow the metadata log as learners. */
 const CONTROLLER_VOTERS = 3;
 const ADMIN_TIMEOUT_MS = 10_000;
+/** Part of a call's remaining time kept back so that the node's own error reaches the client before its deadline does. */
+const ANSWER_MARGIN_MS = 500;
 /** Entries of the controller log kept behind its snapshot, for followers that lag a little. */
 const CONTROLLER_LOG_TAIL = 1000;
 
@@ -94,11 +99,21 @@ export class FlotillaNode {
   private peerServer!: grpc.Server;
   private clientServer!: grpc.Server;
   private housekeeping: NodeJS.Timeout | undefined;
+  private heartbeats: NodeJS.Timeout | undefined;
+  /** Linearizable reads of the metadata (ListTopics, DescribeTopic, DescribeCluster). */
+  private readonly reads: MetadataReads;
   private lastBalance = 0;
   private lastRetention = 0;
   private lastControllerSnapshot = 0;
   private registered = false;
   private registering = false;
+  /**
+   * This node's metadata has been as new as the cluster's committed metadata at least once since
+   * it started (a linearizable read completed). Until then it may still be replaying its
+   * metadata log, and a topic it does not know may well exist.
+   */
+  private metadataCaughtUp = false;
+  private catchingUp = false;
   private stopped = false;
   /** Partitions whose preferred leader was seen in sync last round (a transfer needs two in a row). */
   private balanceCandidates = new Set<number>();
@@ -111,7 +126,33 @@ export class FlotillaNode {
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.peerAddresses = new Map(options.peers.map((p) => [p.id, p.address]));
-    this.controller = new Controller(() => this.reconcile());
+    const electionMs = this.tuning.tickMs * this.tuning.electionTicks;
+    this.reads = new MetadataReads(
+      {
+        self: this.id,
+        leader: () => this.controllerLeader(),
+        readIndex: (ctx) => this.multi.withNode(CONTROLLER_GROUP, (n) => n.readIndex(ctx)),
+        forward: (leader, deadline) => {
+          const address = this.peerAddresses.get(leader);
+          if (!address) return Promise.reject(new Error(`node ${leader} is not in this node's peer list`));
+          return this.peerCalls.metadataReadIndex(address, deadline);
+        },
+        appliedIndex: () => this.controller.state.appliedIndex,
+        waitApplied: (index, deadline) => this.controller.waitApplied(index, Math.max(1, deadline - Date.now())),
+        quorumHeard: () => this.metadataQuorumHeard(),
+        describeLeader: (id) => `node ${id} at ${this.peerAddresses.get(id) ?? 'an unknown address'}`,
+      },
+      // The grace covers a liveness window plus the peers' reconnect backoff (FAILOVER_CHANNEL_OPTIONS: at most 1 s).
+      { roundTimeoutMs: 2 * electionMs, retryMs: this.tuning.tickMs, startupGraceMs: this.livenessWindowMs() + 1500 },
+    );
+    this.controller = new Controller(() => this.reconcile(), {
+      readStates: (states) => this.reads.readStates(states),
+      roleChanged: (soft) => {
+        this.reads.roleChanged(soft);
+        // A leader is known: register now rather than at the next housekeeping round (outside the Ready cycle).
+        if (soft.leader !== 0 && !this.registered) setImmediate(() => void this.register());
+      },
+    });
   }
 
   static async start(options: NodeOptions): Promise<FlotillaNode> {
@@ -158,6 +199,14 @@ export class FlotillaNode {
       GroupStatus: (call: grpc.ServerUnaryCall<{ groups: number[] }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
         cb(null, { groups: call.request.groups.flatMap((g) => this.localGroupState(g) ?? []) });
       },
+      MetadataReadIndex: (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+        const d = call.getDeadline();
+        const deadline = d instanceof Date ? d.getTime() : Number(d);
+        this.serveMetadataReadIndex(Number.isFinite(deadline) ? deadline : Date.now() + ADMIN_TIMEOUT_MS).then(
+          (index) => cb(null, { index }),
+          (e) => cb(toServiceError(e)),
+        );
+      },
     });
     this.clientServer = new grpc.Server({ 'grpc.max_receive_message_length': 128 << 20, 'grpc.max_send_message_length': 128 << 20 });
     this.clientServer.addService(loadFlotillaProto().Flotilla.service, flotillaService(this));
@@ -173,6 +222,11 @@ export class FlotillaNode {
     const alone = conf.voters.length === 1 && conf.voters[0] === this.id;
     if ((fresh && conf.voters[0] === this.id) || alone) this.multi.withNode(CONTROLLER_GROUP, (n) => n.campaign());
     this.housekeeping = setInterval(() => this.tick(), 200);
+    // Node liveness: one empty frame per idle peer link and heartbeat interval (none per group).
+    this.transport.heartbeat();
+    this.reads.started();
+    this.catchUpMetadata();
+    this.heartbeats = setInterval(() => this.transport.heartbeat(), this.tuning.tickMs * this.tuning.heartbeatTicks);
   }
 
   private async resolveClusterId(): Promise<string> {
@@ -196,6 +250,7 @@ export class FlotillaNode {
     if (this.stopped) return;
     this.stopped = true;
     if (this.housekeeping) clearInterval(this.housekeeping);
+    if (this.heartbeats) clearInterval(this.heartbeats);
     const err = () => shuttingDown(this.id);
     // Writes already proposed may still commit on the other nodes: their outcome is unknown.
     for (const r of this.replicas.values()) r.close(err, () => r.unknownOutcome(`node ${this.id} stopped`));
@@ -313,6 +368,13 @@ export class FlotillaNode {
 
   partitionInfo(topic: string, partition: number): PartitionInfo {
     const t = this.controller.state.topic(topic);
+    if (!t && !this.metadataCaughtUp) {
+      throw new RpcError(
+        grpc.status.UNAVAILABLE,
+        'NO_LEADER',
+        `node ${this.id} has not caught up with the cluster's metadata since it started, so it cannot tell yet where topic "${topic}" is; retry shortly, or ask another node`,
+      );
+    }
     if (!t) throw new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `unknown topic "${topic}": no live topic has this name`);
     if (!Number.isInteger(partition) || partition < 0 || partition >= t.partitions.length) {
       throw new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_PARTITION', `topic "${topic}" has partitions 0..${t.partitions.length - 1}; there is no partition ${partition}`);
@@ -405,6 +467,111 @@ export class FlotillaNode {
     }
   }
 
+  // ---- reading the metadata --------------------------------------------------------------------
+
+  /**
+   * The metadata state, once it is at least as new as the cluster's committed metadata at the
+   * time of the call (a linearizable read, see MetadataReads). Rejects with UNAVAILABLE NO_LEADER
+   * ("node N cannot reach the metadata group's leader ...") a little before `callDeadline`, or
+   * sooner when this node cannot reach a quorum of the metadata group: it never answers from a
+   * copy that may be stale.
+   */
+  async readMetadata(callDeadline: number): Promise<MetadataState> {
+    if (this.stopped) throw shuttingDown(this.id);
+    await this.reads.linearizable(this.answerBy(callDeadline, this.metadataReadWaitMs()));
+    this.metadataCaughtUp = true;
+    return this.controller.state;
+  }
+
+  /** After a start, catch up with the cluster's metadata in the background (see metadataCaughtUp). */
+  private catchUpMetadata(): void {
+    if (this.metadataCaughtUp || this.catchingUp || this.stopped) return;
+    this.catchingUp = true;
+    this.readMetadata(Date.now() + ADMIN_TIMEOUT_MS)
+      .catch(() => undefined) // tried again at the next housekeeping round
+      .finally(() => {
+        this.catchingUp = false;
+      });
+  }
+
+  /** When to give up on something for a call due at `callDeadline`: early enough to answer, and at most `capMs` from now. */
+  answerBy(callDeadline: number, capMs: number): number {
+    const now = Date.now();
+    const margin = Math.min(ANSWER_MARGIN_MS, Math.max(20, (callDeadline - now) * 0.2));
+    return Math.min(callDeadline - margin, now + capMs);
+  }
+
+  /** How long a metadata read may wait for a leader: a few elections (a restart, a failover). */
+  private metadataReadWaitMs(): number {
+    return Math.max(1000, 3 * this.tuning.tickMs * this.tuning.electionTicks);
+  }
+
+  /** Peer call: a follower asks us, as the metadata group's leader, for a confirmed read index. */
+  private async serveMetadataReadIndex(deadline: number): Promise<number> {
+    if (this.stopped) throw shuttingDown(this.id);
+    const leader = this.controllerLeader();
+    if (leader !== this.id) throw notLeader('the metadata group', this.hint(leader));
+    return this.reads.confirmedIndex(deadline);
+  }
+
+  /** Whether this node has lately heard from a quorum of the metadata group's voters (itself included when it votes). */
+  private metadataQuorumHeard(): boolean {
+    const voters = this.multi.node(CONTROLLER_GROUP)?.status().conf.voters ?? [];
+    const heard = voters.filter((v) => this.alive(v)).length;
+    return heard >= Math.floor(voters.length / 2) + 1;
+  }
+
+  // ---- creating topics --------------------------------------------------------------------------
+
+  /**
+   * CreateTopic. On a cluster that is starting, the nodes of its peer list may not all have
+   * registered yet: a replication factor that the peer list can satisfy waits (until a little
+   * before `callDeadline`) for them, and then fails with UNAVAILABLE NOT_ENOUGH_REPLICAS naming
+   * the nodes that have not registered, by id and peer address. One the peer list cannot satisfy
+   * fails at once (INVALID_CONFIG).
+   */
+  async createTopic(command: Extract<Command, { type: 'createTopic' }>, callDeadline: number): Promise<void> {
+    const size = this.peerAddresses.size;
+    if (Number.isInteger(command.replicationFactor) && command.replicationFactor > size) {
+      throw new RpcError(
+        grpc.status.INVALID_ARGUMENT,
+        'INVALID_CONFIG',
+        `topic "${command.name}": replication factor ${command.replicationFactor} is more than the ${size} node${size === 1 ? '' : 's'} of this cluster ` +
+          `(its peer list: ${[...this.peerAddresses.keys()].sort((a, b) => a - b).join(', ')}); lower the replication factor`,
+      );
+    }
+    const began = Date.now();
+    const deadline = this.answerBy(callDeadline, ADMIN_TIMEOUT_MS);
+    for (;;) {
+      try {
+        await this.proposeMetadata(command, Math.max(1, deadline - Date.now()));
+        return;
+      } catch (e) {
+        if (!(e instanceof MetadataError) || e.code !== 'NOT_ENOUGH_REPLICAS') throw e;
+        if (Date.now() + this.tuning.tickMs >= deadline) throw this.nodesMissing(command, Date.now() - began);
+      }
+      await sleep(this.tuning.tickMs);
+    }
+  }
+
+  private nodesMissing(command: Extract<Command, { type: 'createTopic' }>, waitedMs: number): RpcError {
+    const registered = this.controller.state.nodes().map((n) => n.id);
+    const missing = [...this.peerAddresses]
+      .filter(([id]) => !registered.includes(id))
+      .sort((a, b) => a[0] - b[0])
+      .map(([id, address]) => `node ${id} (peer address ${address}${this.alive(id) ? ', running but not registered' : ', not heard from'})`);
+    const leader = this.controllerLeader();
+    const names = (ids: number[]) => (ids.length === 0 ? 'none' : `node${ids.length === 1 ? '' : 's'} ${ids.join(', ')}`);
+    return new RpcError(
+      grpc.status.UNAVAILABLE,
+      'NOT_ENOUGH_REPLICAS',
+      `topic "${command.name}": replication factor ${command.replicationFactor} needs ${command.replicationFactor} registered nodes; ` +
+        `after waiting ${waitedMs} ms, registered: ${names(registered)}; not registered yet: ${missing.join(', ')}. ` +
+        `Start the missing nodes (or check their logs: they must reach the metadata group's leader, ${leader === 0 ? 'none yet' : `node ${leader}`}), ` +
+        `then retry; or lower the replication factor`,
+    );
+  }
+
   // ---- describing -------------------------------------------------------------------------------
 
   private localGroupState(group: number): GroupState | undefined {
@@ -412,19 +579,25 @@ export class FlotillaNode {
     return r?.describe();
   }
 
-  /** Partition states as their leaders see them: local where this node leads, else asked of the replicas. */
+  /**
+   * Partition states as their leaders see them: local where this node leads, else asked of every
+   * other replica this node hears from (one GroupStatus call per node), so a leader that any of
+   * them knows is found even when this node holds no replica or one replica is down. Replicas it
+   * does not hear from are not asked: they would only make the answer wait.
+   */
   async groupStates(partitions: readonly PartitionInfo[], timeoutMs = 1000): Promise<Map<number, GroupState>> {
-    const out = new Map<number, GroupState>();
+    const views = new Map<number, GroupState[]>();
     const ask = new Map<NodeId, number[]>();
     for (const p of partitions) {
       const local = this.localGroupState(p.groupId);
-      if (local) out.set(p.groupId, local);
+      views.set(p.groupId, local ? [local] : []);
       if (local?.isLeader) continue;
-      const target = local && local.leader && local.leader !== this.id ? local.leader : p.replicas.find((r) => r !== this.id);
-      if (target === undefined) continue;
-      const list = ask.get(target) ?? [];
-      list.push(p.groupId);
-      ask.set(target, list);
+      for (const r of p.replicas) {
+        if (r === this.id || !this.alive(r)) continue;
+        const list = ask.get(r) ?? [];
+        list.push(p.groupId);
+        ask.set(r, list);
+      }
     }
     const deadline = Date.now() + timeoutMs;
     await Promise.all(
@@ -432,18 +605,25 @@ export class FlotillaNode {
         const address = this.peerAddresses.get(node);
         if (!address) return;
         try {
-          for (const s of await this.peerCalls.groupStatus(address, groups, deadline)) {
-            const mine = out.get(s.group);
-            if (!mine || s.isLeader || (!mine.isLeader && !mine.leader)) out.set(s.group, s);
-          }
+          for (const s of await this.peerCalls.groupStatus(address, groups, deadline)) views.get(s.group)?.push(s);
         } catch {
-          // That node is down or slow: describe with what this node knows.
+          // That node is down or slow: describe with what the others said.
         }
       }),
     );
+    const out = new Map<number, GroupState>();
+    for (const [g, list] of views) {
+      const best = bestGroupState(list);
+      if (best) out.set(g, best);
+    }
     return out;
   }
 
+  /**
+   * A topic as this node can see it now. A partition whose leader nobody in reach knows has
+   * leader 0, and leaderUnreachable = true when that is because this node cannot reach a quorum
+   * of its replicas (a leader may exist on the other side; ask another node).
+   */
   async describeTopic(topic: TopicInfo): Promise<TopicDescription> {
     const states = await this.groupStates(topic.partitions);
     const cfg = resolveTopicConfig(topic.config);
@@ -470,18 +650,25 @@ export class FlotillaNode {
         logEndOffset: s?.logEndOffset ?? 0,
         highWatermark: s?.highWatermark ?? 0,
         leaderEpoch: s?.isLeader ? s.term : 0,
-        leaderUnreachable: false,
+        leaderUnreachable: leaderUnreachable(leader, p.replicas, (r) => (r === this.id ? this.replicas.has(p.groupId) : this.alive(r))),
       };
     });
     return { name: topic.name, id: topic.id, config, replicationFactor: topic.replicationFactor, partitions };
   }
 
-  /** Whether a node was heard from recently (this node: always). */
+  /**
+   * Whether a node was heard from within the liveness window (two election timeouts; this node:
+   * while it runs). Every node sends every other an empty frame per idle heartbeat interval
+   * (PeerTransport.heartbeat), so this holds with or without shared groups.
+   */
   alive(id: NodeId): boolean {
     if (id === this.id) return !this.stopped;
-    const window = this.tuning.tickMs * this.tuning.electionTicks * 2;
     const heard = this.multi.lastHeard.get(id);
-    return heard !== undefined && Date.now() - heard < window;
+    return heard !== undefined && Date.now() - heard < this.livenessWindowMs();
+  }
+
+  private livenessWindowMs(): number {
+    return this.tuning.tickMs * this.tuning.electionTicks * 2;
   }
 
   // ---- background work --------------------------------------------------------------------------
@@ -492,6 +679,7 @@ export class FlotillaNode {
     for (const r of this.replicas.values()) r.expire(now);
     this.controller.waiters.expire(now, () => new RpcError(grpc.status.DEADLINE_EXCEEDED, 'TIMEOUT', 'the metadata change was not committed in time; its outcome is unknown'));
     if (!this.registered) void this.register();
+    this.catchUpMetadata();
     if (now - this.lastBalance >= this.tuning.balanceIntervalMs) {
       this.lastBalance = now;
       this.balanceLeadership();

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { type GroupState, loadPeerProto, type MetadataProposalResult, type PeerClient } from '../../proto/load';
 import { PEER_CHANNEL_OPTIONS } from './peer-transport';
 
-/** Unary calls to other nodes' Peer service (metadata forwarding, group status), one channel per node. */
+/** Unary calls to other nodes' Peer service (metadata forwarding and reads, group status), one channel per node. */
 export class PeerCalls {
   private readonly clients = new Map<string, PeerClient>();
 
@@ -27,6 +27,13 @@ export class PeerCalls {
   groupStatus(address: string, groups: number[], deadline: number): Promise<GroupState[]> {
     return new Promise((resolve, reject) => {
       this.client(address).groupStatus({ groups }, new grpc.Metadata(), { deadline }, (err, res) => (err ? reject(err) : resolve(res!.groups)));
+    });
+  }
+
+  /** The metadata group's commit index, confirmed by its leader at `address` with ReadIndex. */
+  metadataReadIndex(address: string, deadline: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.client(address).metadataReadIndex({}, new grpc.Metadata(), { deadline }, (err, res) => (err ? reject(err) : resolve(res!.index)));
     });
   }
 

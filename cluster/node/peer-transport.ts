@@ -16,8 +16,11 @@ export interface BatchCodec {
 
 /** The client side of the Peer service (its Raft stream and SendSnapshot), as the proto loader builds it. */
 export interface PeerClientLike extends grpc.Client, SnapshotClientLike {
-  raft(): grpc.ClientDuplexStream<{ payload: Buffer }, { ok?: boolean }>;
+  raft(metadata?: grpc.Metadata): grpc.ClientDuplexStream<{ payload: Buffer }, { ok?: boolean }>;
 }
+
+/** Call metadata of the Raft stream naming the sending node, so that an empty frame says who is alive. */
+export const PEER_FROM_KEY = 'flotilla-peer-from';
 
 export interface PeerTransportOptions {
   self: NodeId;
@@ -57,6 +60,11 @@ export const PEER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
  * Snapshot messages never go in a frame: each is streamed in chunks over its own SendSnapshot
  * call (SnapshotSender), at most one in flight per (peer, group), and its outcome is reported
  * through `snapshotDone`.
+ *
+ * Liveness: heartbeat(), called by the host once per heartbeat interval, sends an empty frame on
+ * every link that carried nothing since the previous call. Every node thus hears from every other
+ * node (followers of the same groups never message each other; nodes sharing no group not at all)
+ * at one tiny frame per peer and interval, with no timer and no message per group.
  */
 export class PeerTransport implements Transport {
   private readonly links = new Map<NodeId, PeerLink>();
@@ -75,13 +83,24 @@ export class PeerTransport implements Transport {
     for (const link of this.links.values()) link.flush();
   }
 
+  /** An empty frame on every link that has carried nothing since the last call (node liveness). */
+  heartbeat(): void {
+    for (const link of this.links.values()) link.heartbeat();
+  }
+
   close(): void {
     for (const link of this.links.values()) link.close();
   }
 
-  /** Serve the receiving side: decode each frame and hand its envelopes to the node. */
+  /**
+   * Serve the receiving side: decode each frame and hand its envelopes to the node. An empty
+   * frame (a liveness heartbeat) is delivered as no envelopes from the node the stream's caller
+   * named itself as.
+   */
   static serve(codec: BatchCodec, deliver: (from: NodeId, envelopes: RaftEnvelope[]) => void) {
     return (call: grpc.ServerDuplexStream<{ payload: Buffer }, { ok?: boolean }>) => {
+      const named = Number(call.metadata.get(PEER_FROM_KEY)[0]);
+      const caller = Number.isInteger(named) && named > 0 ? named : undefined;
       call.on('data', (frame: { payload: Buffer }) => {
         let envelopes: RaftEnvelope[];
         try {
@@ -91,6 +110,7 @@ export class PeerTransport implements Transport {
           return;
         }
         if (envelopes.length > 0) deliver(envelopes[0].message.from, envelopes);
+        else if (caller !== undefined) deliver(caller, envelopes);
       });
       call.on('end', () => call.end());
       call.on('error', () => undefined);
@@ -107,6 +127,8 @@ class PeerLink {
   private client: PeerClientLike | undefined;
   private queuedBytes = 0;
   private backedUp = false;
+  /** A frame went out since the last heartbeat() (then no empty frame is needed). */
+  private wrote = false;
   private readonly maxQueuedBytes: number;
 
   constructor(
@@ -148,7 +170,19 @@ class PeerLink {
       this.opts.unreachable(this.id, new Set(batch.map((e) => e.group)));
       return;
     }
-    const payload = Buffer.from(this.opts.codec.encode(batch));
+    this.write(Buffer.from(this.opts.codec.encode(batch)));
+  }
+
+  heartbeat(): void {
+    const idle = !this.wrote;
+    this.wrote = false;
+    // A backed-up stream has frames queued already; they say we are alive once they arrive.
+    if (this.closed || !idle || this.backedUp) return;
+    this.write(Buffer.from(this.opts.codec.encode([])));
+  }
+
+  private write(payload: Buffer): void {
+    this.wrote = true;
     const stream = this.ensureStream();
     this.queuedBytes += payload.length;
     const ok = stream.write({ payload }, () => {
@@ -164,7 +198,9 @@ class PeerLink {
 
   private ensureStream(): ReturnType<PeerClientLike['raft']> {
     if (this.stream) return this.stream;
-    const stream = this.ensureClient().raft();
+    const named = new grpc.Metadata();
+    named.set(PEER_FROM_KEY, String(this.opts.self));
+    const stream = this.ensureClient().raft(named);
     const reset = () => {
       if (this.stream === stream) {
         this.stream = undefined;
