@@ -21,6 +21,8 @@ export interface ErrorContext {
   offset?: number;
   /** The broker address the failing call went to. */
   broker?: string;
+  /** The request may have taken effect although it failed (a write whose answer was lost). */
+  outcomeUnknown?: boolean;
 }
 
 /** Codes after which the same request may succeed if sent again (perhaps elsewhere). */
@@ -45,6 +47,8 @@ export class FlotillaError extends Error {
   readonly topic?: string;
   readonly partition?: number;
   readonly broker?: string;
+  /** Whether the failed request may have taken effect all the same (e.g. a write whose answer was lost). */
+  readonly outcomeUnknown: boolean;
   /** The error's trailing metadata (flotilla-* keys), as strings. */
   readonly details: Readonly<Record<string, string>>;
 
@@ -63,6 +67,7 @@ export class FlotillaError extends Error {
     this.topic = context.topic;
     this.partition = context.partition;
     this.broker = context.broker;
+    this.outcomeUnknown = context.outcomeUnknown ?? false;
     this.details = details;
   }
 }
