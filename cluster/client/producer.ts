@@ -37,6 +37,8 @@ export interface ProducerOptions {
    * name fences this one, whose later sends fail with FencedError.
    */
   producerName?: string;
+  /** Upper bound on the time from send() to the record's success or failure, retries included. */
+  deliveryTimeoutMs?: number;
 }
 
 /** A conditional append: written only if the partition's log ends at `expectedOffset`. */

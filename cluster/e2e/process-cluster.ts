@@ -41,6 +41,7 @@ import {
   type TopicDescription,
 } from '../../proto/load';
 import { type Admin, CLIENT_CHANNEL_OPTIONS, type ConsumedRecord, type Consumer, Flotilla, type FlotillaOptions } from '../client';
+import { LinkProxies } from './link-proxy';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const LAUNCHER = fileURLToPath(new URL('../../bin/flotilla.js', import.meta.url));
@@ -59,6 +60,11 @@ export interface ProcessClusterOptions {
   listenTimeoutMs?: number;
   /** Then wait until the cluster is ready (default 60 s); 0 = do not wait. */
   readyTimeoutMs?: number;
+  /**
+   * Route every peer link through its own TCP proxy (cluster.links: cut, heal, isolate): node I's
+   * --peers names node J at the proxy I->J. Clients still reach every node directly.
+   */
+  linkProxies?: boolean;
 }
 
 export interface ExitInfo {
@@ -110,6 +116,7 @@ export class ProcessCluster {
   private readonly clients: Flotilla[] = [];
   private readonly raw = new Map<string, FlotillaClient>();
   private cleaned = false;
+  private proxies: LinkProxies | undefined;
 
   private constructor(size: number, port: number, options: ProcessClusterOptions) {
     this.size = size;
@@ -142,6 +149,9 @@ export class ProcessCluster {
     live.add(cluster);
     installExitHook();
     try {
+      if (options.linkProxies) {
+        cluster.proxies = await LinkProxies.start(cluster.ids(), (id) => ({ host: cluster.node(id).host, port: cluster.node(id).peerPort }));
+      }
       await Promise.all(cluster.ids().map((id) => cluster.spawnNode(id)));
       const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
       if (readyTimeoutMs > 0) await cluster.waitReady(readyTimeoutMs);
@@ -190,11 +200,17 @@ export class ProcessCluster {
     return this.node(nodeId).lastExit;
   }
 
-  /** `flotilla start` arguments of a node. */
+  /** The per-link proxies (started with `linkProxies: true`). */
+  get links(): LinkProxies {
+    if (!this.proxies) throw new Error('this cluster was started without linkProxies: true');
+    return this.proxies;
+  }
+
+  /** `flotilla start` arguments of a node. With link proxies, every other node is named at the proxy of that link. */
   args(nodeId: number): string[] {
     const n = this.node(nodeId);
     const peers = this.ids()
-      .map((id) => `${id}=${this.node(id).host}:${this.node(id).peerPort}`)
+      .map((id) => `${id}=${this.proxies && id !== nodeId ? this.proxies.address(nodeId, id) : `${this.node(id).host}:${this.node(id).peerPort}`}`)
       .join(',');
     return ['start', '--node-id', String(n.id), '--host', n.host, '--port', String(n.port), '--peer-port', String(n.peerPort), '--data', n.dataDir, '--peers', peers];
   }
@@ -293,6 +309,22 @@ export class ProcessCluster {
     return n.exited!;
   }
 
+  /** SIGSTOP: the node keeps its connections and answers nothing (a hung or paused process). */
+  pause(nodeId: number): void {
+    const n = this.node(nodeId);
+    if (!n.child) throw new Error(`node ${nodeId} is not running`);
+    this.note(n, 'harness: sending SIGSTOP');
+    n.child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after pause(). */
+  resume(nodeId: number): void {
+    const n = this.node(nodeId);
+    if (!n.child) throw new Error(`node ${nodeId} is not running`);
+    this.note(n, 'harness: sending SIGCONT');
+    n.child.kill('SIGCONT');
+  }
+
   /** Starts a stopped node again: same arguments, same data dir. Waits for it to listen (not for readiness). */
   async restart(nodeId: number): Promise<void> {
     await this.spawnNode(nodeId);
@@ -336,6 +368,7 @@ export class ProcessCluster {
     for (const c of this.raw.values()) c.close();
     this.raw.clear();
     await Promise.allSettled(this.running().map((id) => this.kill(id, 'SIGKILL')));
+    await this.proxies?.close();
     live.delete(this);
     if (process.env.FLOTILLA_E2E_KEEP) {
       console.error(`FLOTILLA_E2E_KEEP: data dirs kept: ${this.ids().map((id) => this.dataDir(id)).join(' ')}`);
