@@ -43,12 +43,20 @@ export interface CommandSpec {
 
 export const DEFAULT_BROKERS = '127.0.0.1:7001';
 
+/** How long a command waits for the cluster (elections, unreachable nodes) before it gives up. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
 /** Options every command accepts. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   brokers: {
     type: 'string',
     valueName: 'HOST:PORT,...',
     description: `nodes to contact (default: $FLOTILLA_BROKERS, else ${DEFAULT_BROKERS})`,
+  },
+  timeout: {
+    type: 'string',
+    valueName: 'DURATION',
+    description: `how long to wait for the cluster before giving up, e.g. 10s, 500ms, 2m (default ${DEFAULT_TIMEOUT_MS / 1000}s)`,
   },
   json: { type: 'boolean', description: 'print JSON instead of tables' },
   help: { type: 'boolean', short: 'h', description: 'show help for the command' },
@@ -60,6 +68,8 @@ export interface ParsedCommand {
   json: boolean;
   help: boolean;
   brokers: string[];
+  /** --timeout in milliseconds (DEFAULT_TIMEOUT_MS when absent). */
+  timeoutMs: number;
 }
 
 /**
@@ -119,7 +129,20 @@ export function parseCommand(
     json: values.json === true,
     help: values.help === true,
     brokers: parseBrokers(brokersText, command.name),
+    timeoutMs: values.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(String(values.timeout), '--timeout', command.name),
   };
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "30s", "500ms", "2m", "1.5h", or a plain number of seconds, as milliseconds (> 0, at most a day). */
+export function parseDuration(text: string, option: string, command?: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  const ms = m ? Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 's']) : NaN;
+  if (!(ms >= 1 && ms <= 86_400_000)) {
+    throw new UsageError(`${option} takes a duration between 1ms and 24h such as 30s, 500ms or 2m (got "${text}")`, command);
+  }
+  return ms;
 }
 
 /** "a:1, b:2" -> ["a:1", "b:2"], refusing anything that is not host:port. */

@@ -92,7 +92,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'produce',
     summary: 'Write records to a topic: the values given, or one per line of standard input',
     args: '[VALUE...]',
-    details: 'Prints where the records went (partition and offsets). Progress goes to stderr when it is a terminal.',
+    details: [
+      'Prints where the records went (partition and offsets). Progress goes to stderr when it is a terminal.',
+      'A record not acknowledged within --timeout (default 30s) ends the command with exit code 1 and',
+      'an "outcome unknown" count: such records may or may not be in the log.',
+    ].join('\n'),
     options: {
       topic: { type: 'string', short: 't', valueName: 'TOPIC', description: 'topic to write to (required)' },
       key: { type: 'string', short: 'k', valueName: 'KEY', description: 'key of every record (same key, same partition)' },
@@ -119,6 +123,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'Without --follow, reads what the partitions hold now (from the beginning unless --offset)',
       'and exits. With --follow, waits for new records (from the end unless --from-beginning or',
       '--offset) until Ctrl-C or --max. Prints one value per line, or one JSON object per line with --json.',
+      'Waits out leader elections; a partition without a leader for --timeout (default 30s) ends it with exit code 1.',
     ].join('\n'),
     options: {
       topic: { type: 'string', short: 't', valueName: 'TOPIC', description: 'topic to read (required)' },

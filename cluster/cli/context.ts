@@ -1,4 +1,4 @@
-import { Flotilla } from '../client';
+import type { Flotilla, FlotillaOptions } from '../client';
 import type { CommandSpec, ParsedCommand } from './args';
 import type { CliIO } from './io';
 
@@ -14,8 +14,23 @@ export interface CommandContext {
 /** A handler returns its exit code (0 when it returns nothing). */
 export type Handler = (ctx: CommandContext) => Promise<number | void>;
 
-/** Retries for the CLI: enough to ride out an election, short enough to report a dead cluster soon. */
-export const CLI_RETRY = { retries: 8, initialBackoffMs: 50, maxBackoffMs: 1000 };
+/** Retries for the CLI: bounded by --timeout (every call gives up then), not by a count. */
+export const CLI_RETRY = { retries: 1_000_000, initialBackoffMs: 50, maxBackoffMs: 1000 };
+
+/**
+ * The client a command uses: every call gives up at --timeout; one request gets at most a third
+ * of it (10 s at most), so that a node that takes requests and never answers (paused, cut off)
+ * leaves time to ask the others.
+ */
+export function clientOptions(args: ParsedCommand): FlotillaOptions {
+  return {
+    brokers: args.brokers,
+    clientId: 'flotilla-cli',
+    retry: CLI_RETRY,
+    callTimeoutMs: args.timeoutMs,
+    requestTimeoutMs: Math.min(10_000, Math.max(1000, Math.round(args.timeoutMs / 3))),
+  };
+}
 
 export function print(ctx: CommandContext, text: string): void {
   ctx.io.stdout.write(text);

@@ -1,7 +1,7 @@
 import { Flotilla, FlotillaError } from '../client';
 import { CliError, findCommand, parseCommand, UsageError } from './args';
 import { COMMANDS, GROUPS } from './commands';
-import { CLI_RETRY, type CommandContext, type Handler } from './context';
+import { clientOptions, type CommandContext, type Handler } from './context';
 import { consume } from './consume';
 import { devClusterCommand } from './dev-cluster';
 import { commandHelp, overviewHelp } from './help';
@@ -55,7 +55,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       command,
       args,
       io,
-      client: () => (client ??= new Flotilla({ brokers: args.brokers, clientId: 'flotilla-cli', retry: CLI_RETRY })),
+      client: () => (client ??= new Flotilla(clientOptions(args))),
     };
     const code = await HANDLERS[words.join(' ')](ctx);
     return code ?? 0;
@@ -63,8 +63,18 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.stderr.write(describeFailure(error, command.name));
     return 1;
   } finally {
-    await client?.close();
+    if (client) await closeWithin(client, CLOSE_GRACE_MS);
   }
+}
+
+/** After a command gave up, what it left pending must not keep it from exiting. */
+const CLOSE_GRACE_MS = 1000;
+
+/** Closes the client, waiting at most `ms` for its producers to flush (a command that timed out has already said what is unknown). */
+async function closeWithin(client: Flotilla, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([client.close().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 function describeFailure(error: unknown, command: string): string {
@@ -77,7 +87,8 @@ function describeFailure(error: unknown, command: string): string {
       error.code === 'UNAVAILABLE' || error.code === 'DEADLINE_EXCEEDED'
         ? '\nIs the cluster running? Start one with "flotilla start", or point --brokers (or FLOTILLA_BROKERS) at it.'
         : '';
-    return `error: ${error.message}${hint}\n`;
+    const outcome = error.outcomeUnknown ? '\noutcome unknown: the request may or may not have taken effect; check before retrying' : '';
+    return `error: ${error.message}${outcome}${hint}\n`;
   }
   // Not a user error: a bug or an environment failure. The stack helps whoever reports it.
   if (error instanceof Error) return `error: ${error.message}\n${error.stack ?? ''}\n`;

@@ -11,7 +11,11 @@ export interface CreateTopicOptions {
   config?: Record<string, string>;
 }
 
-/** Topic and cluster management. Any node answers; writes go through the metadata group's leader. */
+/**
+ * Topic and cluster management. Any node answers; writes go through the metadata group's leader.
+ * Every call ends by the client's callTimeoutMs; a create or delete that gives up after an attempt
+ * whose answer was lost fails with `outcomeUnknown` set (the topic may or may not exist).
+ */
 export class Admin {
   constructor(private readonly router: Router) {}
 
@@ -29,8 +33,9 @@ export class Admin {
       config: options.config ?? {},
     };
     const description = await this.router.callAny(
-      (client) => unary(client, client.createTopic, request, this.router.requestTimeoutMs, { topic: options.name }),
+      (client, _address, timeoutMs) => unary(client, client.createTopic, request, timeoutMs, { topic: options.name }),
       { topic: options.name },
+      { write: true },
     );
     this.router.forgetTopic(options.name);
     return description;
@@ -39,29 +44,37 @@ export class Admin {
   /** Deletes a topic and all its records. Fails with UnknownTopicError if there is no such topic. */
   async deleteTopic(name: string): Promise<void> {
     await this.router.callAny(
-      (client) => unary(client, client.deleteTopic, { name }, this.router.requestTimeoutMs, { topic: name }),
+      (client, _address, timeoutMs) => unary(client, client.deleteTopic, { name }, timeoutMs, { topic: name }),
       { topic: name },
+      { write: true },
     );
     this.router.forgetTopic(name);
   }
 
   /** Every topic, with its partition count and replication factor. */
   async listTopics(): Promise<TopicSummary[]> {
-    const response = await this.router.callAny((client) =>
-      unary(client, client.listTopics, {}, this.router.requestTimeoutMs, {}),
+    const response = await this.router.callAny(
+      (client, _address, timeoutMs) => unary(client, client.listTopics, {}, timeoutMs, {}),
+      {},
+      { hedge: true },
     );
     return response.topics;
   }
 
-  /** A topic's partitions: leaders, replicas, in-sync replicas, offsets. Always asks (and refreshes the client's cache). */
+  /**
+   * A topic's partitions: leaders, replicas, in-sync replicas, offsets. Always asks (and refreshes
+   * the client's cache); a partition one node knows no leader for is asked of the other nodes.
+   */
   describeTopic(name: string): Promise<TopicDescription> {
-    return this.router.topic(name, true);
+    return this.router.describeTopic(name);
   }
 
   /** The cluster's id, its nodes and which of them are alive, and the metadata group's leader. */
   async describeCluster(): Promise<ClusterDescription> {
-    const cluster = await this.router.callAny((client) =>
-      unary(client, client.describeCluster, {}, this.router.requestTimeoutMs, {}),
+    const cluster = await this.router.callAny(
+      (client, _address, timeoutMs) => unary(client, client.describeCluster, {}, timeoutMs, {}),
+      {},
+      { hedge: true },
     );
     this.router.learnNodes(cluster.nodes);
     return cluster;

@@ -3,8 +3,11 @@ import { META, type FetchResponse, type OffsetSpec } from '../../proto/load';
 import { unary } from './connections';
 import { ClosedError, errorFromStatus, type FlotillaError, toFlotillaError } from './errors';
 import { type ConsumedRecord, fromWireRecord } from './records';
-import { backoffMs, sleep } from './retry';
+import { backoffMs, gaveUp, sleep } from './retry';
 import type { Router } from './router';
+
+/** A subscription that ends after being open this long had been accepted (refusals come back at once). */
+const ACCEPTED_SUBSCRIPTION_MS = 1000;
 
 export interface FetchOptions {
   topic: string;
@@ -47,18 +50,20 @@ export class Consumer {
     const { topic, partition, offset } = options;
     checkOffset(offset, topic, partition);
     const maxWaitMs = options.maxWaitMs ?? 0;
+    // A long poll's wait is added to each attempt's deadline and to the call's.
     const response = await this.router.callPartition(
       topic,
       partition,
-      (client) =>
+      (client, _address, timeoutMs) =>
         unary(
           client,
           client.fetch,
           { topic, partition, offset, maxBytes: options.maxBytes ?? 0, maxWaitMs, minBytes: options.minBytes ?? 0 },
-          this.router.requestTimeoutMs + maxWaitMs,
+          timeoutMs + maxWaitMs,
           { topic, partition, offset },
         ),
       { offset },
+      { deadline: this.router.deadline() + maxWaitMs },
     );
     return {
       records: response.records.map((r) => fromWireRecord(topic, partition, r)),
@@ -78,11 +83,8 @@ export class Consumer {
       wireSpec = 'OFFSET_SPEC_TIMESTAMP';
       timestampMs = spec.timestamp instanceof Date ? spec.timestamp.getTime() : spec.timestamp;
     }
-    const response = await this.router.callPartition(topic, partition, (client) =>
-      unary(client, client.listOffsets, { topic, partition, spec: wireSpec, timestampMs }, this.router.requestTimeoutMs, {
-        topic,
-        partition,
-      }),
+    const response = await this.router.callPartition(topic, partition, (client, _address, timeoutMs) =>
+      unary(client, client.listOffsets, { topic, partition, spec: wireSpec, timestampMs }, timeoutMs, { topic, partition }),
     );
     return response.offset;
   }
@@ -91,7 +93,8 @@ export class Consumer {
    * Yields every record of a partition from `fromOffset` on, in offset order, as it is committed,
    * forever (until the signal aborts, the loop breaks, or a non-retriable error is thrown). When
    * leadership moves or the stream breaks, it resubscribes at the next offset it has not yielded,
-   * so nothing is skipped or repeated.
+   * so nothing is skipped or repeated. It gives up (with the last error) once it has failed to
+   * subscribe for the client's callTimeoutMs, or retry.retries times in a row.
    */
   async *follow(options: FollowOptions): AsyncGenerator<ConsumedRecord, void, undefined> {
     const { topic, partition } = options;
@@ -99,11 +102,13 @@ export class Consumer {
     let next = typeof from === 'number' ? from : await this.listOffsets({ topic, partition, spec: from });
     checkOffset(next, topic, partition);
     let failures = 0;
+    let failingSince: number | undefined;
     let redirects = 0;
     while (!options.signal?.aborted) {
       if (this.router.closed) throw new ClosedError('Flotilla client');
       const address = await this.router.leaderFor(topic, partition);
       let failure: FlotillaError | undefined;
+      const attemptStarted = Date.now();
       if (address === undefined) {
         failure = errorFromStatus(grpc.status.UNAVAILABLE, `topic ${topic} partition ${partition} has no leader yet`, { [META.error]: 'NO_LEADER' }, { topic, partition });
       } else {
@@ -130,6 +135,7 @@ export class Consumer {
               next = wire.offset + 1;
               received = true;
               failures = 0;
+              failingSince = undefined;
               redirects = 0;
               yield fromWireRecord(topic, partition, wire);
             }
@@ -151,11 +157,18 @@ export class Consumer {
         }
       }
       if (failure) {
+        // A subscription that stayed open a while was accepted: a failure after it starts a new streak.
+        if (Date.now() - attemptStarted >= ACCEPTED_SUBSCRIPTION_MS) {
+          failures = 0;
+          failingSince = undefined;
+        }
+        failingSince ??= Date.now();
         if (this.router.noteFailure(topic, partition, failure) && redirects++ < 3) continue;
-        if (failures >= this.router.retry.retries) throw failure;
+        const left = failingSince + this.router.callTimeoutMs - Date.now();
+        if (failures >= this.router.retry.retries || left <= 0) throw gaveUp(failure, { startedAt: failingSince, attempts: failures + 1 });
         try {
           const signals = options.signal ? [options.signal, this.router.signal] : [this.router.signal];
-          await sleep(backoffMs(failures++, this.router.retry), AbortSignal.any(signals));
+          await sleep(Math.min(left, backoffMs(failures++, this.router.retry)), AbortSignal.any(signals));
         } catch {
           if (options.signal?.aborted) return;
           throw new ClosedError('Flotilla client');

@@ -21,6 +21,8 @@ export interface ErrorContext {
   offset?: number;
   /** The broker address the failing call went to. */
   broker?: string;
+  /** The request may have taken effect although it failed (a write whose answer was lost). */
+  outcomeUnknown?: boolean;
 }
 
 /** Codes after which the same request may succeed if sent again (perhaps elsewhere). */
@@ -45,13 +47,14 @@ export class FlotillaError extends Error {
   readonly topic?: string;
   readonly partition?: number;
   readonly broker?: string;
+  /**
+   * Whether the failed request may have taken effect all the same: for a write, true when the
+   * records may have been written (an attempt reached a broker and its fate is not known), false
+   * when they certainly were not.
+   */
+  readonly outcomeUnknown: boolean;
   /** The error's trailing metadata (flotilla-* keys), as strings. */
   readonly details: Readonly<Record<string, string>>;
-  /**
-   * For a failed write: true when the records may have been written all the same (an attempt
-   * reached a broker and its fate is not known), false when they certainly were not.
-   */
-  outcomeUnknown = false;
 
   constructor(
     code: FlotillaErrorCode,
@@ -68,6 +71,7 @@ export class FlotillaError extends Error {
     this.topic = context.topic;
     this.partition = context.partition;
     this.broker = context.broker;
+    this.outcomeUnknown = context.outcomeUnknown ?? false;
     this.details = details;
   }
 }

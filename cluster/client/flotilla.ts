@@ -4,14 +4,23 @@ import { Producer, type ProducerOptions } from './producer';
 import { resolveRetry, type RetryOptions } from './retry';
 import { Router } from './router';
 
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+
 export interface FlotillaOptions {
   /** Addresses (host:port) of some of the cluster's nodes; the others are discovered. */
   brokers: readonly string[];
   /** A name for this client in logs (default "flotilla-client"). */
   clientId?: string;
-  /** Deadline of each request (default 30 s). A long poll adds its wait to this. */
+  /** Deadline of each request, i.e. of one attempt (default 30 s). A long poll adds its wait to this. */
   requestTimeoutMs?: number;
-  /** Retries of retriable failures (leader changes, unavailable nodes). */
+  /**
+   * Deadline of each call, retries and elections included (default 60 s): an admin call, a fetch,
+   * an offset lookup, a metadata lookup, a follow() that cannot (re)subscribe. A call that runs
+   * out fails with its last error, saying what was not known and for how long it was tried.
+   */
+  callTimeoutMs?: number;
+  /** Retries of retriable failures (leader changes, unavailable nodes), within callTimeoutMs. */
   retry?: RetryOptions;
 }
 
@@ -34,9 +43,9 @@ export class Flotilla {
 
   constructor(options: FlotillaOptions) {
     this.clientId = options.clientId ?? 'flotilla-client';
-    const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    if (!(requestTimeoutMs > 0)) throw new RangeError(`requestTimeoutMs must be > 0 (got ${requestTimeoutMs})`);
-    this.router = new Router({ brokers: options.brokers, requestTimeoutMs, retry: resolveRetry(options.retry) });
+    const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.router = new Router({ brokers: options.brokers, requestTimeoutMs, callTimeoutMs, retry: resolveRetry(options.retry) });
   }
 
   /** Topic and cluster management. */

@@ -799,14 +799,14 @@ export class Producer {
  * been written all the same (a copy, since one failure can end several batches).
  */
 function finalError(error: FlotillaError, batch: Batch, unknown: boolean): FlotillaError {
-  const e = Object.assign(Object.create(Object.getPrototypeOf(error) as object) as FlotillaError, error);
   const n = batch.records.length;
-  e.message = unknown
-    ? `${error.message}; the outcome of ${n} record(s) is unknown: an earlier attempt reached a broker and may have written them (never twice)`
-    : error.message;
-  e.stack = error.stack;
-  e.outcomeUnknown = unknown;
-  return e;
+  return Object.assign(Object.create(Object.getPrototypeOf(error) as object) as FlotillaError, error, {
+    message: unknown
+      ? `${error.message}; the outcome of ${n} record(s) is unknown: an earlier attempt reached a broker and may have written them (never twice)`
+      : error.message,
+    stack: error.stack,
+    outcomeUnknown: unknown,
+  });
 }
 
 /** Whether a batch may be in the log: some attempt may have written it, and no certain gap is before it. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, describe, expect, it, onTestFailed, vi } from 'vitest';
-import { freePortBase, LAUNCHER, REPO_ROOT, TEST_ENV, waitAddressesReady } from './process-cluster';
+import { freePortBase, LAUNCHER, REPO_ROOT, spawnCli, TEST_ENV, waitAddressesReady } from './process-cluster';
 
 // Real processes: generous limits whatever the project's vitest config says (waits inside poll with their own deadlines).
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -26,27 +26,20 @@ const transcript: string[] = [];
 
 /** Runs `flotilla ...args` to completion, with `input` on stdin. */
 function flotilla(args: string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+  const cli = spawnCli(args, options.env);
+  cli.child.stdin!.end(options.input ?? '');
+  const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LAUNCHER, ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...TEST_ENV, ...(options.env ?? {}) },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`flotilla ${args.join(' ')}: no exit within ${options.timeoutMs ?? 30_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, options.timeoutMs ?? 30_000);
-    child.on('exit', (code, signal) => {
+      cli.child.kill('SIGKILL');
+      reject(new Error(`flotilla ${args.join(' ')}: no exit within ${timeoutMs} ms\nstdout: ${cli.output.stdout}\nstderr: ${cli.output.stderr}`));
+    }, timeoutMs);
+    void cli.exited.then(({ code, signal }) => {
       clearTimeout(timer);
+      const { stdout, stderr } = cli.output;
       transcript.push(`$ flotilla ${args.join(' ')}  -> ${signal ?? code}\n${stdout.slice(0, 2000)}${stderr ? `[stderr] ${stderr.slice(0, 2000)}` : ''}`);
       resolve({ code, signal, stdout, stderr });
     });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? '');
   });
 }
 
@@ -251,7 +244,7 @@ describe('the flotilla command', () => {
     const exit = await node.exited;
     expect(exit).toEqual({ code: 0, signal: null });
     expect(node.lines.some((l) => /flotilla node 1: stopping/.test(l))).toBe(true);
-    const down = await flotilla(['topic', 'list'], { env, timeoutMs: 60_000 });
+    const down = await flotilla(['topic', 'list', '--timeout', '5s'], { env, timeoutMs: 60_000 });
     expect(down.code).not.toBe(0);
     expect(down.stderr).not.toBe('');
     expect(down.stderr).not.toMatch(/^\s+at /m); // a message, not a stack trace

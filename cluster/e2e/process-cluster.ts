@@ -41,6 +41,7 @@ import {
   type TopicDescription,
 } from '../../proto/load';
 import { type Admin, CLIENT_CHANNEL_OPTIONS, type ConsumedRecord, type Consumer, Flotilla, type FlotillaOptions } from '../client';
+import { LinkProxies } from './link-proxy';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const LAUNCHER = fileURLToPath(new URL('../../bin/flotilla.js', import.meta.url));
@@ -59,6 +60,11 @@ export interface ProcessClusterOptions {
   listenTimeoutMs?: number;
   /** Then wait until the cluster is ready (default 60 s); 0 = do not wait. */
   readyTimeoutMs?: number;
+  /**
+   * Route every peer link through its own TCP proxy (cluster.links: cut, heal, isolate): node I's
+   * --peers names node J at the proxy I->J. Clients still reach every node directly.
+   */
+  linkProxies?: boolean;
 }
 
 export interface ExitInfo {
@@ -112,6 +118,7 @@ export class ProcessCluster {
   private readonly clients: Flotilla[] = [];
   private readonly raw = new Map<string, FlotillaClient>();
   private cleaned = false;
+  private proxies: LinkProxies | undefined;
 
   private constructor(size: number, port: number, options: ProcessClusterOptions) {
     this.size = size;
@@ -144,6 +151,9 @@ export class ProcessCluster {
     live.add(cluster);
     installExitHook();
     try {
+      if (options.linkProxies) {
+        cluster.proxies = await LinkProxies.start(cluster.ids(), (id) => ({ host: cluster.node(id).host, port: cluster.node(id).peerPort }));
+      }
       await Promise.all(cluster.ids().map((id) => cluster.spawnNode(id)));
       const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
       if (readyTimeoutMs > 0) await cluster.waitReady(readyTimeoutMs);
@@ -192,11 +202,17 @@ export class ProcessCluster {
     return this.node(nodeId).lastExit;
   }
 
-  /** `flotilla start` arguments of a node. */
+  /** The per-link proxies (started with `linkProxies: true`). */
+  get links(): LinkProxies {
+    if (!this.proxies) throw new Error('this cluster was started without linkProxies: true');
+    return this.proxies;
+  }
+
+  /** `flotilla start` arguments of a node. With link proxies, every other node is named at the proxy of that link. */
   args(nodeId: number): string[] {
     const n = this.node(nodeId);
     const peers = this.ids()
-      .map((id) => `${id}=${this.node(id).host}:${this.node(id).peerPort}`)
+      .map((id) => `${id}=${this.proxies && id !== nodeId ? this.proxies.address(nodeId, id) : `${this.node(id).host}:${this.node(id).peerPort}`}`)
       .join(',');
     return ['start', '--node-id', String(n.id), '--host', n.host, '--port', String(n.port), '--peer-port', String(n.peerPort), '--data', n.dataDir, '--peers', peers];
   }
@@ -360,6 +376,7 @@ export class ProcessCluster {
     for (const c of this.raw.values()) c.close();
     this.raw.clear();
     await Promise.allSettled(this.running().map((id) => this.kill(id, 'SIGKILL')));
+    await this.proxies?.close();
     live.delete(this);
     if (process.env.FLOTILLA_E2E_KEEP) {
       console.error(`FLOTILLA_E2E_KEEP: data dirs kept: ${this.ids().map((id) => this.dataDir(id)).join(' ')}`);
@@ -478,6 +495,23 @@ export class ProcessCluster {
 function exitText(e: ExitInfo | undefined): string {
   if (!e) return 'still running';
   return e.signal ? `killed by ${e.signal}` : `exit code ${e.code}`;
+}
+
+/** A `flotilla ...args` process (bin/flotilla.js, from the repo root, with TEST_ENV), its output collected as it comes. */
+export interface CliProcess {
+  readonly child: ChildProcess;
+  readonly output: { stdout: string; stderr: string };
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function spawnCli(args: string[], env: Record<string, string> = {}): CliProcess {
+  const child = spawn(process.execPath, [LAUNCHER, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...TEST_ENV, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (output.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output.stderr += d.toString()));
+  child.stdin!.on('error', () => undefined);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  return { child, output, exited };
 }
 
 export function sleep(ms: number): Promise<void> {
