@@ -21,15 +21,12 @@ export class Admin {
 
   /** Creates a topic and returns its description. Fails with TopicExistsError if the name is taken. */
   async createTopic(options: CreateTopicOptions): Promise<TopicDescription> {
-    let replicationFactor = options.replicationFactor;
-    if (replicationFactor === undefined) {
-      const cluster = await this.describeCluster();
-      replicationFactor = Math.min(3, Math.max(1, cluster.nodes.length));
-    }
     const request = {
       name: options.name,
       partitions: options.partitions ?? 1,
-      replicationFactor,
+      // 0 = the cluster's default, min(3, its nodes): the server knows every node of its peer
+      // list, while a client asking DescribeCluster on a starting cluster may see fewer.
+      replicationFactor: options.replicationFactor ?? 0,
       config: options.config ?? {},
     };
     const description = await this.router.callAny(

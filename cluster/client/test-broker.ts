@@ -310,7 +310,7 @@ export class FakeBroker {
         }
         const t = cluster.createTopic(r.name, r.partitions || 1);
         t.config = r.config;
-        t.replicationFactor = r.replicationFactor;
+        t.replicationFactor = r.replicationFactor || Math.min(3, cluster.brokers.length); // 0: the cluster's default
         cb(null, cluster.describe(r.name));
       },
       DeleteTopic: (call, cb) => {

@@ -128,6 +128,13 @@ describe('metadata reads and node readiness (in-process nodes, real gRPC and Lev
     }
   });
 
+  it('a topic created without a replication factor right after a fresh start gets 3 replicas, not as many as had registered yet', async () => {
+    const c = await open(3, (x) => Promise.all(x.ids().map((id) => x.start(id))));
+    const d = await ask<TopicDescription>(raw(c, 2), 'createTopic', { name: 'default-rf', partitions: 2, replicationFactor: 0, config: {} }, 15_000);
+    expect(d.replicationFactor).toBe(3);
+    expect(d.partitions.every((p) => p.replicas.length === 3)).toBe(true);
+  });
+
   it('create-topic needing a node that never registers says which node is missing, by id and address; one needing more nodes than the cluster has is refused at once', async () => {
     const c = await open(3, async (x) => {
       await x.start(1);

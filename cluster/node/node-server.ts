@@ -53,6 +53,8 @@ export interface NodeOptions extends NodeStartOptions {
 }
 
 /** Controller voters: the first (lowest-id) nodes; the others follow the metadata log as learners. */
+/** Replicas of a topic created without a replication factor (fewer on a smaller cluster). */
+const DEFAULT_REPLICATION_FACTOR = 3;
 const CONTROLLER_VOTERS = 3;
 const ADMIN_TIMEOUT_MS = 10_000;
 /** Part of a call's remaining time kept back so that the node's own error reaches the client before its deadline does. */
@@ -530,8 +532,11 @@ export class FlotillaNode {
    * the nodes that have not registered, by id and peer address. One the peer list cannot satisfy
    * fails at once (INVALID_CONFIG).
    */
-  async createTopic(command: Extract<Command, { type: 'createTopic' }>, callDeadline: number): Promise<void> {
+  async createTopic(request: Extract<Command, { type: 'createTopic' }>, callDeadline: number): Promise<void> {
     const size = this.peerAddresses.size;
+    // 0: the default, from the peer list (every node the cluster is made of), not from the nodes
+    // registered so far, which on a starting cluster may be fewer.
+    const command = request.replicationFactor === 0 ? { ...request, replicationFactor: Math.min(DEFAULT_REPLICATION_FACTOR, size) } : request;
     if (Number.isInteger(command.replicationFactor) && command.replicationFactor > size) {
       throw new RpcError(
         grpc.status.INVALID_ARGUMENT,
