@@ -132,6 +132,9 @@ export interface ClusterDescription {
 }
 export interface InitProducerRequest {
   producerName: string;
+  /** 0 = a new instance; else the id this instance holds, with currentProducerEpoch (see flotilla.proto). */
+  currentProducerId?: number;
+  currentProducerEpoch?: number;
 }
 export interface InitProducerResponse {
   producerId: number;

@@ -45,12 +45,18 @@ export class ProduceStreams {
       const correlationId = this.nextCorrelation++;
       // No answer in time: the stream may be wedged (a peer that vanished without closing), so drop
       // it, as Kafka drops a connection on a request timeout; everything waiting on it is retried.
+      // A request given less than the full timeout (its delivery deadline is near) fails alone:
+      // its deadline says nothing about the stream.
       const timer = setTimeout(() => {
-        if (!stream.pending.has(correlationId)) return;
-        this.drop(address, stream, {
-          code: grpc.status.DEADLINE_EXCEEDED,
-          details: `no answer to a produce request within ${timeoutMs} ms; its outcome is unknown`,
-        });
+        const p = stream.pending.get(correlationId);
+        if (!p) return;
+        const status = { code: grpc.status.DEADLINE_EXCEEDED, details: `no answer to a produce request within ${timeoutMs} ms; its outcome is unknown` };
+        if (timeoutMs >= this.timeoutMs) {
+          this.drop(address, stream, status);
+        } else {
+          stream.pending.delete(correlationId);
+          p.reject(toFlotillaError(status, context));
+        }
       }, timeoutMs);
       stream.pending.set(correlationId, { resolve, reject, timer, context });
       stream.call.write({ correlationId, request });

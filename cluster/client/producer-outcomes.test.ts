@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { META, OUTCOME } from '../../proto/load';
-import { FlotillaError, Flotilla } from './index';
+import { FencedError, FlotillaError, Flotilla } from './index';
 import { FakeCluster, failure, type ProduceCall, type ProduceFault } from './test-broker';
 
 /**
@@ -237,6 +237,42 @@ describe('a batch whose fate is unknown', () => {
     // InitProducer with the name bumped the epoch: another instance can never be handed the same one.
     expect(epochs).toEqual([0, 1]);
     expect(cluster.topics.get(topic)!.partitions[0].log.map((r) => r.value.toString())).toEqual(['small']);
+  });
+
+  it('a fenced instance that resets one partition does not take the name back from the instance that fenced it', async () => {
+    cluster.createTopic('fencing', 2);
+    const old = client.producer({ lingerMs: 0, producerName: 'app' });
+    await old.send({ topic: 'fencing', partition: 0, value: 'old-0' });
+    await old.send({ topic: 'fencing', partition: 1, value: 'old-1' });
+    // A new instance of 'app' starts (epoch 1) and writes partition 0: the old one is a zombie now.
+    const fresh = client.producer({ lingerMs: 0, producerName: 'app' });
+    await fresh.send({ topic: 'fencing', partition: 0, value: 'fresh-0' });
+    // The zombie's next batch on partition 1 is refused for good (any give-up does it: an
+    // OFFSET_MISMATCH, a record too large, a delivery timeout): partition 1 resets via InitProducer('app').
+    let refusedOnce = false;
+    cluster.produceFault = (call) => {
+      if (call.request.topic !== 'fencing') return undefined;
+      if (!refusedOnce && Buffer.from(call.request.records[0].value).toString() === 'zombie-big') {
+        refusedOnce = true;
+        return { error: failure(grpc.status.INVALID_ARGUMENT, 'RECORD_TOO_LARGE', 'too large', { [META.outcome]: OUTCOME.notWritten }) };
+      }
+      return undefined;
+    };
+    await old.send({ topic: 'fencing', partition: 1, value: 'zombie-big' }).catch(() => undefined);
+    const zombie = await old.send({ topic: 'fencing', partition: 1, value: 'zombie-1' }).then(
+      () => 'written',
+      (e: unknown) => e,
+    );
+    const legit = await fresh.send({ topic: 'fencing', partition: 1, value: 'fresh-1' }).then(
+      () => 'written',
+      (e: unknown) => e,
+    );
+    cluster.produceFault = () => undefined;
+    await Promise.all([old.close().catch(() => undefined), fresh.close()]);
+    const epochs = cluster.produceCalls.filter((c) => c.request.topic === 'fencing').map((c) => `${Buffer.from(c.request.records[0].value).toString()}@${c.request.producerEpoch}`);
+    // The bug this guards against: the zombie took epoch 2 from InitProducer and wrote partition 1; the new
+    // instance (epoch 1) is fenced there by the zombie.
+    expect({ zombie, legit, epochs }).toMatchObject({ zombie: expect.any(FencedError), legit: 'written' });
   });
 
   it('a record that cannot be delivered fails at its delivery timeout, as outcome unknown if it was sent', { timeout: 8000 }, async () => {

@@ -89,8 +89,11 @@ interface Batch {
   readonly waiters: Waiter[];
   readonly onAppend?: { resolve: (r: AppendResult) => void; reject: (e: FlotillaError) => void };
   readonly expectedOffset: number;
-  /** Creation order, which is send order within a partition. */
-  readonly order: number;
+  /**
+   * Send order within a partition: taken when the batch joins its partition (a record batch when
+   * it opens, an append when it leaves the metadata queue), so it is also sequence order.
+   */
+  order: number;
   bytes: number;
   /** Sequence of records[0] under `identity`; -1 until first sent by an idempotent producer. */
   baseSequence: number;
@@ -315,7 +318,7 @@ export class Producer {
           },
         },
         expectedOffset: request.expectedOffset,
-        order: this.order++,
+        order: -1, // set when it joins its partition, after what was sent there before it
         bytes: records.reduce((n, r) => n + wireSize(r), 0),
         baseSequence: -1,
         attempts: 0,
@@ -368,6 +371,7 @@ export class Producer {
         const ps = this.partitionState(topic, head.batch.partition);
         // Whatever was sent to this partition before goes first.
         this.closeOpen(ps);
+        head.batch.order = this.order++;
         ps.ready.push(head.batch);
         this.pump(ps);
         continue;
@@ -617,17 +621,18 @@ export class Producer {
     );
   }
 
-  private async allocateIdentity(): Promise<Identity> {
-    const r = await this.router.callAny((client) =>
-      unary(client, client.initProducer, { producerName: this.producerName }, this.router.requestTimeoutMs, {}),
-    );
+  /** A new identity from the cluster; `current`: the one a named producer holds (its bump is refused if the name moved on). */
+  private async allocateIdentity(current?: Identity): Promise<Identity> {
+    const request = { producerName: this.producerName, currentProducerId: current?.producerId ?? 0, currentProducerEpoch: current?.epoch ?? 0 };
+    const r = await this.router.callAny((client) => unary(client, client.initProducer, request, this.router.requestTimeoutMs, {}));
     return { producerId: r.producerId, epoch: r.producerEpoch };
   }
 
   /**
    * Moves a partition to a fresh identity: a higher epoch of the same id for an anonymous producer
    * (nobody else uses its id), a new epoch from the cluster for a named one (epochs of a name are
-   * handed out once), a new id past the last epoch. The server then takes sequence 0 again and
+   * handed out once, and only to the instance that holds the name's current one: a fenced
+   * instance's bump is refused), a new id past the last epoch. The server then takes sequence 0 again and
    * fences any stray attempt of the old epoch.
    */
   private startReset(ps: PartitionState): void {
@@ -635,20 +640,23 @@ export class Producer {
     ps.resetPending = false;
     ps.resetting = true;
     const next: Promise<Identity> =
-      this.producerName === '' && old.epoch < MAX_PRODUCER_EPOCH
-        ? Promise.resolve({ producerId: old.producerId, epoch: old.epoch + 1 })
-        : this.allocateIdentity();
+      this.producerName === ''
+        ? old.epoch < MAX_PRODUCER_EPOCH
+          ? Promise.resolve({ producerId: old.producerId, epoch: old.epoch + 1 })
+          : this.allocateIdentity()
+        : this.allocateIdentity(old);
     next.then(
       (identity) => {
         ps.resetting = false;
         if (this.fatal) return;
-        // Everything left is safe to number afresh (see the class comment, rule 3).
-        let lastSequence = -1;
+        // Everything left is safe to number afresh (see the class comment, rule 3), which relies
+        // on the ready batches being in sequence order.
+        const numbered = ps.ready.filter((b) => b.baseSequence >= 0 && b.identity === old);
+        if (numbered.some((b, i) => i > 0 && b.baseSequence <= numbered[i - 1].baseSequence)) {
+          const bug = new FlotillaError('INTERNAL', grpc.status.INTERNAL, `producer bug: the batches waiting for topic ${ps.topic} partition ${ps.partition} are out of sequence order; they are failed rather than renumbered`, ps);
+          for (const b of ps.ready.splice(0)) rejectBatch(b, finalError(bug, b, true));
+        }
         for (const b of ps.ready) {
-          if (b.baseSequence >= 0 && b.identity === old) {
-            if (b.baseSequence <= lastSequence) throw new Error(`producer invariant: ready batches of topic ${ps.topic} partition ${ps.partition} are in sequence order`);
-            lastSequence = b.baseSequence;
-          }
           b.baseSequence = -1;
           b.identity = undefined;
           b.mayBeWritten = false;
@@ -661,7 +669,10 @@ export class Producer {
       (error: unknown) => {
         ps.resetting = false;
         ps.resetPending = true;
-        this.giveUp(ps, ps.ready.splice(0), toFlotillaError(error, ps));
+        const e = toFlotillaError(error, ps);
+        // The name moved on to a newer instance: this one is fenced everywhere, not just here.
+        if (e instanceof FencedError) this.fence(e);
+        else this.giveUp(ps, ps.ready.splice(0), e);
       },
     );
   }
@@ -703,7 +714,7 @@ export class Producer {
    * resend and which to give up on, then resend them ahead of everything else.
    */
   private recover(ps: PartitionState): void {
-    const failed = ps.failed.splice(0).sort((a, b) => a.order - b.order);
+    const failed = ps.failed.splice(0).sort(sendOrder);
     const fenced = failed.find((b) => b.lastError instanceof FencedError)?.lastError;
     if (fenced && !this.fatal) this.fence(fenced);
     if (this.fatal) {
@@ -764,7 +775,7 @@ export class Producer {
    * takes a fresh one before numbering anything new.
    */
   private giveUp(ps: PartitionState, batches: Batch[], error?: FlotillaError): void {
-    for (const batch of [...batches].sort((a, b) => a.order - b.order)) {
+    for (const batch of [...batches].sort(sendOrder)) {
       const unknown = mayBeInLog(ps, batch);
       rejectBatch(batch, finalError(error ?? batch.lastError!, batch, unknown));
       if (this.idempotent && batch.baseSequence >= 0 && batch.identity === ps.identity) {
@@ -807,6 +818,12 @@ function finalError(error: FlotillaError, batch: Batch, unknown: boolean): Floti
     stack: error.stack,
     outcomeUnknown: unknown,
   });
+}
+
+/** Sequence order for batches numbered under one identity, send order otherwise (they agree). */
+function sendOrder(a: Batch, b: Batch): number {
+  if (a.identity !== undefined && a.identity === b.identity && a.baseSequence >= 0 && b.baseSequence >= 0) return a.baseSequence - b.baseSequence;
+  return a.order - b.order;
 }
 
 /** Whether a batch may be in the log: some attempt may have written it, and no certain gap is before it. */

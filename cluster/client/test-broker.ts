@@ -181,9 +181,12 @@ export class FakeCluster {
     };
   }
 
-  initProducer(name: string): { producerId: number; producerEpoch: number } {
+  initProducer(name: string, current?: { id: number; epoch: number }): { producerId: number; producerEpoch: number } | ErrorStatus {
     if (!name) return { producerId: this.nextProducerId++, producerEpoch: 0 };
     const known = this.named.get(name);
+    if (current && (known?.id !== current.id || known.epoch !== current.epoch)) {
+      return failure(grpc.status.FAILED_PRECONDITION, 'FENCED', `producer "${name}" moved on from id ${current.id} epoch ${current.epoch}`);
+    }
     const next = known ? { id: known.id, epoch: known.epoch + 1 } : { id: this.nextProducerId++, epoch: 0 };
     this.named.set(name, next);
     return { producerId: next.id, producerEpoch: next.epoch };
@@ -336,7 +339,12 @@ export class FakeBroker {
           nodes: cluster.brokers.map((b) => ({ id: b.id, address: b.address, alive: true })),
         });
       },
-      InitProducer: (call, cb) => cb(null, cluster.initProducer(call.request.producerName)),
+      InitProducer: (call, cb) => {
+        const r = call.request;
+        const answer = cluster.initProducer(r.producerName, r.currentProducerId ? { id: r.currentProducerId, epoch: r.currentProducerEpoch ?? 0 } : undefined);
+        if (isError(answer)) cb(toServiceError(answer));
+        else cb(null, answer);
+      },
       Produce: (call, cb) => {
         const pc = { broker: id, request: call.request };
         cluster.produceCalls.push(pc);

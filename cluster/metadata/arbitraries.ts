@@ -63,6 +63,14 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('purgeTopic' as const), topicId: fc.integer({ min: 1, max: 12 }) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('initProducer' as const), producerName: fc.constantFrom('', 'app-1', 'app-2') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('initProducer' as const),
+      producerName: fc.constantFrom('app-1', 'app-2'),
+      current: fc.record({ producerId: fc.integer({ min: 1, max: 4 }), producerEpoch: fc.integer({ min: 0, max: 3 }) }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('initCluster' as const), clusterId: fc.constantFrom('c1', 'c2', 'bad id') }) },
 );
 

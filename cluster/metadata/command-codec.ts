@@ -28,6 +28,8 @@ const TYPE_CODES: Readonly<Record<CommandType, number>> = {
   initProducer: 8,
   initCluster: 9,
 };
+/** initProducer with the caller's current id and epoch (a fenced instance's bump is refused). */
+const INIT_PRODUCER_FROM = 10;
 
 function writeConfig(w: Writer, config: ConfigMap, what: string): void {
   const keys = Object.keys(config).sort();
@@ -49,7 +51,8 @@ function readConfig(r: Reader, what: string): ConfigMap {
 
 /** Throws RangeError if a string is too long to encode (the validation functions refuse such values first). */
 export function encodeCommand(command: Command): Uint8Array {
-  const w = new Writer().u8(COMMAND_VERSION).u8(TYPE_CODES[command.type]);
+  const code = command.type === 'initProducer' && command.current ? INIT_PRODUCER_FROM : TYPE_CODES[command.type];
+  const w = new Writer().u8(COMMAND_VERSION).u8(code);
   switch (command.type) {
     case 'registerNode':
       w.num(command.nodeId).str(command.host, 'node host').str(command.peerAddress, 'node peer address');
@@ -79,6 +82,7 @@ export function encodeCommand(command: Command): Uint8Array {
       break;
     case 'initProducer':
       w.str(command.producerName, 'producer name');
+      if (command.current) w.num(command.current.producerId).num(command.current.producerEpoch);
       break;
     case 'initCluster':
       w.str(command.clusterId, 'cluster id');
@@ -123,6 +127,11 @@ function decodeBody(r: Reader, type: number): Command {
       return { type: 'purgeTopic', topicId: r.num('topic id') };
     case TYPE_CODES.initProducer:
       return { type: 'initProducer', producerName: r.str('producer name') };
+    case INIT_PRODUCER_FROM: {
+      const producerName = r.str('producer name');
+      const producerId = r.num('current producer id');
+      return { type: 'initProducer', producerName, current: { producerId, producerEpoch: r.num('current producer epoch') } };
+    }
     case TYPE_CODES.initCluster:
       return { type: 'initCluster', clusterId: r.str('cluster id') };
     default:

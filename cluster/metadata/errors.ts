@@ -21,6 +21,7 @@
  *   INVALID_PRODUCER_NAME      producer name longer than 249 characters
  *   INVALID_CLUSTER_ID         cluster id not [a-zA-Z0-9_-]{1,64}
  *   CLUSTER_ID_MISMATCH        initCluster with another id than the one already set
+ *   PRODUCER_FENCED            initProducer bumping a name from an id and epoch it is no longer at
  *   IDS_EXHAUSTED              no group id (they are u32) or producer id left to allocate
  *   CORRUPT_COMMAND            the entry's bytes are not a well-formed command of a version
  *                              this node knows (every replica decodes the same bytes, so all
@@ -47,6 +48,7 @@ export type MetadataErrorCode =
   | 'INVALID_PRODUCER_NAME'
   | 'INVALID_CLUSTER_ID'
   | 'CLUSTER_ID_MISMATCH'
+  | 'PRODUCER_FENCED'
   | 'IDS_EXHAUSTED'
   | 'CORRUPT_COMMAND'
   | 'UNSUPPORTED_VERSION'

@@ -119,6 +119,23 @@ describe('controller state', () => {
     expect(state.producer('app')).toEqual({ producerId: 4, producerEpoch: 0 });
   });
 
+  it('a named producer bumps its epoch from the id and epoch it holds only while the name is still there: a fenced instance cannot take it back', () => {
+    const state = new MetadataState();
+    const [x, y] = applyAll(state, [
+      { type: 'initProducer', producerName: 'app' },
+      { type: 'initProducer', producerName: 'app' },
+    ]).map((r) => outcome(r, 'initProducer'));
+    expect([x.producerEpoch, y.producerEpoch]).toEqual([0, 1]);
+    // X (epoch 0) gave up a batch and asks for its next epoch: the name has moved on to Y.
+    const [refused] = applyAll(state, [{ type: 'initProducer', producerName: 'app', current: { producerId: x.producerId, producerEpoch: 0 } }]);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'PRODUCER_FENCED' } });
+    expect(refused.ok === false && refused.error.message).toMatch(/name is at id 1 epoch 1: a newer instance took it over/);
+    expect(state.producer('app')).toEqual({ producerId: y.producerId, producerEpoch: 1 });
+    // Y, the current holder, gets its next epoch.
+    const [bumped] = applyAll(state, [{ type: 'initProducer', producerName: 'app', current: { producerId: y.producerId, producerEpoch: 1 } }]);
+    expect(outcome(bumped, 'initProducer')).toEqual({ type: 'initProducer', producerId: y.producerId, producerEpoch: 2 });
+  });
+
   it('altering a config sets and resets keys, and reports whether anything changed', () => {
     const state = new MetadataState();
     registerNodes(state, 3);

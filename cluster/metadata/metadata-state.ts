@@ -308,6 +308,14 @@ export class MetadataState {
     const invalid = validateProducerName(c.producerName);
     if (invalid) return invalid;
     const known = c.producerName === '' ? undefined : this.producers.get(c.producerName);
+    if (c.current && (known?.producerId !== c.current.producerId || known.producerEpoch !== c.current.producerEpoch)) {
+      return new MetadataError(
+        'PRODUCER_FENCED',
+        `producer "${c.producerName}" asked for the epoch after ${c.current.producerEpoch} of id ${c.current.producerId}, but the name is at ` +
+          (known ? `id ${known.producerId} epoch ${known.producerEpoch}` : 'no id') +
+          ': a newer instance took it over; this one is fenced and must stop',
+      );
+    }
     const bump = known !== undefined && known.producerEpoch < MAX_PRODUCER_EPOCH;
     if (!bump && this.nextProducerId > Number.MAX_SAFE_INTEGER) {
       return new MetadataError('IDS_EXHAUSTED', 'no producer id is left to allocate');

@@ -30,8 +30,11 @@ export type Command =
   | { readonly type: 'setPartitionReplicas'; readonly topic: string; readonly partition: number; readonly replicas: readonly NodeId[] }
   /** Forgets a deleted topic, once every replica has dropped its groups. */
   | { readonly type: 'purgeTopic'; readonly topicId: number }
-  /** A producer id for idempotent produce; a non-empty name returns that name's id with its epoch bumped. */
-  | { readonly type: 'initProducer'; readonly producerName: string }
+  /**
+   * A producer id for idempotent produce; a non-empty name returns that name's id with its epoch
+   * bumped. With `current`, the bump is made only if the name is still at that id and epoch.
+   */
+  | { readonly type: 'initProducer'; readonly producerName: string; readonly current?: { readonly producerId: number; readonly producerEpoch: number } }
   /** Sets the cluster id once, at bootstrap. */
   | { readonly type: 'initCluster'; readonly clusterId: string };
 

@@ -130,7 +130,8 @@ export function flotillaService(node: FlotillaNode): FlotillaHandlers {
     }),
 
     InitProducer: unary(async (req, call) => {
-      const r = await node.proposeMetadata({ type: 'initProducer', producerName: req.producerName }, adminTimeout(deadlineOf(call)));
+      const current = req.currentProducerId ? { producerId: req.currentProducerId, producerEpoch: req.currentProducerEpoch ?? 0 } : undefined;
+      const r = await node.proposeMetadata({ type: 'initProducer', producerName: req.producerName, current }, adminTimeout(deadlineOf(call)));
       return { producerId: r.producerId, producerEpoch: r.producerEpoch };
     }),
 

@@ -144,6 +144,8 @@ function fromMetadataError(e: MetadataError): RpcError {
       return new RpcError(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', e.message);
     case 'IDS_EXHAUSTED':
       return new RpcError(grpc.status.INVALID_ARGUMENT, 'INVALID_CONFIG', e.message);
+    case 'PRODUCER_FENCED':
+      return new RpcError(grpc.status.FAILED_PRECONDITION, 'FENCED', e.message);
     default:
       return new RpcError(grpc.status.INTERNAL, 'INTERNAL', e.message);
   }
