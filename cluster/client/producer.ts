@@ -122,9 +122,11 @@ interface PartitionState {
   ready: Batch[];
   /**
    * The send window, in send order: batches awaiting an answer, and answered ones behind an
-   * unanswered one. It slides only from the front, so no batch is sent more than maxInflight
-   * batches past the oldest one whose outcome is unknown: a retry of that one is still within
-   * the server's duplicate-detection window (the last 5 batches per producer and partition).
+   * unanswered one. It slides only from the front, so within one round no batch is sent more
+   * than maxInflight batches past the oldest unanswered one. Across rounds it is not a bound: a
+   * batch retried alongside newer ones may fall out of the server's duplicate window (the last 5
+   * batches) if its answer is lost again; the server then refuses it (never answers it with
+   * other offsets) and it fails as outcome unknown.
    */
   inflight: Batch[];
   /** Batches that failed this round, waiting for the rest of the round to land. */
