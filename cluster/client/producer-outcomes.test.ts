@@ -68,7 +68,7 @@ const other = (leader: number) => (leader === 1 ? 2 : 1);
 
 /** Applies one scripted attempt outcome to a produce call. */
 function inject(call: ProduceCall, kind: Attempt, noLeaderMs: number, topic: string): ProduceFault {
-  const p = cluster.topics.get(topic)!.partitions[0];
+  const p = cluster.topics.get(topic)!.partitions[call.request.partition];
   const leaderOf = (id: number) => ({ [META.leader]: String(id), [META.leaderAddress]: cluster.broker(id).address });
   const noLeaderFor = (ms: number) => {
     const next = other(p.leader || 1);
@@ -131,9 +131,11 @@ describe('idempotent producer acknowledgements under every attempt outcome', () 
         fc.integer({ min: 0, max: 3 }),
         fc.integer({ min: 1, max: 5 }),
         fc.boolean(),
-        async (script, windows, count, retries, maxInflight, verifyDuplicates) => {
-          const topic = `outcomes-${run++}`;
-          cluster.createTopic(topic, 1, 1);
+        fc.integer({ min: 1, max: 2 }),
+        fc.boolean(),
+        async (script, windows, count, retries, maxInflight, verifyDuplicates, partitions, named) => {
+          const topic = `outcomes-${run}`;
+          cluster.createTopic(topic, partitions, 1);
           cluster.verifyDuplicates = verifyDuplicates;
           const faults = [...script];
           let w = 0;
@@ -142,41 +144,50 @@ describe('idempotent producer acknowledgements under every attempt outcome', () 
             const kind = faults.shift() ?? 'ok';
             return inject(call, kind, windows[w++ % windows.length], topic);
           };
-          const producer = client.producer({ lingerMs: 0, batchBytes: 40, maxInflight, retries });
+          // A named producer resets through the cluster (one epoch bump shared by its partitions).
+          const producer = client.producer({ lingerMs: 0, batchBytes: 40, maxInflight, retries, producerName: named ? `outcomes-writer-${run++}` : undefined });
+          if (!named) run++;
           const sent = Array.from({ length: count }, (_, i) => `${topic}-${i}`);
+          const partitionOf = (i: number) => i % partitions;
           const half = Math.ceil(count / 2);
           // Two waves: the second is numbered after whatever the first left behind.
-          const first = await Promise.allSettled(sent.slice(0, half).map((value) => producer.send({ topic, value })));
-          const second = await Promise.allSettled(sent.slice(half).map((value) => producer.send({ topic, value })));
+          const send = (i: number) => producer.send({ topic, partition: partitionOf(i), value: sent[i] });
+          const first = await Promise.allSettled(sent.slice(0, half).map((_, i) => send(i)));
+          const second = await Promise.allSettled(sent.slice(half).map((_, i) => send(half + i)));
           const results = [...first, ...second];
           // Faults over: the producer must write again (with retries 0 a redirect costs a send).
           faults.length = 0;
-          const after = await sendSoon(() => producer.send({ topic, value: `${topic}-after` }));
+          const after = await Promise.all(
+            Array.from({ length: partitions }, (_, q) => sendSoon(() => producer.send({ topic, partition: q, value: `${topic}-after-${q}` }))),
+          );
           await producer.close();
           cluster.produceFault = () => undefined;
 
-          const log = cluster.topics.get(topic)!.partitions[0].log.map((r) => r.value.toString());
-          expect(new Set(log.filter((v) => v !== `${topic}-after`)).size, `a record is in the log twice: ${log.join(' ')}`).toBe(
-            log.filter((v) => v !== `${topic}-after`).length,
-          );
-          expect(log[after.offset]).toBe(`${topic}-after`);
-          const ackedOffsets: number[] = [];
-          results.forEach((r, i) => {
-            if (r.status === 'fulfilled') {
-              expect(log[r.value.offset], `${sent[i]} acknowledged at offset ${r.value.offset}; log: ${log.join(' ')}`).toBe(sent[i]);
-              ackedOffsets.push(r.value.offset);
-            } else {
-              const e = r.reason as FlotillaError;
-              expect(e).toBeInstanceOf(FlotillaError);
-              if (!e.outcomeUnknown) {
-                expect(log, `${sent[i]} failed as not written (${e.code}: ${e.message}) but is in the log`).not.toContain(sent[i]);
+          for (let q = 0; q < partitions; q++) {
+            const log = cluster.topics.get(topic)!.partitions[q].log.map((r) => r.value.toString());
+            const records = log.filter((v) => !v.startsWith(`${topic}-after`));
+            expect(new Set(records).size, `a record is in partition ${q} twice: ${log.join(' ')}`).toBe(records.length);
+            expect(log[after[q].offset]).toBe(`${topic}-after-${q}`);
+            const ackedOffsets: number[] = [];
+            results.forEach((r, i) => {
+              if (partitionOf(i) !== q) {
+                expect(records, `${sent[i]} is in partition ${q}, not its own`).not.toContain(sent[i]);
+              } else if (r.status === 'fulfilled') {
+                expect(log[r.value.offset], `${sent[i]} acknowledged at offset ${r.value.offset}; log: ${log.join(' ')}`).toBe(sent[i]);
+                ackedOffsets.push(r.value.offset);
+              } else {
+                const e = r.reason as FlotillaError;
+                expect(e).toBeInstanceOf(FlotillaError);
+                if (!e.outcomeUnknown) {
+                  expect(log, `${sent[i]} failed as not written (${e.code}: ${e.message}) but is in the log`).not.toContain(sent[i]);
+                }
               }
-            }
-          });
-          expect(ackedOffsets).toEqual([...ackedOffsets].sort((a, b) => a - b));
-          // Whatever was written went in in send order.
-          const positions = log.filter((v) => v !== `${topic}-after`).map((v) => sent.indexOf(v));
-          expect(positions).toEqual([...positions].sort((a, b) => a - b));
+            });
+            expect(ackedOffsets).toEqual([...ackedOffsets].sort((x, y) => x - y));
+            // Whatever was written went in in send order.
+            const positions = records.map((v) => sent.indexOf(v));
+            expect(positions).toEqual([...positions].sort((x, y) => x - y));
+          }
         },
       ),
       // A run that never settles is a failure too (a producer stuck on a partition).
@@ -273,6 +284,27 @@ describe('a batch whose fate is unknown', () => {
     // The bug this guards against: the zombie took epoch 2 from InitProducer and wrote partition 1; the new
     // instance (epoch 1) is fenced there by the zombie.
     expect({ zombie, legit, epochs }).toMatchObject({ zombie: expect.any(FencedError), legit: 'written' });
+  });
+
+  it('a named producer whose partitions give up batches at the same time moves them all to its next epoch, and does not fence itself', async () => {
+    const topic = 'named-both';
+    cluster.createTopic(topic, 2, 1);
+    const refused = new Set<number>();
+    cluster.produceFault = (call) => {
+      if (call.request.topic !== topic || refused.has(call.request.partition)) return undefined;
+      refused.add(call.request.partition);
+      return { error: failure(grpc.status.INVALID_ARGUMENT, 'RECORD_TOO_LARGE', 'too large', { [META.outcome]: OUTCOME.notWritten }) };
+    };
+    const producer = client.producer({ lingerMs: 0, producerName: 'named-both-writer' });
+    const first = await Promise.allSettled([0, 1].map((partition) => producer.send({ topic, partition, value: `big-${partition}` })));
+    expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    // Both partitions reset at once; the second must not present an epoch the first one moved past.
+    const after = await Promise.all([0, 1].map((partition) => producer.send({ topic, partition, value: `small-${partition}` })));
+    await producer.close();
+    cluster.produceFault = () => undefined;
+    expect(after.map((m) => m.offset)).toEqual([0, 0]);
+    const epochs = cluster.produceCalls.filter((c) => c.request.topic === topic).map((c) => `${c.request.partition}@${c.request.producerEpoch}`);
+    expect(epochs.sort()).toEqual(['0@0', '0@1', '1@0', '1@1']);
   });
 
   it('a record that cannot be delivered fails at its delivery timeout, as outcome unknown if it was sent', { timeout: 8000 }, async () => {

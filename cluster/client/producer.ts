@@ -192,8 +192,14 @@ export class Producer {
   private readonly loadingTopics = new Set<string>();
   private readonly sticky = new Map<string, number>();
   private readonly deliveryTimeoutMs: number;
-  /** The identity InitProducer gave; each partition starts under it. */
+  /**
+   * The latest identity the cluster gave this producer; each partition starts under it. A named
+   * producer's epoch bump replaces it (and presents it: the cluster refuses the bump once a newer
+   * instance holds the name).
+   */
   private identity: Identity | undefined;
+  /** A named producer's epoch bump under way, shared by the partitions that need it. */
+  private bumping: Promise<Identity> | undefined;
   private initializing = false;
   private fatal: FlotillaError | undefined;
   private closed = false;
@@ -623,6 +629,21 @@ export class Producer {
     );
   }
 
+  /**
+   * The identity a named producer's partition moves to from `old`: the latest one this instance
+   * holds if that is already past `old` (another partition bumped it), else the next epoch from
+   * the cluster, one bump for all the partitions that ask at once. Partitions may share an
+   * epoch: each only needs one above its own old one, granted to this instance alone.
+   */
+  private nextNamedIdentity(old: Identity): Promise<Identity> {
+    const latest = this.identity!;
+    if (latest.producerId !== old.producerId || latest.epoch > old.epoch) return Promise.resolve(latest);
+    this.bumping ??= this.allocateIdentity(latest)
+      .then((identity) => (this.identity = identity))
+      .finally(() => (this.bumping = undefined));
+    return this.bumping;
+  }
+
   /** A new identity from the cluster; `current`: the one a named producer holds (its bump is refused if the name moved on). */
   private async allocateIdentity(current?: Identity): Promise<Identity> {
     const request = { producerName: this.producerName, currentProducerId: current?.producerId ?? 0, currentProducerEpoch: current?.epoch ?? 0 };
@@ -646,7 +667,7 @@ export class Producer {
         ? old.epoch < MAX_PRODUCER_EPOCH
           ? Promise.resolve({ producerId: old.producerId, epoch: old.epoch + 1 })
           : this.allocateIdentity()
-        : this.allocateIdentity(old);
+        : this.nextNamedIdentity(old);
     next.then(
       (identity) => {
         ps.resetting = false;
