@@ -148,7 +148,14 @@ export class PartitionReplica implements GroupStateMachine {
 
   roleChanged(soft: SoftState): void {
     this.soft = soft;
-    if (soft.role !== 'leader') this.session = undefined;
+    if (soft.role !== 'leader') {
+      this.session = undefined;
+      // A ReadIndex a former leader started will never be confirmed: answer now, not at the deadline.
+      for (const [key, r] of this.reads) {
+        this.reads.delete(key);
+        r.reject(notLeader(this.what, this.host.hint(soft.leader)));
+      }
+    }
     this.failWritesOfPastTerms(this.host.status(this.config.groupId));
     this.wakeData();
   }

@@ -295,4 +295,16 @@ describe('a produce error never leaves without its outcome', () => {
     expect(stream.message).toMatch(/without its outcome.*UNKNOWN_TOPIC: no such topic/);
     expect(toProduceServiceError(new Error('boom')).metadata!.get(META.outcome)).toEqual([OUTCOME.unknown]);
   });
+
+  it('a linearizable read (latest offset) pending on a leader that steps down is answered NOT_LEADER at once, not at its deadline', async () => {
+    const { raft, replica } = setup();
+    const p = replica.listOffset('latest', Date.now() + 60_000);
+    expect((await settled(p)).state).toBe('pending');
+    raft.role = 'follower';
+    raft.leader = 3;
+    replica.roleChanged({ leader: 3, role: 'follower' });
+    const s = await settled(p);
+    expect(s.state).toBe('rejected');
+    expect(s.state === 'rejected' && s.error).toMatchObject({ code: 'NOT_LEADER' });
+  });
 });
