@@ -27,9 +27,7 @@ import {
   snapshotKey,
   stateKey,
 } from './keys';
-
-type DB = Level<Buffer, Buffer>;
-type Op = { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer };
+import type { KvDatabase, KvOp } from './kv';
 
 export interface LogStoreOptions {
   clusterId: string;
@@ -75,8 +73,9 @@ export class LogStore implements GroupHost {
   private openBatch: StoreBatch | undefined;
 
   private constructor(
+    /** The data directory, or the label of the database the store was opened on: named in every error. */
     readonly dir: string,
-    private readonly db: DB,
+    private readonly db: KvDatabase,
     options: LogStoreOptions,
   ) {
     this.cacheMax = options.cacheBytes ?? 64 << 20;
@@ -84,7 +83,7 @@ export class LogStore implements GroupHost {
 
   /** Open (or create) the node's data directory. Throws StoreOpenError if it is not this node's, or in use. */
   static async open(dir: string, options: LogStoreOptions): Promise<LogStore> {
-    const db: DB = new Level<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    const db = new Level<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     try {
       await db.open();
     } catch (e) {
@@ -92,7 +91,16 @@ export class LogStore implements GroupHost {
       if (code === 'LEVEL_LOCKED') throw new StoreOpenError(`data directory ${dir} is in use by another process (is another node running on it?)`);
       throw new StoreOpenError(`cannot open data directory ${dir}: ${(e as Error).message}`);
     }
-    const store = new LogStore(dir, db, options);
+    return LogStore.openOn(db, dir, options);
+  }
+
+  /**
+   * Open the store over any KvDatabase (the simulator's SimKv; `open` passes its LevelDB here):
+   * the same identity check, group loading and sweep. `label` names the database in errors. The
+   * store owns `db` from here on: `close()` closes it, and so does a failed open.
+   */
+  static async openOn(db: KvDatabase, label: string, options: LogStoreOptions): Promise<LogStore> {
+    const store = new LogStore(label, db, options);
     try {
       await store.checkIdentity(options);
       await store.loadGroups();
@@ -123,12 +131,19 @@ export class LogStore implements GroupHost {
   }
 
   private async loadGroups(): Promise<void> {
-    for await (const [key, value] of this.db.iterator(STATE_RANGE)) {
-      const group = groupOfStateKey(key);
-      const state = decodeState(group, value);
-      const rawSnap = await this.db.get(snapshotKey(group));
-      const latest = rawSnap === undefined ? undefined : decodeSnapshot(group, rawSnap);
-      this.groups_.set(group, new GroupStorage(group, state, latest, this));
+    const it = this.db.iterator(STATE_RANGE);
+    try {
+      for (let batch = await it.nextv(64); batch.length > 0; batch = await it.nextv(64)) {
+        for (const [key, value] of batch) {
+          const group = groupOfStateKey(key);
+          const state = decodeState(group, value);
+          const rawSnap = await this.db.get(snapshotKey(group));
+          const latest = rawSnap === undefined ? undefined : decodeSnapshot(group, rawSnap);
+          this.groups_.set(group, new GroupStorage(group, state, latest, this));
+        }
+      }
+    } finally {
+      await it.close();
     }
   }
 
@@ -339,7 +354,7 @@ export class LogStore implements GroupHost {
  * staged nothing.
  */
 export class StoreBatch {
-  private readonly ops: Op[] = [];
+  private readonly ops: KvOp[] = [];
   private readonly touched = new Set<GroupStorage>();
   private readonly after: Array<() => Promise<unknown>> = [];
   private readonly durable: Array<{ g: GroupStorage; index: number; epoch: number }> = [];
@@ -347,7 +362,7 @@ export class StoreBatch {
 
   constructor(
     private readonly store: LogStore,
-    private readonly db: DB,
+    private readonly db: KvDatabase,
   ) {}
 
   private groupOf(id: number): GroupStorage {
