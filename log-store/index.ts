@@ -3,3 +3,5 @@ export { LogStore, StoreBatch, type LogStoreOptions, type StoreStats } from './l
 export { GroupStorage } from './group-storage';
 export { CorruptionError, StoreFailedError, StoreOpenError } from './errors';
 export { crc32c } from './crc32c';
+export type { KvDatabase, KvIterator, KvKeyIterator, KvOp, KvRange } from './kv';
+export { SimKv, SimKvError, type SimKvIo, type SimKvOptions } from './sim-kv';
