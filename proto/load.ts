@@ -111,6 +111,12 @@ export interface PartitionDescription {
   leaderEpoch: number;
   /** leader = 0 only because the answering node cannot reach a quorum: ask another node. */
   leaderUnreachable: boolean;
+  /** Replicas fenced on their node (apply or storage failed), as far as the answering node heard. */
+  fencedReplicas: FencedReplica[];
+}
+export interface FencedReplica {
+  node: number;
+  reason: string;
 }
 export interface TopicDescription {
   name: string;
@@ -270,6 +276,10 @@ export interface GroupState {
   logStartOffset: number;
   logEndOffset: number;
   highWatermark: number;
+  /** The node whose replica this is. */
+  node: number;
+  /** "" unless the replica is fenced on that node: why. */
+  failure: string;
 }
 export interface GroupStatusResponse {
   groups: GroupState[];

@@ -69,6 +69,9 @@ export async function topicDescribe(ctx: CommandContext): Promise<void> {
       ]),
     ),
   );
+  for (const p of t.partitions) {
+    for (const f of p.fencedReplicas ?? []) ctx.io.stdout.write(`partition ${p.partition}: the replica on node ${f.node} is fenced: ${f.reason}\n`);
+  }
 }
 
 export async function topicDelete(ctx: CommandContext): Promise<void> {

@@ -89,6 +89,7 @@ async function disagreeingBrokers(n: number): Promise<ViewBroker[]> {
         highWatermark: 1,
         leaderEpoch: b.view.leaderEpoch,
         leaderUnreachable: b.view.leaderUnreachable ?? false,
+        fencedReplicas: [],
       };
       return { name: 't', id: 7, config: {}, replicationFactor: n, partitions: [p] };
     };

@@ -177,6 +177,7 @@ export class FakeCluster {
         highWatermark: p.log.length,
         leaderEpoch: 1,
         leaderUnreachable: false,
+        fencedReplicas: [],
       })),
     };
   }

@@ -138,6 +138,8 @@ describe('describing partitions', () => {
     inSync: [],
     logStartOffset: 0,
     logEndOffset: 0,
+    node: 1,
+    failure: '',
     highWatermark: 0,
     ...over,
   });

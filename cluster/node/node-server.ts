@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { type ConfState, type Message, type NodeId, ProposalDroppedError } from '../../raft';
 import { crc32c, LogStore } from '../../log-store';
-import { type GroupState, loadFlotillaProto, META, type PartitionDescription, type TopicDescription } from '../../proto/load';
+import { type FencedReplica, type GroupState, loadFlotillaProto, META, type PartitionDescription, type TopicDescription } from '../../proto/load';
 import {
   type Command,
   CONTROLLER_GROUP,
@@ -21,6 +21,8 @@ import type { NodeStartOptions } from '../cli/start';
 import { Controller } from './controller';
 import { MetadataReads } from './metadata-reads';
 import { MultiRaft } from './multi-raft';
+import { realClock } from './host-clock';
+import { enqueueRetention } from './retention-work';
 import { bestGroupState, leaderUnreachable } from './partition-view';
 import { PeerCalls } from './peer-calls';
 import { addPeerService, peerTransport } from './peer-server';
@@ -184,7 +186,13 @@ export class FlotillaNode {
       tickMs: this.tuning.tickMs,
       electionTicks: this.tuning.electionTicks,
       heartbeatTicks: this.tuning.heartbeatTicks,
-      onError: (group, e) => this.log(`node ${this.id}: group ${group} stopped applying: ${e instanceof Error ? e.message : String(e)}`),
+      onError: (group, e) => this.log(`node ${this.id}: group ${group}: ${e instanceof Error ? e.message : String(e)}`),
+      onGroupFailed: (f) =>
+        this.log(
+          `node ${this.id}: ${this.groupName(f.group)} FAILED on this node and is fenced (failure ${f.attempts} in a row): ${f.error.message}; ` +
+            (f.final ? 'it stays fenced until this node restarts (the other replicas serve it); if it fails again after a restart, its data here is damaged' : 'it will be restarted from its log'),
+        ),
+      onGroupRepaired: (g, attempts) => this.log(`node ${this.id}: ${this.groupName(g)} restarted from its log after failure ${attempts}`),
       onFatal: (e) => this.fatal(e),
     });
     this.transport = peerTransport(this.id, this.peerAddresses, () => this.multi);
@@ -331,6 +339,9 @@ export class FlotillaNode {
         },
         hint: (id) => this.hint(id),
         now: () => Date.now(),
+        self: this.id,
+        after: (ms, fn) => realClock.after(ms, fn),
+        fail: (g, e) => this.multi.failGroup(g, e),
       },
       conf,
     );
@@ -343,7 +354,7 @@ export class FlotillaNode {
       this.multi.withNode(p.groupId, (n) => n.campaign()); // a single replica need not wait out an election timeout
     } else if (fresh && p.replicas[0] === this.id) {
       setTimeout(() => {
-        if (!this.stopped && this.multi.has(p.groupId)) this.multi.withNode(p.groupId, (n) => n.campaign());
+        if (!this.stopped) this.multi.tryWithNode(p.groupId, (n) => n.campaign());
       }, this.tuning.tickMs * 2).unref();
     }
   }
@@ -579,6 +590,12 @@ export class FlotillaNode {
 
   // ---- describing -------------------------------------------------------------------------------
 
+  private groupName(group: number): string {
+    if (group === CONTROLLER_GROUP) return 'the metadata group';
+    const p = this.controller.state.partitionByGroup(group);
+    return p ? `topic "${p.topic}" partition ${p.partition} (group ${group})` : `group ${group}`;
+  }
+
   private localGroupState(group: number): GroupState | undefined {
     const r = this.replicas.get(group);
     return r?.describe();
@@ -590,7 +607,7 @@ export class FlotillaNode {
    * them knows is found even when this node holds no replica or one replica is down. Replicas it
    * does not hear from are not asked: they would only make the answer wait.
    */
-  async groupStates(partitions: readonly PartitionInfo[], timeoutMs = 1000): Promise<Map<number, GroupState>> {
+  async groupStates(partitions: readonly PartitionInfo[], timeoutMs = 1000): Promise<Map<number, { best: GroupState; fenced: FencedReplica[] }>> {
     const views = new Map<number, GroupState[]>();
     const ask = new Map<NodeId, number[]>();
     for (const p of partitions) {
@@ -616,10 +633,10 @@ export class FlotillaNode {
         }
       }),
     );
-    const out = new Map<number, GroupState>();
+    const out = new Map<number, { best: GroupState; fenced: FencedReplica[] }>();
     for (const [g, list] of views) {
       const best = bestGroupState(list);
-      if (best) out.set(g, best);
+      if (best) out.set(g, { best, fenced: list.filter((v) => v.failure !== '').map((v) => ({ node: v.node, reason: v.failure })) });
     }
     return out;
   }
@@ -642,7 +659,7 @@ export class FlotillaNode {
       'segment.ms': String(cfg.segmentMs),
     };
     const partitions: PartitionDescription[] = topic.partitions.map((p) => {
-      const s = states.get(p.groupId);
+      const s = states.get(p.groupId)?.best;
       const leader = s?.leader ?? 0;
       return {
         partition: p.partition,
@@ -656,6 +673,7 @@ export class FlotillaNode {
         highWatermark: s?.highWatermark ?? 0,
         leaderEpoch: s?.isLeader ? s.term : 0,
         leaderUnreachable: leaderUnreachable(leader, p.replicas, (r) => (r === this.id ? this.replicas.has(p.groupId) : this.alive(r))),
+        fencedReplicas: states.get(p.groupId)?.fenced ?? [],
       };
     });
     return { name: topic.name, id: topic.id, config, replicationFactor: topic.replicationFactor, partitions };
@@ -691,7 +709,7 @@ export class FlotillaNode {
     }
     if (now - this.lastRetention >= this.tuning.retentionIntervalMs) {
       this.lastRetention = now;
-      this.applyRetention(now);
+      enqueueRetention(this.multi, this.replicas, now);
       this.snapshotController();
     }
   }
@@ -746,26 +764,6 @@ export class FlotillaNode {
       } else next.add(g);
     }
     this.balanceCandidates = next;
-  }
-
-  /** Compact partition logs as far as retention allows, keeping the state snapshot at that point. */
-  private applyRetention(now: number): void {
-    for (const [g, r] of this.replicas) {
-      const point = r.compactionPoint(now);
-      if (!point) continue;
-      const conf = point.snapshot.metadata.conf;
-      this.multi.enqueueStoreWork({
-        stage: (batch) => {
-          if (this.replicas.get(g) !== r) return false; // the topic was deleted meanwhile
-          batch.createSnapshot(g, point.index, conf, point.snapshot.data);
-          batch.compact(g, point.index);
-          return true;
-        },
-        committed: () => {
-          if (this.replicas.get(g) === r) r.compacted(point.index);
-        },
-      });
-    }
   }
 
   /** Snapshot the metadata and trim the controller log, so a node that lags far gets the snapshot. */

@@ -14,7 +14,9 @@ import {
   type RetentionConfig,
   type StateOptions,
 } from '../partition';
-import type { GroupStateMachine } from './multi-raft';
+import { CorruptionError } from '../../log-store';
+import type { GroupFailure, GroupStateMachine } from './multi-raft';
+import { hostBugsOf } from './planted-host-bugs';
 import { IndexWaiters } from './index-waiters';
 import { failedAfterProposing, type LeaderHint, leaderMeta, notLeader, refusedBeforeProposing, RpcError, toRpcError } from './rpc-errors';
 
@@ -25,6 +27,12 @@ export interface ReplicaHost {
   readEntries(group: number, lo: number, hi: number, maxBytes: number): Promise<readonly Entry[]>;
   hint(nodeId: number): LeaderHint;
   now(): number;
+  /** This node's id. */
+  readonly self: number;
+  /** Run `fn` after `ms` (the host's clock); returns a cancel function. */
+  after(ms: number, fn: () => void): () => void;
+  /** Fence the group on this node (its data cannot be trusted: a read found it corrupted). */
+  fail(group: number, error: Error): void;
 }
 
 export interface ReplicaConfig {
@@ -73,17 +81,17 @@ export class PartitionReplica implements GroupStateMachine {
   /** Segment boundaries applied since the last compaction, oldest first. */
   private segments: Snapshot[] = [];
   private soft: SoftState = { leader: 0, role: 'follower' };
-  /** Set when apply hit a broken invariant: the replica stops serving (fail-stop for this group). */
-  failed: Error | undefined;
+  /** Set while the host has the group fenced on this node (its apply or storage failed): nothing is served. */
+  fenced: GroupFailure | undefined;
   /** Set when the group left this node (topic deleted) or the node is stopping: the error to answer. */
   private closedWith: (() => unknown) | undefined;
 
   constructor(
     readonly config: ReplicaConfig,
     private readonly host: ReplicaHost,
-    conf: { voters: readonly number[]; learners: readonly number[] },
+    private readonly initialConf: { voters: readonly number[]; learners: readonly number[] },
   ) {
-    this.state = new PartitionState(this.context, { options: config.stateOptions, conf });
+    this.state = new PartitionState(this.context, { options: config.stateOptions, conf: initialConf });
   }
 
   get context() {
@@ -107,19 +115,9 @@ export class PartitionReplica implements GroupStateMachine {
   }
 
   apply(entries: readonly Entry[]): void {
-    if (this.failed) return;
-    try {
-      const segments = this.state.apply(entries);
-      for (const s of segments) this.segments.push(s);
-    } catch (e) {
-      this.failed = e instanceof Error ? e : new Error(String(e));
-      // The group stops here; writes pending on it may be committed on the other replicas.
-      const failed = () =>
-        new RpcError(grpc.status.INTERNAL, 'INTERNAL', `${this.what} stopped on this node (${this.failed?.message}) while the batch was pending; its outcome is unknown`, {}, OUTCOME.unknown);
-      this.committed.failAll(failed);
-      this.persistedWaiters.failAll(failed);
-      throw e;
-    }
+    // A broken invariant throws: the host fences the group (failed() below) and never advances past it.
+    const segments = this.state.apply(entries);
+    for (const s of segments) this.segments.push(s);
     for (const e of entries) this.committed.settle(e.index, e.term, undefined, () => this.overwritten());
     if (this.appliedReads.length > 0) {
       const applied = this.state.appliedIndex;
@@ -128,6 +126,39 @@ export class PartitionReplica implements GroupStateMachine {
       for (const r of ready) r.resolve();
     }
     this.wakeData();
+  }
+
+  /** The host fenced the group on this node: whatever waits may be committed elsewhere (outcome unknown). */
+  failed(failure: GroupFailure): void {
+    this.fenced = failure;
+    this.session = undefined;
+    const pending = () => this.unknownOutcome(`${this.what} failed on this node (${failure.error.message})`);
+    this.committed.failAll(pending);
+    this.persistedWaiters.failAll(pending);
+    for (const r of this.reads.values()) r.reject(this.fencedError());
+    this.reads.clear();
+    for (const r of this.appliedReads) r.reject(this.fencedError());
+    this.appliedReads = [];
+    this.wakeData();
+  }
+
+  /** The host restarts the group from the store: back to the empty partition, restore() and apply() follow. */
+  reset(): void {
+    this.state = new PartitionState(this.context, { options: this.config.stateOptions, conf: this.initialConf });
+    this.session = undefined;
+    this.segments = [];
+    this.soft = { leader: 0, role: 'follower' };
+    this.fenced = undefined;
+  }
+
+  private fencedError(): RpcError {
+    const f = this.fenced;
+    const until = f?.final ? 'it stays fenced on this node until the node restarts' : 'it is being restarted from its log';
+    return new RpcError(
+      grpc.status.FAILED_PRECONDITION,
+      'NOT_LEADER',
+      `the replica of ${this.what} on this node failed (${f?.error.message}) and is fenced: ${until}; the other replicas elect a leader without it, ask DescribeTopic`,
+    );
   }
 
   persisted(entries: readonly Entry[]): void {
@@ -217,9 +248,27 @@ export class PartitionReplica implements GroupStateMachine {
   /** This node's status as the group's leader, or the NOT_LEADER / NO_LEADER error to answer. */
   private requireLeader(): Status {
     if (this.closedWith) throw this.closedWith();
-    if (this.failed) throw new RpcError(grpc.status.INTERNAL, 'INTERNAL', `${this.what} stopped on this node: ${this.failed.message}`);
+    if (this.fenced) throw this.fencedError();
     const st = this.host.status(this.config.groupId);
     if (!st || st.role !== 'leader') throw notLeader(this.what, this.host.hint(st?.leader ?? 0));
+    return st;
+  }
+
+  /**
+   * requireLeader for reads: a new leader serves them only once it has applied an entry of its own
+   * term (its no-op), and so everything committed before it. Until then its high watermark may be
+   * below what the previous leader served, and a consumer positioned there would be told its
+   * offset is out of range (found by the host simulator).
+   */
+  private requireReadyLeader(): Status {
+    const st = this.requireLeader();
+    if (this.state.appliedTerm !== st.term) {
+      throw new RpcError(
+        grpc.status.UNAVAILABLE,
+        'NO_LEADER',
+        `${this.what}: the leader of term ${st.term} is still applying its predecessors' entries (applied up to raft index ${this.state.appliedIndex}); retry shortly`,
+      );
+    }
     return st;
   }
 
@@ -239,7 +288,8 @@ export class PartitionReplica implements GroupStateMachine {
       case 'appended':
       case 'pendingDuplicate': {
         // A pending duplicate's entry may already be on disk: its acks=leader answer is the commit.
-        const w = call.acks === 'ACKS_LEADER' && outcome.kind === 'appended' ? this.persistedWaiters : this.committed;
+        const leaderOnly = call.acks === 'ACKS_LEADER' || hostBugsOf(this.config).has('ackBeforeCommit');
+        const w = leaderOnly && outcome.kind === 'appended' ? this.persistedWaiters : this.committed;
         try {
           await w.wait(outcome.index, outcome.term, call.deadline);
         } catch (e) {
@@ -307,8 +357,15 @@ export class PartitionReplica implements GroupStateMachine {
   async fetch(offset: number, maxBytes: number, maxWaitMs: number, minBytes: number, cancelled: () => boolean = () => false): Promise<FetchResponse> {
     const deadline = this.host.now() + maxWaitMs;
     const budget = maxBytes > 0 ? maxBytes : DEFAULT_FETCH_BYTES;
+    this.requireReadyLeader();
+    if (offset > this.state.nextOffset) {
+      // Past this replica's end: it may be a deposed leader that has not noticed yet, behind what
+      // the new leader served. Only a quorum's word (ReadIndex) tells "not written yet" from
+      // "out of range"; a deposed leader fails it with NOT_LEADER (found by the host simulator).
+      await this.readIndex(Math.max(deadline, this.host.now() + 1000));
+    }
     for (;;) {
-      this.requireLeader();
+      this.requireReadyLeader();
       const r = await this.readFrom(offset, budget);
       const now = this.host.now();
       if ((r.records.length > 0 && r.bytes >= minBytes) || now >= deadline || cancelled()) {
@@ -330,20 +387,27 @@ export class PartitionReplica implements GroupStateMachine {
           this.requireLeader();
           continue;
         }
-        throw toRpcError(e, this.what, this.hint());
+        throw this.readFailed(e);
       }
     }
+  }
+
+  /** A read that failed; a corrupted entry fences the replica (never served), and the client goes elsewhere. */
+  private readFailed(e: unknown): unknown {
+    if (!(e instanceof CorruptionError)) return toRpcError(e, this.what, this.hint());
+    this.host.fail(this.config.groupId, e);
+    return this.fenced ? this.fencedError() : toRpcError(e, this.what, this.hint());
   }
 
   /** Resolves on the next applied batch or leadership change, or after `ms`. */
   waitForData(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const done = () => {
-        clearTimeout(timer);
+        cancel();
         this.dataWaiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, ms));
+      const cancel = this.host.after(Math.max(0, ms), done);
       this.dataWaiters.add(done);
     });
   }
@@ -356,7 +420,8 @@ export class PartitionReplica implements GroupStateMachine {
   }
 
   async listOffset(spec: 'earliest' | 'latest' | { timestamp: number }, deadline: number): Promise<number> {
-    this.requireLeader();
+    if (spec === 'latest') this.requireLeader();
+    else this.requireReadyLeader();
     if (spec === 'latest') {
       await this.readIndex(deadline);
       return this.state.nextOffset;
@@ -371,7 +436,7 @@ export class PartitionReplica implements GroupStateMachine {
           this.requireLeader();
           continue;
         }
-        throw toRpcError(e, this.what, this.hint());
+        throw this.readFailed(e);
       }
     }
   }
@@ -457,8 +522,11 @@ export class PartitionReplica implements GroupStateMachine {
     const inSync = isLeader ? inSyncVoters(st) : [];
     const hw = this.state.highWatermark;
     const session = this.session;
+    const f = this.fenced;
     return {
       group: this.config.groupId,
+      node: this.host.self,
+      failure: f ? `${f.error.message} (failure ${f.attempts}${f.final ? ', fenced until the node restarts' : ', being restarted'})` : '',
       leader: st?.leader ?? 0,
       term: st?.term ?? 0,
       isLeader,

@@ -32,6 +32,8 @@ export function addPeerService(server: grpc.Server, host: () => MultiRaft | unde
       const h = host();
       if (!h) return 'this node has no Raft host yet';
       if (!h.has(group)) return `group ${group} is not hosted on this node`;
+      const failure = h.failure(group);
+      if (failure) return `group ${group} is fenced on this node: ${failure.error.message}`;
       h.step(group, message);
       return undefined;
     }),
@@ -47,11 +49,11 @@ export function peerTransport(self: NodeId, peers: ReadonlyMap<NodeId, string>, 
     newClient: newPeerClient,
     unreachable: (peer, groups) => {
       const h = host();
-      for (const g of groups) h?.withNode(g, (n) => n.reportUnreachable(peer));
+      for (const g of groups) h?.tryWithNode(g, (n) => n.reportUnreachable(peer));
     },
     snapshotDone: (peer, group, ok) => {
       const h = host();
-      if (h?.has(group)) h.withNode(group, (n) => n.reportSnapshot(peer, ok));
+      h?.tryWithNode(group, (n) => n.reportSnapshot(peer, ok));
     },
   });
 }

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { type Entry, EntryType, ProposalDroppedError, type RaftNode, type Role, type Status } from '../../raft';
 import { META, OUTCOME } from '../../proto/load';
+import { realClock } from './host-clock';
 import { PartitionReplica, type ProduceCall, type ReplicaHost } from './partition-replica';
 import { RpcError, toProduceErrorStatus, toProduceServiceError } from './rpc-errors';
 
@@ -29,6 +30,11 @@ class ScriptedRaft {
     readEntries: async () => [],
     hint: (id) => ({ id, address: id ? `10.0.0.${id}:9092` : '' }),
     now: () => Date.now(),
+    self: SELF,
+    after: (ms, fn) => realClock.after(ms, fn),
+    fail: (_group, error) => {
+      throw error;
+    },
   };
 
   private readonly node = {
@@ -189,9 +195,22 @@ describe('produce outcome once proposed: unknown unless proven overwritten', () 
 
     ({ raft, replica } = setup());
     p = replica.produce(call());
-    // An entry out of order breaks the state machine's invariant: the group stops serving.
-    expect(() => replica.apply([{ ...raft.proposals[0], index: 5 }])).toThrow();
-    expect(await failure(p)).toMatchObject({ code: 'INTERNAL', outcome: OUTCOME.unknown });
+    // An entry out of order breaks the state machine's invariant: apply throws, the host fences the
+    // group (MultiRaft calls failed()), pending writes are answered unknown and nothing is served.
+    const broken = (() => {
+      try {
+        replica.apply([{ ...raft.proposals[0], index: 5 }]);
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(broken).toBeInstanceOf(Error);
+    replica.failed({ group: 7, error: broken!, attempts: 1, final: false, commitAt: 0, at: Date.now() });
+    expect(await failure(p)).toMatchObject({ code: 'TIMEOUT', outcome: OUTCOME.unknown });
+    const refused = await failure(replica.produce(call()));
+    expect(refused).toMatchObject({ code: 'NOT_LEADER', outcome: OUTCOME.notWritten });
+    expect(refused.message).toMatch(/fenced/);
   });
 
   it('an index applied with another term proves the batch was overwritten: not written', async () => {
