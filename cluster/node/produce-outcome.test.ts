@@ -327,3 +327,31 @@ describe('a produce error never leaves without its outcome', () => {
     expect(s.state === 'rejected' && s.error).toMatchObject({ code: 'NOT_LEADER' });
   });
 });
+
+describe('reads on a leader that is new or deposed', () => {
+  it('a new leader serves no fetch until it has applied its own no-op (its high watermark may lag the old leader\'s)', async () => {
+    const { raft, replica } = setup();
+    const p = replica.produce(call());
+    replica.apply([raft.proposals[0]]);
+    await p;
+    // Elected for term 2; the entries of term 1 it has not applied yet may hold records the old leader served.
+    raft.term = 2;
+    const early = await failure(replica.fetch(1, 0, 0, 0));
+    expect(early).toMatchObject({ code: 'NO_LEADER' });
+    expect(early.message).toMatch(/still applying/);
+    replica.apply([raft.noop()]);
+    const r = await replica.fetch(1, 0, 0, 0);
+    expect(r.highWatermark).toBe(1);
+  });
+
+  it('a fetch past the end confirms the leadership first: a deposed leader answers NOT_LEADER, not OFFSET_OUT_OF_RANGE', async () => {
+    const { raft, replica } = setup();
+    // This node still believes it leads, but a new leader has written past its end already.
+    const p = replica.fetch(5, 0, 0, 0);
+    expect((await settled(p)).state).toBe('pending'); // waiting on ReadIndex, not answered out of range
+    raft.role = 'follower';
+    raft.leader = 2;
+    replica.roleChanged({ role: 'follower', leader: 2 });
+    expect(await failure(p)).toMatchObject({ code: 'NOT_LEADER' });
+  });
+});
