@@ -12,6 +12,24 @@
  * ```
  *
  * Requests are handled one at a time, in arrival order, as Toxiproxy's locks serialise them.
+ *
+ * Where it differs from Toxiproxy, on purpose:
+ * - Adding a toxic appends it without disturbing the toxics before it, and removing one does not
+ *   disturb its predecessor. (Toxiproxy interrupts the neighbour to re-link its channel, which
+ *   makes a latency toxic release the chunk it holds early and re-rolls its toxicity.) A toxic's
+ *   own update does what Toxiproxy's does: the held chunk goes on, the toxicity is rolled again.
+ * - reset_peer always resets with RST; Toxiproxy sets SO_LINGER 0 only on connections opened while
+ *   the toxic existed, so on older ones it closes with a FIN.
+ * - A bandwidth rate of 0 or less passes data unlimited, and a slicer average_size below 1 counts
+ *   as 1 (Toxiproxy loops forever on both).
+ * - Populating with an empty list answers `"proxies": []` (Toxiproxy: null, which
+ *   toxiproxy-node-client cannot iterate).
+ * - A direction of a connection holds up to about 1 MiB before it stops reading its source
+ *   (Toxiproxy's buffers are per toxic: 1024 chunks for latency, none for the others).
+ * - Malformed JSON is refused as a whole (Go reads the first value and ignores what follows);
+ *   the 400's wording after "bad request body: " is Node's for syntax errors.
+ * - Not served: `/metrics`, TLS proxies, request timeouts (503 after 25 s), and toxic types
+ *   other than the seven TCP ones (refused as "invalid toxic type").
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
