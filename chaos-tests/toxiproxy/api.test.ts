@@ -84,7 +84,7 @@ describe("the Toxiproxy HTTP API's proxies", () => {
     expect(await call('POST', '/proxies', '')).toEqual(apiError('bad request body: EOF', 400));
     expect((await call('POST', '/proxies', '{"name": ')).text).toMatch(/^\{"error":"bad request body: .+","status":400\}\n$/);
     expect(await call('POST', '/proxies', { name: 5, upstream: 'x:1' })).toEqual(
-      apiError('bad request body: json: cannot unmarshal number 5 into Go struct field toxiproxy.Proxy.name of type string', 400),
+      apiError('bad request body: json: cannot unmarshal number 5 into Go struct field Proxy.name of type string', 400),
     );
     await expect(toxiproxy.createProxy(body)).rejects.toThrow('Request failed with status code 409');
   });

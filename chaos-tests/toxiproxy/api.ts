@@ -161,7 +161,7 @@ export class ToxiproxyApi {
 
   private async toxicUpdate(proxy: string, toxic: string, body: string): Promise<ApiResponse> {
     const toxics = this.proxies.get(proxy).toxics;
-    toxics.get(toxic);
+    toxics.get(toxic); // a missing toxic is a 404 before the body is read, as in Toxiproxy
     return json(200, toxicJson(await toxics.update(toxic, parseBody(body))));
   }
 

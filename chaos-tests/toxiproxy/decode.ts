@@ -18,18 +18,17 @@ export function parseBody(text: string): unknown {
   }
 }
 
-/** What Go calls a JSON value in its unmarshal errors. */
-function jsonKind(value: unknown): string {
+/** What Go calls a JSON value in its unmarshal errors ("number 5", "string", "array"). */
+export function jsonKind(value: unknown): string {
   if (Array.isArray(value)) return 'array';
-  if (value === null) return 'null';
   if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return `number`;
+  if (typeof value === 'number') return `number ${value}`;
   if (typeof value === 'object') return 'object';
   return 'string';
 }
 
 function unmarshalError(value: unknown, into: string, goType: string): ApiError {
-  const what = typeof value === 'number' ? `number ${value}` : jsonKind(value);
+  const what = jsonKind(value);
   return ApiError.joined(ErrBadRequestBody, `json: cannot unmarshal ${what} into ${into} of type ${goType}`);
 }
 
@@ -94,7 +93,8 @@ export class StructFields {
             : kind === 'float32'
               ? typeof value === 'number'
               : typeof value === 'object' && !Array.isArray(value);
-    if (!ok) throw unmarshalError(value, `Go struct field ${this.structName}.${field}`, goType);
+    // Go names the struct without its package here: "Go struct field Proxy.name".
+    if (!ok) throw unmarshalError(value, `Go struct field ${this.structName.replace(/^.*\./, '')}.${field}`, goType);
     return value;
   }
 }

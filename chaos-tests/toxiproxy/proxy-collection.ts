@@ -2,7 +2,7 @@
  * The server's proxies by name (Toxiproxy's ProxyCollection): guards against duplicate names and
  * implements populate, "create or replace a list of proxies".
  */
-import { StructFields } from './decode';
+import { jsonKind, StructFields } from './decode';
 import { ApiError, ErrBadRequestBody, ErrMissingField, ErrProxyAlreadyExists, ErrProxyNotFound } from './errors';
 import { TcpProxy } from './proxy';
 
@@ -98,8 +98,7 @@ function readSpec(fields: StructFields): ProxySpec {
 function parsePopulate(body: unknown): ProxySpec[] {
   if (body === null) return [];
   if (!Array.isArray(body)) {
-    const kind = typeof body === 'object' ? 'object' : typeof body === 'number' ? `number ${body}` : typeof body;
-    throw ApiError.joined(ErrBadRequestBody, `json: cannot unmarshal ${kind} into Go value of type []toxiproxy.Proxy`);
+    throw ApiError.joined(ErrBadRequestBody, `json: cannot unmarshal ${jsonKind(body)} into Go value of type []toxiproxy.Proxy`);
   }
   return body.map((item, i) => {
     const spec = readSpec(StructFields.of(item, 'toxiproxy.Proxy', `Go value`));
