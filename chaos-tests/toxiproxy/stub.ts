@@ -24,7 +24,7 @@ export type Item = Chunk | typeof END;
 
 /** What `take()` answers once the stub is interrupted. */
 export const INTERRUPTED = Symbol('interrupted');
-/** What `take(deadline)` answers when nothing came before the deadline. */
+/** What `takeBefore(deadline)` answers when nothing came before the deadline. */
 export const TIMED_OUT = Symbol('timed out');
 
 /** Where a stub's output goes: the next stub of the chain, or the writer to the destination socket. */
