@@ -1,6 +1,7 @@
 import { applyConfChange, confChangeProblem, decodeConfChange, encodeConfChange } from './conf-change';
 import { RaftLog } from './log';
 import { Progress } from './progress';
+import { type PlantedBug, plantedBugsOf } from './planted-bugs';
 import { committedIndex, majority, voteResult } from './quorum';
 import { Rng } from './rng';
 import {
@@ -13,7 +14,6 @@ import {
   type Message,
   NONE,
   type NodeId,
-  type PlantedBug,
   ProposalDroppedError,
   type ReadState,
   type Role,
@@ -107,7 +107,7 @@ export class Raft {
     this.maxUncommittedBytes = config.maxUncommittedBytes ?? DEFAULTS.maxUncommittedBytes;
     this.inSyncMaxLagEntries = config.inSyncMaxLagEntries ?? DEFAULTS.inSyncMaxLagEntries;
     this.inSyncMaxTicks = config.inSyncMaxTicks ?? config.electionTicks;
-    this.bugs = config.plantedBugs ?? new Set();
+    this.bugs = plantedBugsOf(config);
 
     const { hardState, conf } = config.storage.initialState();
     const snapshotIndex = config.storage.firstIndex() - 1;

@@ -1,4 +1,5 @@
 import { MemoryStorage } from './memory-storage';
+import { type PlantedBug, plantBugs } from './planted-bugs';
 import { RawNode } from './raw-node';
 import type { Config, Entry, Message, NodeId, ReadState } from './types';
 
@@ -22,12 +23,15 @@ export class TestCluster {
     ids: NodeId[],
     private readonly overrides: Partial<Config> = {},
     learners: NodeId[] = [],
+    /** Bugs planted in every node of the cluster (raft/planted-bugs.ts). */
+    private readonly bugs?: ReadonlySet<PlantedBug>,
   ) {
     for (const id of [...ids, ...learners]) this.add(id, { voters: ids, learners });
   }
 
   add(id: NodeId, conf: { voters: NodeId[]; learners: NodeId[] }, storage = new MemoryStorage(conf)): RawNode {
-    const node = new RawNode({ id, electionTicks: 10, heartbeatTicks: 1, storage, seed: id * 7919, ...this.overrides });
+    const config: Config = { id, electionTicks: 10, heartbeatTicks: 1, storage, seed: id * 7919, ...this.overrides };
+    const node = new RawNode(this.bugs ? plantBugs(config, this.bugs) : config);
     this.nodes.set(id, node);
     this.storages.set(id, storage);
     if (!this.applied.has(id)) this.applied.set(id, []);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { PlantedBug } from '../types';
+import type { PlantedBug } from '../planted-bugs';
 import { SimFailure } from './failure';
 import { checkSchedules, describeFailure, type Profile, type RunOptions, runSchedule } from './schedule';
 
 /**
- * Proof that the simulator catches real bugs: each planted bug (Config.plantedBugs) is switched
+ * Proof that the simulator catches real bugs: each planted bug (raft/planted-bugs.ts) is switched
  * on alone, and the same general checker must report a safety violation within a bounded number
  * of schedules. Seeds are fixed so CI is stable; `npm run sim -- --runs N --bug NAME` hunts with
  * fresh seeds. The fault profile is chosen per bug, since each needs its own conditions to

@@ -2,7 +2,8 @@ import { decodeConfChange } from '../conf-change';
 import type { MemoryStorage } from '../memory-storage';
 import { Rng } from '../rng';
 import { RawNode } from '../raw-node';
-import { type ConfState, type Entry, EntryType, type NodeId, type PlantedBug, ProposalDroppedError, type Ready, type Snapshot } from '../types';
+import { type PlantedBug, plantBugs } from '../planted-bugs';
+import { type ConfState, type Config, type Entry, EntryType, type NodeId, ProposalDroppedError, type Ready, type Snapshot } from '../types';
 import { decodeApplied, decodeId, encodeApplied, encodeId } from './app';
 import { Checker } from './checker';
 import { VirtualDisk } from './disk';
@@ -176,15 +177,15 @@ export class Simulator {
     sn.lastCommit = 0;
     sn.leaderTerm = 0;
     sn.readsWaiting = [];
-    sn.node = new RawNode({
+    const config: Config = {
       id: sn.id,
       electionTicks: this.electionTicks,
       heartbeatTicks: this.heartbeatTicks,
       storage: sn.storage,
       seed: this.rng.nextU32(),
-      plantedBugs: this.opts.bugs,
       ...(this.opts.knobs ?? DEFAULT_KNOBS),
-    });
+    };
+    sn.node = new RawNode(this.opts.bugs ? plantBugs(config, this.opts.bugs) : config);
   }
 
   /** Power loss: the disk keeps what was synced and a random prefix of the rest. */
