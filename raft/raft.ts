@@ -120,7 +120,7 @@ export class Raft {
     if (applied > hardState.commit) {
       throw new Error(`raft ${this.id}: applied ${applied} is past the stored commit ${hardState.commit}`);
     }
-    this.log = new RaftLog(config.storage, hardState.commit, applied);
+    this.log = new RaftLog(config.storage, hardState.commit, applied, this.id);
     this.conf = conf;
     this.term = hardState.term;
     this.vote = hardState.vote;

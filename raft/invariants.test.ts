@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { InvariantError } from './assert';
+import { RaftLog } from './log';
+import { MemoryStorage } from './memory-storage';
+import { type Entry, EntryType } from './types';
+
+/**
+ * Each family of inline invariants fires when its invariant is broken: the structures are driven
+ * (or corrupted) into the state the assertion forbids, and must throw InvariantError naming it.
+ */
+
+const entry = (index: number, term: number): Entry => ({ index, term, type: EntryType.Normal, data: new Uint8Array(0) });
+
+/** Node 1's log: entries 1..3 of term 1 in storage, 4..5 of term 2 unstable, committed 2, applied 1. */
+function log(storage = new MemoryStorage({ voters: [1], learners: [] })): RaftLog {
+  storage.append([entry(1, 1), entry(2, 1), entry(3, 1)]);
+  const l = new RaftLog(storage, 2, 1, 1);
+  l.append([entry(4, 2), entry(5, 2)]);
+  return l;
+}
+
+describe('the log (raft/log.ts)', () => {
+  it('a well-behaved log passes its checks', () => {
+    const storage = new MemoryStorage({ voters: [1], learners: [] });
+    const l = log(storage);
+    l.commitTo(5);
+    storage.append(l.unstableEntries());
+    l.stableTo(5, 2);
+    l.applying = 5;
+    l.appliedTo(5);
+    expect(() => l.checkInvariants(2)).not.toThrow();
+    expect(l.lastIndex()).toBe(5);
+  });
+
+  it('a host that drops entries it said it persisted is caught: commit is then past the last index', () => {
+    const l = log();
+    l.commitTo(5);
+    l.stableTo(5, 2); // but never written to storage
+    expect(() => l.checkInvariants(2)).toThrow(/node 1 log \[1, 3\] committed 5 .*: commit is past the last index/);
+  });
+
+  it('nothing committed is ever overwritten', () => {
+    expect(() => log().append([entry(2, 3)])).toThrow(InvariantError);
+    expect(() => log().append([entry(2, 3)])).toThrow(/node 1 log .* committed 2 .*an append at 2 would overwrite committed entries/);
+    expect(() => log().maybeAppend(1, 1, 2, [entry(2, 3)])).toThrow(/conflicts with a committed entry/);
+  });
+
+  it('an append never leaves a gap after the last index', () => {
+    expect(() => log().append([entry(7, 2)])).toThrow(/an append at 7 would leave a gap after 5/);
+  });
+
+  it('appended entries have consecutive indexes and terms that never go back', () => {
+    expect(() => log().append([entry(6, 2), entry(8, 2)])).toThrow(/appended entries out of order at 7: \[6@2, 8@2\]/);
+    expect(() => log().append([entry(6, 2), entry(7, 1)])).toThrow(/out of order at 7/);
+    expect(() => log().append([entry(6, 1)])).toThrow(/out of order at 6/); // index 5 is of term 2
+  });
+
+  it('commit never passes the last index', () => {
+    expect(() => log().commitTo(6)).toThrow(/commit 6 is past the last index/);
+  });
+
+  it('commit never moves back: a snapshot at or below the commit index is not restored', () => {
+    const snapshot = { metadata: { index: 2, term: 1, conf: { voters: [1], learners: [] } }, data: new Uint8Array(0) };
+    expect(() => log().restore(snapshot)).toThrow(/a snapshot at 2 would move commit back/);
+  });
+
+  it('applied never moves back, nor past what was handed out to apply', () => {
+    const l = log();
+    l.applying = 2;
+    expect(() => l.appliedTo(0)).toThrow(/applied up to 0, outside \[applied, applying\]/);
+    expect(() => l.appliedTo(3)).toThrow(/applied up to 3, outside \[applied, applying\]/);
+    l.appliedTo(2);
+    expect(l.applied).toBe(2);
+  });
+
+  it('the host reports persisting real entries and snapshots only (index and term >= 1)', () => {
+    expect(() => log().stableTo(0, 0)).toThrow(/persisted entries up to index 0 term 0/);
+    expect(() => log().stableSnapTo(0)).toThrow(/installed a snapshot at index 0/);
+  });
+
+  it('checkInvariants: applied <= committed <= last index, and no entry of a later term than the node', () => {
+    const l = log();
+    l.committed = 6;
+    expect(() => l.checkInvariants(2)).toThrow(/commit is past the last index/);
+    const m = log();
+    m.applied = 3;
+    m.applying = 3;
+    expect(() => m.checkInvariants(2)).toThrow(/entries handed out to apply are not committed/);
+    expect(() => log().checkInvariants(1)).toThrow(/the last entry's term 2 is past the node's term 1/);
+  });
+});
