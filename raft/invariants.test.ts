@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvariantError } from './assert';
+import { Inflights } from './inflights';
 import { RaftLog } from './log';
 import { MemoryStorage } from './memory-storage';
 import { type Entry, EntryType } from './types';
@@ -87,5 +88,34 @@ describe('the log (raft/log.ts)', () => {
     m.applying = 3;
     expect(() => m.checkInvariants(2)).toThrow(/entries handed out to apply are not committed/);
     expect(() => log().checkInvariants(1)).toThrow(/the last entry's term 2 is past the node's term 1/);
+  });
+});
+
+describe('the in-flight window (raft/inflights.ts)', () => {
+  it('indexes added strictly increase', () => {
+    const w = new Inflights(4, 0, 2);
+    w.add(5, 10);
+    expect(() => w.add(5, 10)).toThrow(InvariantError);
+    expect(() => w.add(4, 10)).toThrow(/inflights to 2: 1\/4 messages \(indexes 5\.\.5\), 10\/0 bytes: added index 4, not past the newest/);
+  });
+
+  it('never over capacity: nothing is added to a full window, by count or by bytes', () => {
+    const byCount = new Inflights(2, 0);
+    byCount.add(1, 1);
+    byCount.add(2, 1);
+    expect(() => byCount.add(3, 1)).toThrow(/add on a full window/);
+    const byBytes = new Inflights(8, 100);
+    byBytes.add(1, 60);
+    byBytes.add(2, 60); // the message that crosses the limit is let through...
+    expect(() => byBytes.add(3, 1)).toThrow(/add on a full window/); // ...and nothing after it
+  });
+
+  it('count and bytes never go negative, and bytes are 0 once the window is empty', () => {
+    const w = new Inflights(4, 0);
+    expect(() => w.add(1, -1)).toThrow(/added a message of -1 bytes/);
+    const v = new Inflights(4, 0);
+    v.add(1, 10);
+    (v as unknown as { bytes_: number }).bytes_ = 5; // out of step with the message sizes
+    expect(() => v.freeLE(1)).toThrow(/bytes out of step with the messages after freeing up to 1/);
   });
 });

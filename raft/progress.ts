@@ -34,7 +34,7 @@ export class Progress {
     maxInflightBytes: number,
   ) {
     this.next = next;
-    this.inflights = new Inflights(maxInflightMessages, maxInflightBytes);
+    this.inflights = new Inflights(maxInflightMessages, maxInflightBytes, id);
   }
 
   becomeProbe(): void {

@@ -104,6 +104,9 @@ export class Raft {
     this.maxMessageBytes = config.maxMessageBytes ?? DEFAULTS.maxMessageBytes;
     this.maxInflightMessages = config.maxInflightMessages ?? DEFAULTS.maxInflightMessages;
     this.maxInflightBytes = config.maxInflightBytes ?? DEFAULTS.maxInflightBytes;
+    if (!(this.maxInflightMessages >= 1) || !(this.maxInflightBytes >= 0)) {
+      throw new RangeError(`maxInflightMessages (${this.maxInflightMessages}) must be >= 1 and maxInflightBytes (${this.maxInflightBytes}) >= 0`);
+    }
     this.maxUncommittedBytes = config.maxUncommittedBytes ?? DEFAULTS.maxUncommittedBytes;
     this.inSyncMaxLagEntries = config.inSyncMaxLagEntries ?? DEFAULTS.inSyncMaxLagEntries;
     this.inSyncMaxTicks = config.inSyncMaxTicks ?? config.electionTicks;
