@@ -3,6 +3,7 @@ import { InvariantError } from './assert';
 import { Inflights } from './inflights';
 import { RaftLog } from './log';
 import { MemoryStorage } from './memory-storage';
+import { Progress } from './progress';
 import { type Entry, EntryType } from './types';
 
 /**
@@ -117,5 +118,35 @@ describe('the in-flight window (raft/inflights.ts)', () => {
     v.add(1, 10);
     (v as unknown as { bytes_: number }).bytes_ = 5; // out of step with the message sizes
     expect(() => v.freeLE(1)).toThrow(/bytes out of step with the messages after freeing up to 1/);
+  });
+});
+
+describe('follower progress (raft/progress.ts)', () => {
+  const progress = (match: number, next: number) => new Progress(2, match, next, false, 4, 0);
+
+  it('match stays below next: at creation and after an acknowledgement', () => {
+    expect(() => progress(5, 5)).toThrow(/progress of 2 \(probe\): match 5 next 5; .*: match is not below next after created/);
+    const p = progress(5, 6);
+    p.next = 3; // corrupted
+    expect(() => p.maybeUpdate(4)).toThrow(/match is not below next after an acknowledgement of 4/);
+  });
+
+  it('pipelining never moves next back', () => {
+    const p = progress(3, 4);
+    p.becomeReplicate();
+    p.optimisticUpdate(6);
+    expect(() => p.optimisticUpdate(5)).toThrow(/progress of 2 \(replicate\): match 3 next 7; .*: pipelining would move next back to 6/);
+  });
+
+  it('match never decreases: a stale acknowledgement leaves it, and nothing outside can write it', () => {
+    const p = progress(0, 1);
+    expect(p.maybeUpdate(5)).toBe(true);
+    expect(p.maybeUpdate(3)).toBe(false);
+    expect(p.match).toBe(5);
+    p.becomeProbe();
+    p.becomeReplicate();
+    expect(p.match).toBe(5);
+    // @ts-expect-error match is read-only outside Progress
+    expect(() => (p.match = 1)).toThrow(TypeError);
   });
 });

@@ -200,9 +200,8 @@ export class Raft {
     const keep = new Set<NodeId>([...this.conf.voters, ...this.conf.learners]);
     for (const id of [...this.prs.keys()]) if (!keep.has(id)) this.prs.delete(id);
     for (const id of keep) {
-      const pr = new Progress(id, last + 1, this.conf.learners.includes(id), this.maxInflightMessages, this.maxInflightBytes);
-      if (id === this.id) pr.match = last;
-      this.prs.set(id, pr);
+      const match = id === this.id ? last : 0;
+      this.prs.set(id, new Progress(id, match, last + 1, this.conf.learners.includes(id), this.maxInflightMessages, this.maxInflightBytes));
     }
   }
 
@@ -683,9 +682,9 @@ export class Raft {
       const existing = this.prs.get(id);
       if (existing) existing.isLearner = this.conf.learners.includes(id);
       else {
-        const pr = new Progress(id, last + 1, this.conf.learners.includes(id), this.maxInflightMessages, this.maxInflightBytes);
+        const match = id === this.id ? last : 0;
+        const pr = new Progress(id, match, last + 1, this.conf.learners.includes(id), this.maxInflightMessages, this.maxInflightBytes);
         pr.recentActive = true; // give a new member one election timeout before it counts as silent
-        if (id === this.id) pr.match = last;
         this.prs.set(id, pr);
       }
     }
