@@ -4,6 +4,8 @@ import { Inflights } from './inflights';
 import { RaftLog } from './log';
 import { MemoryStorage } from './memory-storage';
 import { Progress } from './progress';
+import type { RawNode } from './raw-node';
+import { TestCluster } from './test-cluster';
 import { type Entry, EntryType } from './types';
 
 /**
@@ -148,5 +150,52 @@ describe('follower progress (raft/progress.ts)', () => {
     expect(p.match).toBe(5);
     // @ts-expect-error match is read-only outside Progress
     expect(() => (p.match = 1)).toThrow(TypeError);
+  });
+});
+
+describe('role transitions (raft/raft.ts)', () => {
+  /** The Raft state machine inside a RawNode, reached through a cast: the tests corrupt or drive it directly. */
+  const raftOf = (node: RawNode): any => (node as any).raft;
+
+  it('the term never goes back', () => {
+    const c = new TestCluster([1, 2, 3]);
+    c.elect(1);
+    expect(() => c.node(2).step({ type: 'heartbeat', from: 1, to: 2, term: 1, commit: 0, readRound: 0 })).not.toThrow();
+    expect(() => raftOf(c.node(2)).becomeFollower(0, 1)).toThrow(/raft 2 \(term 1, follower, vote 1, leader 1, .*\): the term would go back to 0/);
+  });
+
+  it('a node votes at most once per term (the vote only changes from none)', () => {
+    const c = new TestCluster([1, 2, 3], {}, [], new Set(['voteTwiceInTerm']));
+    const n2 = c.node(2);
+    n2.step({ type: 'vote', from: 1, to: 2, term: 1, lastIndex: 0, lastTerm: 0, transfer: true });
+    expect(() => n2.step({ type: 'vote', from: 3, to: 2, term: 1, lastIndex: 0, lastTerm: 0, transfer: true })).toThrow(
+      /raft 2 \(term 1, follower, vote 1, .*\): votes for 3, having voted for 1 in this term/,
+    );
+  });
+
+  it('only a candidate with the votes of a majority of voters becomes leader', () => {
+    const c = new TestCluster([1, 2, 3, 4, 5], { preVote: false }, [], new Set(['countVotesTwice']));
+    const n1 = c.node(1);
+    n1.campaign();
+    const grant = { type: 'voteResponse' as const, from: 2, to: 1, term: 1, reject: false };
+    n1.step(grant);
+    expect(() => n1.step(grant)).toThrow(/raft 1 \(term 1, candidate, vote 1, .*\): becomes leader with 2 votes granted by voters/);
+    const f = new TestCluster([1, 2, 3]);
+    expect(() => raftOf(f.node(1)).becomeLeader()).toThrow(/raft 1 \(term 0, follower, .*\): only a candidate that voted for itself becomes leader/);
+  });
+
+  it('a leader only steps down to follower, never to (pre-)candidate', () => {
+    const c = new TestCluster([1, 2, 3]);
+    c.elect(1);
+    expect(() => raftOf(c.node(1)).becomeCandidate()).toThrow(/raft 1 \(term 1, leader, .*\): a leader only steps down to follower, never to candidate/);
+    expect(() => raftOf(c.node(1)).becomePreCandidate()).toThrow(/never to pre-candidate/);
+    expect(() => raftOf(c.node(1)).becomeFollower(1, 0)).not.toThrow();
+  });
+
+  it('only a voter campaigns', () => {
+    const c = new TestCluster([1, 2, 3], {}, [4]);
+    expect(() => raftOf(c.node(4)).becomeCandidate()).toThrow(/raft 4 .*learners \[4\].*: only a voter campaigns/);
+    c.node(4).campaign(); // the public door refuses quietly
+    expect(c.node(4).status().role).toBe('follower');
   });
 });

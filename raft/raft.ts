@@ -1,3 +1,4 @@
+import { assert } from './assert';
 import { applyConfChange, confChangeProblem, decodeConfChange, encodeConfChange } from './conf-change';
 import { RaftLog } from './log';
 import { Progress } from './progress';
@@ -175,6 +176,7 @@ export class Raft {
   // Role changes.
 
   private reset(term: number): void {
+    assert(term >= this.term, () => `${this.describe()}: the term would go back to ${term}`);
     if (term !== this.term) {
       this.term = term;
       this.vote = NONE;
@@ -212,6 +214,8 @@ export class Raft {
   }
 
   private becomePreCandidate(): void {
+    assert(this.role !== 'leader', () => `${this.describe()}: a leader only steps down to follower, never to pre-candidate`);
+    assert(this.promotable(), () => `${this.describe()}: only a voter campaigns`);
     // Pre-vote changes neither the term nor the vote: a node that cannot win disturbs no one.
     this.votesGranted.clear();
     this.votesRejected.clear();
@@ -221,12 +225,17 @@ export class Raft {
   }
 
   private becomeCandidate(): void {
-    this.reset(this.term + 1);
+    assert(this.role !== 'leader', () => `${this.describe()}: a leader only steps down to follower, never to candidate`);
+    assert(this.promotable(), () => `${this.describe()}: only a voter campaigns`);
+    this.reset(this.term + 1); // a new term, so no vote yet in it: the vote changes from none
     this.vote = this.id;
     this.role = 'candidate';
   }
 
   private becomeLeader(): void {
+    assert(this.role === 'candidate' && this.vote === this.id, () => `${this.describe()}: only a candidate that voted for itself becomes leader`);
+    const granted = this.grantedVotes();
+    assert(granted >= majority(this.conf.voters.length), () => `${this.describe()}: becomes leader with ${granted} votes granted by voters`);
     this.reset(this.term);
     this.lead = this.id;
     this.role = 'leader';
@@ -291,11 +300,17 @@ export class Raft {
       this.votesRejected.add(from);
     }
     const voters = this.conf.voters;
-    const granted_ = this.bugs.has('countVotesTwice')
-      ? this.grantedCount
-      : voters.filter((id) => this.votesGranted.has(id)).length;
-    const rejected = voters.filter((id) => this.votesRejected.has(id) && !this.votesGranted.has(id)).length;
+    const granted_ = this.bugs.has('countVotesTwice') ? this.grantedCount : this.grantedVotes();
+    let rejected = 0;
+    for (const id of voters) if (this.votesRejected.has(id) && !this.votesGranted.has(id)) rejected++;
     return voteResult(voters, granted_, rejected);
+  }
+
+  /** Voters (of the current membership) that granted this node their vote in this campaign. */
+  private grantedVotes(): number {
+    let n = 0;
+    for (const id of this.conf.voters) if (this.votesGranted.has(id)) n++;
+    return n;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -373,6 +388,8 @@ export class Raft {
       // A granted pre-vote answers in the candidate's future term so it recognises the answer.
       this.send({ type: respType, from: this.id, to: m.from, term: m.term, reject: false });
       if (m.type === 'vote') {
+        // One vote per term: within a term the vote only changes from none.
+        assert(this.vote === NONE || this.vote === m.from, () => `${this.describe()}: votes for ${m.from}, having voted for ${this.vote} in this term`);
         this.electionElapsed = 0;
         this.vote = m.from;
       }
@@ -779,6 +796,14 @@ export class Raft {
 
   applyCommittedConfChanges(entries: readonly Entry[]): void {
     for (const e of entries) if (e.type === EntryType.ConfChange) this.setConf(decodeConfChange(e.data).conf);
+  }
+
+  /** The node's state in one line, for invariant messages. */
+  describe(): string {
+    return (
+      `raft ${this.id} (term ${this.term}, ${this.role}, vote ${this.vote}, leader ${this.lead}, ` +
+      `voters [${this.conf.voters}], learners [${this.conf.learners}], log [${this.log.firstIndex()}, ${this.log.lastIndex()}] committed ${this.log.committed})`
+    );
   }
 
   /** The hard state to persist. Under the forgetVoteOnRestart bug the vote never reaches the disk. */

@@ -1,3 +1,4 @@
+import { InvariantError } from '../assert';
 import { decodeConfChange } from '../conf-change';
 import type { MemoryStorage } from '../memory-storage';
 import { Rng } from '../rng';
@@ -199,9 +200,19 @@ export class Simulator {
     this.log(`crash ${sn.id} (lost ${lost} unsynced writes)`);
   }
 
+  /**
+   * Run a schedule, then the liveness check. An invariant the core asserts inline (raft/assert.ts)
+   * is a safety violation like any other: it is reported as a SimFailure at the step it broke in,
+   * so the seed, shrinking and replay machinery treat it the same.
+   */
   run(actions: readonly Action[]): void {
-    for (const a of actions) this.apply(a);
-    this.checkLiveness();
+    try {
+      for (const a of actions) this.apply(a);
+      this.checkLiveness();
+    } catch (e) {
+      if (e instanceof InvariantError) throw new SimFailure(`invariant: ${e.message}`, this.step);
+      throw e;
+    }
   }
 
   apply(a: Action): void {
