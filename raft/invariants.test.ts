@@ -5,7 +5,7 @@ import { RaftLog } from './log';
 import { MemoryStorage } from './memory-storage';
 import { Progress } from './progress';
 import type { RawNode } from './raw-node';
-import { TestCluster } from './test-cluster';
+import { TestCluster, bytes } from './test-cluster';
 import { type Entry, EntryType } from './types';
 
 /**
@@ -197,5 +197,104 @@ describe('role transitions (raft/raft.ts)', () => {
     expect(() => raftOf(c.node(4)).becomeCandidate()).toThrow(/raft 4 .*learners \[4\].*: only a voter campaigns/);
     c.node(4).campaign(); // the public door refuses quietly
     expect(c.node(4).status().role).toBe('follower');
+  });
+});
+
+describe('checkInvariants: the whole state of a node at once', () => {
+  const raftOf = (node: RawNode): any => (node as any).raft;
+  /** A leader (1) with followers 2 and 3 after some replication, and follower 3 cut off. */
+  function cluster(): TestCluster {
+    const c = new TestCluster([1, 2, 3]);
+    c.elect(1);
+    for (let i = 0; i < 3; i++) c.node(1).propose(bytes(`v${i}`));
+    c.stabilize();
+    c.filter = (m) => m.to !== 3 && m.from !== 3;
+    for (let i = 0; i < 3; i++) c.node(1).propose(bytes(`w${i}`));
+    c.stabilize();
+    return c;
+  }
+
+  it('holds on every node of a healthy cluster, whatever the role (TestCluster checks it after every delivery too)', () => {
+    const c = cluster();
+    for (const id of [1, 2, 3]) expect(() => c.node(id).checkInvariants()).not.toThrow();
+    c.node(2).campaign();
+    expect(() => c.node(2).checkInvariants()).not.toThrow();
+  });
+
+  it('a leader leads itself', () => {
+    const c = cluster();
+    raftOf(c.node(1)).lead = 2;
+    expect(() => c.node(1).checkInvariants()).toThrow(/raft 1 \(term 1, leader, vote 1, leader 2, .*\): a leader leads, and voted for, itself/);
+  });
+
+  it("the leader's own progress matches its last index", () => {
+    const c = cluster();
+    const self = raftOf(c.node(1)).prs.get(1);
+    self.match_ = self.match - 1;
+    expect(() => c.node(1).checkInvariants()).toThrow(/the leader's own progress does not match its last index; progress of 1/);
+  });
+
+  it("every follower's progress lies within the leader's log: match < next <= last index + 1", () => {
+    const c = cluster();
+    const last = c.node(1).status().lastIndex;
+    const pr = raftOf(c.node(1)).prs.get(2);
+    pr.match_ = last + 1;
+    pr.next = last + 2;
+    expect(() => c.node(1).checkInvariants()).toThrow(new RegExp(`follower 2 is not within the leader's log; progress of 2 \\(replicate\\): match ${last + 1} next ${last + 2}`));
+  });
+
+  it('the in-flight window agrees with the progress state', () => {
+    const c = cluster();
+    const r = raftOf(c.node(1));
+    c.node(1).reportUnreachable(3);
+    const probing = r.prs.get(3);
+    expect(probing.state).toBe('probe');
+    probing.inflights.add(probing.next, 1);
+    expect(() => c.node(1).checkInvariants()).toThrow(/appends in flight outside replicate state; progress of 3 \(probe\)/);
+    const d = cluster();
+    const replicating = raftOf(d.node(1)).prs.get(2);
+    expect(replicating.state).toBe('replicate');
+    replicating.inflights.add(replicating.match, 1); // in flight, yet already acknowledged
+    expect(() => d.node(1).checkInvariants()).toThrow(/in-flight window out of step; progress of 2 \(replicate\)/);
+  });
+
+  it('a follower follows another node, and has nothing in flight, no reads, no transfer', () => {
+    const c = cluster();
+    raftOf(c.node(2)).lead = 2;
+    expect(() => c.node(2).checkInvariants()).toThrow(/raft 2 \(term 1, follower, vote 1, leader 2, .*\): a follower follows another node/);
+    const d = cluster();
+    raftOf(d.node(2)).leadTransferee = 3;
+    expect(() => d.node(2).checkInvariants()).toThrow(/only a leader transfers leadership, serves reads or counts uncommitted bytes/);
+  });
+
+  it('a candidate voted for itself and knows no leader', () => {
+    const c = cluster();
+    c.node(3).campaign();
+    raftOf(c.node(3)).vote = 1;
+    expect(() => c.node(3).checkInvariants()).toThrow(/raft 3 \(term 2, candidate, vote 1, .*\): a candidate votes for itself/);
+  });
+
+  it('progress is tracked for exactly the members', () => {
+    const c = cluster();
+    raftOf(c.node(1)).prs.delete(3);
+    expect(() => c.node(1).checkInvariants()).toThrow(/progress tracked for \[1,2\]/);
+  });
+
+  it("no entry is of a later term than the node's (the hard state's term bounds the log)", () => {
+    const c = cluster();
+    raftOf(c.node(2)).term = 0;
+    expect(() => c.node(2).checkInvariants()).toThrow(/node 2 log .*: the last entry's term 1 is past the node's term 0/);
+  });
+
+  it('the log: commit never passes the last index', () => {
+    const c = cluster();
+    raftOf(c.node(3)).log.committed = 100;
+    expect(() => c.node(3).checkInvariants()).toThrow(/node 3 log .* committed 100 .*: commit is past the last index/);
+  });
+
+  it('the hard state handed out to persist is never ahead of the node', () => {
+    const c = cluster();
+    (c.node(2) as any).prevHard = { term: 9, vote: 1, commit: 0 };
+    expect(() => c.node(2).checkInvariants()).toThrow(/raft 2 .*: handed out hard state \{"term":9,"vote":1,"commit":0\}/);
   });
 });

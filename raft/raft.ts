@@ -798,6 +798,77 @@ export class Raft {
     for (const e of entries) if (e.type === EntryType.ConfChange) this.setConf(decodeConfChange(e.data).conf);
   }
 
+  /**
+   * Every invariant of this node's state at once (LogCabin's checkInvariants): the log's (see
+   * RaftLog), membership, the role's, and on a leader its view of every follower. Throws
+   * InvariantError naming the node's state and the first invariant broken. O(members + unstable
+   * entries); allocates nothing unless it fails. The simulator calls it after every step.
+   */
+  checkInvariants(): void {
+    // No entry of a later term than the node's: terms never decrease along the log, and the last
+    // entry's term is at most the node's.
+    this.log.checkInvariants(this.term);
+    const last = this.log.lastIndex();
+    const { voters, learners } = this.conf;
+
+    // Progress is tracked for exactly the members, learners as learners.
+    assert(this.prs.size === voters.length + learners.length, () => `${this.describe()}: progress tracked for [${[...this.prs.keys()]}]`);
+    for (const id of voters) assert(this.prs.get(id)?.isLearner === false, () => `${this.describe()}: no voter progress for voter ${id}`);
+    for (const id of learners) assert(this.prs.get(id)?.isLearner === true, () => `${this.describe()}: no learner progress for learner ${id}`);
+    assert(this.uncommittedBytes >= 0, () => `${this.describe()}: ${this.uncommittedBytes} uncommitted bytes`);
+
+    switch (this.role) {
+      case 'leader':
+        this.checkLeaderInvariants(last);
+        return;
+      case 'candidate':
+        assert(this.vote === this.id, () => `${this.describe()}: a candidate votes for itself`);
+        assert(this.lead === NONE && this.promotable(), () => `${this.describe()}: a candidate is a voter and knows no leader`);
+        break;
+      case 'preCandidate':
+        assert(this.lead === NONE && this.promotable(), () => `${this.describe()}: a pre-candidate is a voter and knows no leader`);
+        break;
+      case 'follower':
+        assert(this.lead !== this.id, () => `${this.describe()}: a follower follows another node`);
+        break;
+      default: {
+        const never: never = this.role;
+        throw new Error(`unknown role ${never}`);
+      }
+    }
+    // Not a leader.
+    assert(
+      this.leadTransferee === NONE && this.pendingReads.length === 0 && this.readsBeforeTermCommit.length === 0 && this.uncommittedBytes === 0,
+      () => `${this.describe()}: only a leader transfers leadership, serves reads or counts uncommitted bytes`,
+    );
+    for (const pr of this.prs.values()) {
+      assert(pr.inflights.count === 0, () => `${this.describe()}: only a leader has appends in flight; ${pr.describe()}`);
+    }
+  }
+
+  private checkLeaderInvariants(last: number): void {
+    assert(this.lead === this.id && this.vote === this.id, () => `${this.describe()}: a leader leads, and voted for, itself`);
+    const self = this.prs.get(this.id);
+    assert(self !== undefined && !self.isLearner, () => `${this.describe()}: a leader is a voter`);
+    assert(self.match === last && self.next === last + 1, () => `${this.describe()}: the leader's own progress does not match its last index; ${self.describe()}`);
+    const t = this.leadTransferee;
+    assert(t === NONE || (t !== this.id && this.prs.get(t)?.isLearner === false), () => `${this.describe()}: transfers leadership to ${t}, not another voter`);
+    assert(this.readAcks.size === this.pendingReads.length, () => `${this.describe()}: ${this.pendingReads.length} pending reads, ${this.readAcks.size} acknowledgement sets`);
+    for (const pr of this.prs.values()) {
+      if (pr === self) continue;
+      // A follower's log matches the leader's at most up to the leader's last index.
+      assert(pr.match < pr.next && pr.next <= last + 1, () => `${this.describe()}: follower ${pr.id} is not within the leader's log; ${pr.describe()}`);
+      const w = pr.inflights;
+      if (pr.state === 'replicate') {
+        // What is in flight was sent past the match point and before next.
+        assert(!pr.probeSent && (w.count === 0 || (w.oldest() > pr.match && w.newest() < pr.next)), () => `${this.describe()}: in-flight window out of step; ${pr.describe()}`);
+      } else {
+        // Probe and snapshot send nothing that is pipelined.
+        assert(w.count === 0 && w.bytes === 0, () => `${this.describe()}: appends in flight outside replicate state; ${pr.describe()}`);
+      }
+    }
+  }
+
   /** The node's state in one line, for invariant messages. */
   describe(): string {
     return (

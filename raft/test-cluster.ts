@@ -5,8 +5,9 @@ import type { Config, Entry, Message, NodeId, ReadState } from './types';
 
 /**
  * A minimal synchronous harness for the core's own unit tests: nodes over MemoryStorage, a
- * message queue the test can filter, and a host loop that honours the Ready contract. (The
- * randomised, crash-injecting simulator lives in raft/sim/.)
+ * message queue the test can filter, and a host loop that honours the Ready contract. Every
+ * delivery and every advance is followed by the node's checkInvariants(). (The randomised,
+ * crash-injecting simulator lives in raft/sim/.)
  */
 export class TestCluster {
   readonly nodes = new Map<NodeId, RawNode>();
@@ -58,6 +59,7 @@ export class TestCluster {
         const delivered = verdict === true ? m : verdict;
         this.delivered.push(delivered);
         target.step(delivered);
+        target.checkInvariants();
         progressed = true;
       }
       if (!progressed) return;
@@ -82,6 +84,7 @@ export class TestCluster {
         this.applied.get(id)!.push(...rd.committedEntries);
         this.reads.get(id)!.push(...rd.readStates);
         node.advance(rd);
+        node.checkInvariants();
         storage.setConf(node.status().conf);
       }
     }

@@ -300,4 +300,11 @@ export interface RaftNode {
   /** The host finished (or failed) streaming a snapshot to `id`. */
   reportSnapshot(id: NodeId, ok: boolean): void;
   status(): Status;
+  /**
+   * Check every invariant of the node's state at once (the log, membership, the role, a leader's
+   * view of its followers) and throw InvariantError naming the node's state and the first one
+   * broken. O(members + unstable entries). The simulator calls it after every step; a host may
+   * call it in tests or when debugging.
+   */
+  checkInvariants(): void;
 }

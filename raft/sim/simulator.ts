@@ -92,7 +92,8 @@ class SimNode {
 /**
  * A whole Raft group in one deterministic loop: virtual clock, virtual network, nodes that crash
  * and restart from their virtual disks, clients that propose, read and reconfigure. Every step is
- * followed by the safety checks of Checker. One seed and one schedule replay bit for bit.
+ * followed by every live node's checkInvariants() and the safety checks of Checker. One seed and
+ * one schedule replay bit for bit.
  */
 export class Simulator {
   private readonly nodes = new Map<NodeId, SimNode>();
@@ -464,6 +465,15 @@ export class Simulator {
   }
 
   private check(): void {
+    // Each node's own state first (raft.ts checkInvariants: the log, membership, role, progress).
+    for (const sn of this.nodes.values()) {
+      try {
+        sn.node?.checkInvariants();
+      } catch (e) {
+        if (e instanceof InvariantError) throw new SimFailure(`invariant of node ${sn.id}: ${e.message}`, this.step);
+        throw e;
+      }
+    }
     // Lowest term first: an entry is recorded as committed in the earliest term anyone saw it so.
     const live = this.live().sort((a, b) => a.node!.status().term - b.node!.status().term);
     for (const sn of live) {
