@@ -132,7 +132,6 @@ export class RaftLog {
     const end = this.unstableOffset + this.unstableEntries_.length;
     assert(after <= end, () => `${this.describe()}: an append at ${after} would leave a gap after ${end - 1}`);
     // Indexes are consecutive and terms never decrease, from the entry before the first one on.
-    // (Indexes stay below Number.MAX_SAFE_INTEGER: see types.ts.)
     let prevTerm = this.termOrUndefined(after - 1) ?? 0;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i];

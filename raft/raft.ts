@@ -802,7 +802,7 @@ export class Raft {
    * Every invariant of this node's state at once (LogCabin's checkInvariants): the log's (see
    * RaftLog), membership, the role's, and on a leader its view of every follower. Throws
    * InvariantError naming the node's state and the first invariant broken. O(members + unstable
-   * entries); allocates nothing unless it fails. The simulator calls it after every step.
+   * entries); a message is built only when one fails. The simulator calls it after every step.
    */
   checkInvariants(): void {
     // No entry of a later term than the node's: terms never decrease along the log, and the last
