@@ -1,7 +1,14 @@
+import { assert } from './assert';
+import type { NodeId } from './types';
+
 /**
  * The append messages in flight to one follower, as (last index, bytes) in a ring buffer: the
  * window of pipelined replication. Bounded in count and in bytes so that a slow follower cannot
  * make the leader buffer without limit (etcd's tracker/inflights).
+ *
+ * Invariants: the indexes in the window strictly increase from oldest to newest; 0 <= count <=
+ * maxMessages; bytes >= 0, and 0 when the window is empty. A message is only added while the
+ * window is not full, so bytes exceed maxBytes by at most the last message.
  */
 export class Inflights {
   private readonly indexes: number[];
@@ -13,7 +20,10 @@ export class Inflights {
   constructor(
     private readonly maxMessages: number,
     private readonly maxBytes: number,
+    /** The follower these messages go to, for invariant messages. */
+    private readonly to: NodeId = 0,
   ) {
+    assert(maxMessages >= 1 && maxBytes >= 0, () => `inflights to ${to}: window of ${maxMessages} messages and ${maxBytes} bytes`);
     this.indexes = new Array(maxMessages).fill(0);
     this.sizes = new Array(maxMessages).fill(0);
   }
@@ -32,7 +42,9 @@ export class Inflights {
 
   /** Record a message whose last entry is `index`; indexes must increase. */
   add(index: number, bytes: number): void {
-    if (this.count_ === this.maxMessages) throw new Error('inflights: add on a full window');
+    assert(!this.full(), () => `${this.describe()}: add on a full window`);
+    assert(this.count_ === 0 || index > this.newest(), () => `${this.describe()}: added index ${index}, not past the newest`);
+    assert(bytes >= 0, () => `${this.describe()}: added a message of ${bytes} bytes`);
     const slot = (this.start + this.count_) % this.maxMessages;
     this.indexes[slot] = index;
     this.sizes[slot] = bytes;
@@ -48,6 +60,7 @@ export class Inflights {
       this.count_--;
     }
     if (this.count_ === 0) this.start = 0;
+    assert(this.bytes_ >= 0 && (this.count_ > 0 || this.bytes_ === 0), () => `${this.describe()}: bytes out of step with the messages after freeing up to ${index}`);
   }
 
   /** Forget the oldest message: a heartbeat answer proves the follower is alive, so let one more through. */
@@ -59,5 +72,21 @@ export class Inflights {
     this.start = 0;
     this.count_ = 0;
     this.bytes_ = 0;
+  }
+
+  /** Last index of the oldest message in flight; only when count > 0. */
+  oldest(): number {
+    return this.indexes[this.start];
+  }
+
+  /** Last index of the newest message in flight; only when count > 0. */
+  newest(): number {
+    return this.indexes[(this.start + this.count_ - 1) % this.maxMessages];
+  }
+
+  /** The window's state, for invariant messages. */
+  describe(): string {
+    const span = this.count_ > 0 ? ` (indexes ${this.oldest()}..${this.newest()})` : '';
+    return `inflights to ${this.to}: ${this.count_}/${this.maxMessages} messages${span}, ${this.bytes_}/${this.maxBytes} bytes`;
   }
 }

@@ -1,12 +1,17 @@
+import { assert } from './assert';
 import { limitSize } from './memory-storage';
-import { CompactedError, type Entry, type Snapshot, type Storage, UNAVAILABLE } from './types';
+import { CompactedError, type Entry, type NodeId, type Snapshot, type Storage, UNAVAILABLE } from './types';
 
 /**
  * The log as the core sees it: what the host has persisted (Storage) followed by what it has not
  * yet (the unstable tail and perhaps a snapshot to install), plus the commit and apply points.
  *
- * Invariants: applied <= applying <= committed <= lastIndex(); unstable.entries[i].index ===
- * unstable.offset + i; an unstable snapshot, if any, ends at unstable.offset - 1.
+ * Invariants (asserted where they are protected, and all at once by checkInvariants()):
+ *   firstIndex() - 1 <= applied <= applying <= committed <= lastIndex(), except that applied may
+ *     lag behind a received snapshot until the host has installed it;
+ *   committed and applied never move back; nothing committed is ever overwritten;
+ *   unstable.entries[i].index === unstable.offset + i, and terms never decrease along the log;
+ *   an unstable snapshot, if any, ends at unstable.offset - 1.
  */
 export class RaftLog {
   committed: number;
@@ -23,6 +28,8 @@ export class RaftLog {
     readonly storage: Storage,
     committed: number,
     applied: number,
+    /** The node whose log this is, for invariant messages. */
+    private readonly owner: NodeId,
   ) {
     this.unstableOffset = storage.lastIndex() + 1;
     this.committed = committed;
@@ -88,9 +95,7 @@ export class RaftLog {
     const lastNew = prevIndex + entries.length;
     const conflict = this.findConflict(entries);
     if (conflict !== 0) {
-      if (conflict <= this.committed) {
-        throw new Error(`raft: entry ${conflict} conflicts with committed entry (committed ${this.committed})`);
-      }
+      assert(conflict > this.committed, () => `${this.describe()}: the leader's entry ${conflict} conflicts with a committed entry`);
       this.append(entries.slice(conflict - entries[0].index));
     }
     this.commitTo(Math.min(leaderCommit, lastNew));
@@ -123,10 +128,16 @@ export class RaftLog {
   append(entries: readonly Entry[]): void {
     if (entries.length === 0) return;
     const after = entries[0].index;
-    if (after - 1 < this.committed) {
-      throw new Error(`raft: append at ${after} would overwrite committed entries (committed ${this.committed})`);
-    }
+    assert(after > this.committed, () => `${this.describe()}: an append at ${after} would overwrite committed entries`);
     const end = this.unstableOffset + this.unstableEntries_.length;
+    assert(after <= end, () => `${this.describe()}: an append at ${after} would leave a gap after ${end - 1}`);
+    // Indexes are consecutive and terms never decrease, from the entry before the first one on.
+    let prevTerm = this.termOrUndefined(after - 1) ?? 0;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      assert(e.index === after + i && e.term >= prevTerm, () => `${this.describe()}: appended entries out of order at ${after + i}: ${describeEntries(entries)}`);
+      prevTerm = e.term;
+    }
     if (after === end) {
       for (const e of entries) this.unstableEntries_.push(e);
     } else if (after <= this.unstableOffset) {
@@ -165,11 +176,10 @@ export class RaftLog {
     return limitSize(out, maxBytes);
   }
 
+  /** Move the commit point up to `index` (a lower index is no news: commit never moves back). */
   commitTo(index: number): void {
     if (index <= this.committed) return;
-    if (index > this.lastIndex()) {
-      throw new Error(`raft: commit ${index} is past the last index ${this.lastIndex()}: the log is corrupt or truncated`);
-    }
+    assert(index <= this.lastIndex(), () => `${this.describe()}: commit ${index} is past the last index (the log is corrupt or truncated)`);
     this.committed = index;
   }
 
@@ -184,7 +194,9 @@ export class RaftLog {
 
   /** Replace the whole log with a snapshot received from the leader. */
   restore(snapshot: Snapshot): void {
-    this.committed = snapshot.metadata.index;
+    const index = snapshot.metadata.index;
+    assert(index > this.committed, () => `${this.describe()}: a snapshot at ${index} would move commit back`);
+    this.committed = index;
     this.unstableSnapshot = snapshot;
     this.unstableOffset = snapshot.metadata.index + 1;
     this.unstableEntries_ = [];
@@ -211,6 +223,8 @@ export class RaftLog {
 
   /** The host persisted entries up to (index, term): drop them from the unstable tail. */
   stableTo(index: number, term: number): void {
+    // Entries the host persisted are real ones: index 0 / term 0 is only the empty log's sentinel.
+    assert(index >= 1 && term >= 1, () => `${this.describe()}: the host persisted entries up to index ${index} term ${term}`);
     if (index < this.unstableOffset) return;
     const i = index - this.unstableOffset;
     // A later append may have replaced what the host persisted: then it stays unstable.
@@ -220,14 +234,55 @@ export class RaftLog {
   }
 
   stableSnapTo(index: number): void {
+    assert(index >= 1, () => `${this.describe()}: the host installed a snapshot at index ${index}`);
     if (this.unstableSnapshot && this.unstableSnapshot.metadata.index === index) this.unstableSnapshot = undefined;
   }
 
+  /** The host applied up to `index`: it applies only what it was handed (so within [applied, applying]). */
   appliedTo(index: number): void {
-    if (index > this.committed || index < this.applied) {
-      throw new Error(`raft: applied ${index} is out of range [${this.applied}, ${this.committed}]`);
-    }
+    assert(index >= this.applied && index <= this.applying, () => `${this.describe()}: the host applied up to ${index}, outside [applied, applying]`);
     this.applied = index;
-    if (this.applying < index) this.applying = index;
   }
+
+  /**
+   * Every invariant above at once: O(unstable entries), plus a term lookup in storage. Called by
+   * Raft.checkInvariants(). `currentTerm` is the node's term: no entry can be of a later one.
+   */
+  checkInvariants(currentTerm: number): void {
+    const first = this.firstIndex();
+    const last = this.lastIndex();
+    assert(first <= last + 1, () => `${this.describe()}: first index is past last index + 1`);
+    assert(first - 1 <= this.committed, () => `${this.describe()}: entries that are not committed are compacted`);
+    assert(this.committed <= last, () => `${this.describe()}: commit is past the last index`);
+    assert(this.applying <= this.committed, () => `${this.describe()}: entries handed out to apply are not committed`);
+    assert(this.applied <= this.applying, () => `${this.describe()}: applied is past what was handed out to apply`);
+    // Applied lags a snapshot only until the host installs it (then advance() moves it up).
+    assert(this.unstableSnapshot !== undefined || this.applied >= first - 1, () => `${this.describe()}: applied is below the snapshot`);
+    const snap = this.unstableSnapshot?.metadata;
+    assert(snap === undefined || snap.index === this.unstableOffset - 1, () => `${this.describe()}: the unstable snapshot does not end where the unstable entries start`);
+    let prevTerm = this.termOrUndefined(this.unstableOffset - 1) ?? 0;
+    const ents = this.unstableEntries_;
+    for (let i = 0; i < ents.length; i++) {
+      const e = ents[i];
+      assert(e.index === this.unstableOffset + i, () => `${this.describe()}: unstable entry ${i} has index ${e.index}`);
+      assert(e.term >= prevTerm, () => `${this.describe()}: the term goes back from ${prevTerm} to ${e.term} at index ${e.index}`);
+      prevTerm = e.term;
+    }
+    const lastTerm = this.termOrUndefined(last) ?? 0;
+    assert(lastTerm <= currentTerm, () => `${this.describe()}: the last entry's term ${lastTerm} is past the node's term ${currentTerm}`);
+  }
+
+  /** The log's shape, for invariant messages. */
+  describe(): string {
+    const snap = this.unstableSnapshot ? `, snapshot at ${this.unstableSnapshot.metadata.index} to install` : '';
+    return (
+      `node ${this.owner} log [${this.firstIndex()}, ${this.lastIndex()}] committed ${this.committed} ` +
+      `applying ${this.applying} applied ${this.applied} unstable from ${this.unstableOffset} (${this.unstableEntries_.length} entries${snap})`
+    );
+  }
+}
+
+function describeEntries(entries: readonly Entry[]): string {
+  const shown = entries.slice(0, 8).map((e) => `${e.index}@${e.term}`);
+  return `[${shown.join(', ')}${entries.length > 8 ? ', ...' : ''}]`;
 }

@@ -1,3 +1,4 @@
+import { assert } from './assert';
 import { Inflights } from './inflights';
 import type { NodeId, ProgressState } from './types';
 
@@ -10,9 +11,14 @@ import type { NodeId, ProgressState } from './types';
  *    as they are sent), bounded by the in-flight window.
  *  - snapshot: the follower needs entries the leader has compacted; nothing is sent until the
  *    snapshot transfer finishes (or times out).
+ *
+ * Invariants: match < next, asserted at creation, on acknowledgements and when pipelining (the
+ * other writers of next set it from match + 1). match never decreases, in any state: only
+ * maybeUpdate() writes it, and only upwards. Nothing is in the in-flight window outside the
+ * replicate state (Raft.checkInvariants() checks that, and the window's bounds).
  */
 export class Progress {
-  match = 0;
+  private match_: number;
   next: number;
   state: ProgressState = 'probe';
   /** In probe: an append is out and unanswered. */
@@ -28,13 +34,30 @@ export class Progress {
 
   constructor(
     readonly id: NodeId,
+    match: number,
     next: number,
     public isLearner: boolean,
     maxInflightMessages: number,
     maxInflightBytes: number,
   ) {
+    this.match_ = match;
     this.next = next;
-    this.inflights = new Inflights(maxInflightMessages, maxInflightBytes);
+    this.inflights = new Inflights(maxInflightMessages, maxInflightBytes, id);
+    this.assertMatchBelowNext('created');
+  }
+
+  /** The highest index known to be in the follower's log. */
+  get match(): number {
+    return this.match_;
+  }
+
+  private assertMatchBelowNext(after: string): void {
+    assert(this.match_ < this.next, () => `${this.describe()}: match is not below next after ${after}`);
+  }
+
+  /** This progress's state, for invariant messages. */
+  describe(): string {
+    return `progress of ${this.id} (${this.state}): match ${this.match_} next ${this.next}; ${this.inflights.describe()}`;
   }
 
   becomeProbe(): void {
@@ -42,16 +65,16 @@ export class Progress {
     if (this.state === 'snapshot') {
       const pending = this.pendingSnapshot;
       this.resetState('probe');
-      this.next = Math.max(this.match + 1, pending + 1);
+      this.next = Math.max(this.match_ + 1, pending + 1);
     } else {
       this.resetState('probe');
-      this.next = this.match + 1;
+      this.next = this.match_ + 1;
     }
   }
 
   becomeReplicate(): void {
     this.resetState('replicate');
-    this.next = this.match + 1;
+    this.next = this.match_ + 1;
   }
 
   becomeSnapshot(snapshotIndex: number): void {
@@ -70,17 +93,19 @@ export class Progress {
   /** A successful append answer for `n`; false if it is stale (already known). */
   maybeUpdate(n: number): boolean {
     let updated = false;
-    if (this.match < n) {
-      this.match = n;
+    if (this.match_ < n) {
+      this.match_ = n;
       updated = true;
       this.probeSent = false;
     }
     this.next = Math.max(this.next, n + 1);
+    this.assertMatchBelowNext(`an acknowledgement of ${n}`);
     return updated;
   }
 
-  /** Pipelining: entries up to `n` are on their way. */
+  /** Pipelining: entries up to `n`, sent from next on, are on their way. */
   optimisticUpdate(n: number): void {
+    assert(n >= this.next, () => `${this.describe()}: pipelining would move next back to ${n + 1}`);
     this.next = n + 1;
   }
 
@@ -90,12 +115,12 @@ export class Progress {
    */
   maybeDecrTo(rejected: number, matchHint: number): boolean {
     if (this.state === 'replicate') {
-      if (rejected <= this.match) return false;
-      this.next = this.match + 1;
+      if (rejected <= this.match_) return false;
+      this.next = this.match_ + 1;
       return true;
     }
     if (this.next - 1 !== rejected) return false;
-    this.next = Math.max(Math.min(rejected, matchHint + 1), this.match + 1, 1);
+    this.next = Math.max(Math.min(rejected, matchHint + 1), this.match_ + 1, 1);
     this.probeSent = false;
     return true;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage } from './memory-storage';
+import type { PlantedBug } from './planted-bugs';
 import { RawNode } from './raw-node';
 import { TestCluster, bytes } from './test-cluster';
 import { EntryType, type Message, ProposalDroppedError } from './types';
@@ -198,8 +199,8 @@ describe('§5.4.2 the commit rule', () => {
    * Appends are rewritten to carry only entries of earlier terms, so the term-2 entry reaches a
    * majority while the leader's own term-3 no-op does not.
    */
-  const figure8 = (plantedBugs?: Set<'commitOldTermByCounting'>) => {
-    const c = new TestCluster([], { plantedBugs });
+  const figure8 = (bugs?: ReadonlySet<PlantedBug>) => {
+    const c = new TestCluster([], {}, [], bugs);
     const conf = { voters: [1, 2, 3], learners: [] };
     for (const id of [1, 2, 3]) {
       const storage = new MemoryStorage(conf);

@@ -1,6 +1,8 @@
+import { assert } from './assert';
 import { applyConfChange, confChangeProblem, decodeConfChange, encodeConfChange } from './conf-change';
 import { RaftLog } from './log';
 import { Progress } from './progress';
+import { type PlantedBug, plantedBugsOf } from './planted-bugs';
 import { committedIndex, majority, voteResult } from './quorum';
 import { Rng } from './rng';
 import {
@@ -13,7 +15,6 @@ import {
   type Message,
   NONE,
   type NodeId,
-  type PlantedBug,
   ProposalDroppedError,
   type ReadState,
   type Role,
@@ -104,10 +105,13 @@ export class Raft {
     this.maxMessageBytes = config.maxMessageBytes ?? DEFAULTS.maxMessageBytes;
     this.maxInflightMessages = config.maxInflightMessages ?? DEFAULTS.maxInflightMessages;
     this.maxInflightBytes = config.maxInflightBytes ?? DEFAULTS.maxInflightBytes;
+    if (!(this.maxInflightMessages >= 1) || !(this.maxInflightBytes >= 0)) {
+      throw new RangeError(`maxInflightMessages (${this.maxInflightMessages}) must be >= 1 and maxInflightBytes (${this.maxInflightBytes}) >= 0`);
+    }
     this.maxUncommittedBytes = config.maxUncommittedBytes ?? DEFAULTS.maxUncommittedBytes;
     this.inSyncMaxLagEntries = config.inSyncMaxLagEntries ?? DEFAULTS.inSyncMaxLagEntries;
     this.inSyncMaxTicks = config.inSyncMaxTicks ?? config.electionTicks;
-    this.bugs = config.plantedBugs ?? new Set();
+    this.bugs = plantedBugsOf(config);
 
     const { hardState, conf } = config.storage.initialState();
     const snapshotIndex = config.storage.firstIndex() - 1;
@@ -120,7 +124,7 @@ export class Raft {
     if (applied > hardState.commit) {
       throw new Error(`raft ${this.id}: applied ${applied} is past the stored commit ${hardState.commit}`);
     }
-    this.log = new RaftLog(config.storage, hardState.commit, applied);
+    this.log = new RaftLog(config.storage, hardState.commit, applied, this.id);
     this.conf = conf;
     this.term = hardState.term;
     this.vote = hardState.vote;
@@ -172,6 +176,7 @@ export class Raft {
   // Role changes.
 
   private reset(term: number): void {
+    assert(term >= this.term, () => `${this.describe()}: the term would go back to ${term}`);
     if (term !== this.term) {
       this.term = term;
       this.vote = NONE;
@@ -197,9 +202,8 @@ export class Raft {
     const keep = new Set<NodeId>([...this.conf.voters, ...this.conf.learners]);
     for (const id of [...this.prs.keys()]) if (!keep.has(id)) this.prs.delete(id);
     for (const id of keep) {
-      const pr = new Progress(id, last + 1, this.conf.learners.includes(id), this.maxInflightMessages, this.maxInflightBytes);
-      if (id === this.id) pr.match = last;
-      this.prs.set(id, pr);
+      const match = id === this.id ? last : 0;
+      this.prs.set(id, new Progress(id, match, last + 1, this.conf.learners.includes(id), this.maxInflightMessages, this.maxInflightBytes));
     }
   }
 
@@ -210,6 +214,8 @@ export class Raft {
   }
 
   private becomePreCandidate(): void {
+    assert(this.role !== 'leader', () => `${this.describe()}: a leader only steps down to follower, never to pre-candidate`);
+    assert(this.promotable(), () => `${this.describe()}: only a voter campaigns`);
     // Pre-vote changes neither the term nor the vote: a node that cannot win disturbs no one.
     this.votesGranted.clear();
     this.votesRejected.clear();
@@ -219,12 +225,17 @@ export class Raft {
   }
 
   private becomeCandidate(): void {
-    this.reset(this.term + 1);
+    assert(this.role !== 'leader', () => `${this.describe()}: a leader only steps down to follower, never to candidate`);
+    assert(this.promotable(), () => `${this.describe()}: only a voter campaigns`);
+    this.reset(this.term + 1); // a new term, so no vote yet in it: the vote changes from none
     this.vote = this.id;
     this.role = 'candidate';
   }
 
   private becomeLeader(): void {
+    assert(this.role === 'candidate' && this.vote === this.id, () => `${this.describe()}: only a candidate that voted for itself becomes leader`);
+    const granted = this.grantedVotes();
+    assert(granted >= majority(this.conf.voters.length), () => `${this.describe()}: becomes leader with ${granted} votes granted by voters`);
     this.reset(this.term);
     this.lead = this.id;
     this.role = 'leader';
@@ -289,11 +300,17 @@ export class Raft {
       this.votesRejected.add(from);
     }
     const voters = this.conf.voters;
-    const granted_ = this.bugs.has('countVotesTwice')
-      ? this.grantedCount
-      : voters.filter((id) => this.votesGranted.has(id)).length;
-    const rejected = voters.filter((id) => this.votesRejected.has(id) && !this.votesGranted.has(id)).length;
+    const granted_ = this.bugs.has('countVotesTwice') ? this.grantedCount : this.grantedVotes();
+    let rejected = 0;
+    for (const id of voters) if (this.votesRejected.has(id) && !this.votesGranted.has(id)) rejected++;
     return voteResult(voters, granted_, rejected);
+  }
+
+  /** Voters (of the current membership) that granted this node their vote in this campaign. */
+  private grantedVotes(): number {
+    let n = 0;
+    for (const id of this.conf.voters) if (this.votesGranted.has(id)) n++;
+    return n;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -371,6 +388,8 @@ export class Raft {
       // A granted pre-vote answers in the candidate's future term so it recognises the answer.
       this.send({ type: respType, from: this.id, to: m.from, term: m.term, reject: false });
       if (m.type === 'vote') {
+        // One vote per term: within a term the vote only changes from none.
+        assert(this.vote === NONE || this.vote === m.from, () => `${this.describe()}: votes for ${m.from}, having voted for ${this.vote} in this term`);
         this.electionElapsed = 0;
         this.vote = m.from;
       }
@@ -680,9 +699,9 @@ export class Raft {
       const existing = this.prs.get(id);
       if (existing) existing.isLearner = this.conf.learners.includes(id);
       else {
-        const pr = new Progress(id, last + 1, this.conf.learners.includes(id), this.maxInflightMessages, this.maxInflightBytes);
+        const match = id === this.id ? last : 0;
+        const pr = new Progress(id, match, last + 1, this.conf.learners.includes(id), this.maxInflightMessages, this.maxInflightBytes);
         pr.recentActive = true; // give a new member one election timeout before it counts as silent
-        if (id === this.id) pr.match = last;
         this.prs.set(id, pr);
       }
     }
@@ -777,6 +796,85 @@ export class Raft {
 
   applyCommittedConfChanges(entries: readonly Entry[]): void {
     for (const e of entries) if (e.type === EntryType.ConfChange) this.setConf(decodeConfChange(e.data).conf);
+  }
+
+  /**
+   * Every invariant of this node's state at once (LogCabin's checkInvariants): the log's (see
+   * RaftLog), membership, the role's, and on a leader its view of every follower. Throws
+   * InvariantError naming the node's state and the first invariant broken. O(members + unstable
+   * entries); a message is built only when one fails. The simulator calls it after every step.
+   */
+  checkInvariants(): void {
+    // No entry of a later term than the node's: terms never decrease along the log, and the last
+    // entry's term is at most the node's.
+    this.log.checkInvariants(this.term);
+    const last = this.log.lastIndex();
+    const { voters, learners } = this.conf;
+
+    // Progress is tracked for exactly the members, learners as learners.
+    assert(this.prs.size === voters.length + learners.length, () => `${this.describe()}: progress tracked for [${[...this.prs.keys()]}]`);
+    for (const id of voters) assert(this.prs.get(id)?.isLearner === false, () => `${this.describe()}: no voter progress for voter ${id}`);
+    for (const id of learners) assert(this.prs.get(id)?.isLearner === true, () => `${this.describe()}: no learner progress for learner ${id}`);
+    assert(this.uncommittedBytes >= 0, () => `${this.describe()}: ${this.uncommittedBytes} uncommitted bytes`);
+
+    switch (this.role) {
+      case 'leader':
+        this.checkLeaderInvariants(last);
+        return;
+      case 'candidate':
+        assert(this.vote === this.id, () => `${this.describe()}: a candidate votes for itself`);
+        assert(this.lead === NONE && this.promotable(), () => `${this.describe()}: a candidate is a voter and knows no leader`);
+        break;
+      case 'preCandidate':
+        assert(this.lead === NONE && this.promotable(), () => `${this.describe()}: a pre-candidate is a voter and knows no leader`);
+        break;
+      case 'follower':
+        assert(this.lead !== this.id, () => `${this.describe()}: a follower follows another node`);
+        break;
+      default: {
+        const never: never = this.role;
+        throw new Error(`unknown role ${never}`);
+      }
+    }
+    // Not a leader.
+    assert(
+      this.leadTransferee === NONE && this.pendingReads.length === 0 && this.readsBeforeTermCommit.length === 0 && this.uncommittedBytes === 0,
+      () => `${this.describe()}: only a leader transfers leadership, serves reads or counts uncommitted bytes`,
+    );
+    for (const pr of this.prs.values()) {
+      assert(pr.inflights.count === 0, () => `${this.describe()}: only a leader has appends in flight; ${pr.describe()}`);
+    }
+  }
+
+  private checkLeaderInvariants(last: number): void {
+    assert(this.lead === this.id && this.vote === this.id, () => `${this.describe()}: a leader leads, and voted for, itself`);
+    const self = this.prs.get(this.id);
+    assert(self !== undefined && !self.isLearner, () => `${this.describe()}: a leader is a voter`);
+    assert(self.match === last && self.next === last + 1, () => `${this.describe()}: the leader's own progress does not match its last index; ${self.describe()}`);
+    const t = this.leadTransferee;
+    assert(t === NONE || (t !== this.id && this.prs.get(t)?.isLearner === false), () => `${this.describe()}: transfers leadership to ${t}, not another voter`);
+    assert(this.readAcks.size === this.pendingReads.length, () => `${this.describe()}: ${this.pendingReads.length} pending reads, ${this.readAcks.size} acknowledgement sets`);
+    for (const pr of this.prs.values()) {
+      if (pr === self) continue;
+      // A follower's log matches the leader's at most up to the leader's last index.
+      assert(pr.match < pr.next && pr.next <= last + 1, () => `${this.describe()}: follower ${pr.id} is not within the leader's log; ${pr.describe()}`);
+      const w = pr.inflights;
+      if (pr.state === 'replicate') {
+        // What is in flight was sent past the match point and before next.
+        assert(!pr.probeSent && (w.count === 0 || (w.oldest() > pr.match && w.newest() < pr.next)), () => `${this.describe()}: in-flight window out of step; ${pr.describe()}`);
+      } else {
+        // Probe and snapshot send nothing that is pipelined.
+        assert(w.count === 0 && w.bytes === 0, () => `${this.describe()}: appends in flight outside replicate state; ${pr.describe()}`);
+      }
+    }
+  }
+
+  /** The node's state in one line, for invariant messages. */
+  describe(): string {
+    return (
+      `raft ${this.id} (term ${this.term}, ${this.role}, vote ${this.vote}, leader ${this.lead}, ` +
+      `voters [${this.conf.voters}], learners [${this.conf.learners}], log [${this.log.firstIndex()}, ${this.log.lastIndex()}] committed ${this.log.committed})`
+    );
   }
 
   /** The hard state to persist. Under the forgetVoteOnRestart bug the vote never reaches the disk. */

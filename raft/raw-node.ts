@@ -1,3 +1,4 @@
+import { assert } from './assert';
 import { Raft } from './raft';
 import {
   type Entry,
@@ -148,6 +149,13 @@ export class RawNode implements RaftNode {
       this.raft.reduceUncommitted(rd.committedEntries);
       this.raft.applyCommittedConfChanges(rd.committedEntries);
     }
+  }
+
+  checkInvariants(): void {
+    this.raft.checkInvariants();
+    const r = this.raft;
+    // The hard state handed out to persist is never ahead of the node's own.
+    assert(this.prevHard.term <= r.term && this.prevHard.commit <= r.log.committed, () => `${r.describe()}: handed out hard state ${JSON.stringify(this.prevHard)}`);
   }
 
   status(): Status {

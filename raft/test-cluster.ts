@@ -1,11 +1,13 @@
 import { MemoryStorage } from './memory-storage';
+import { type PlantedBug, plantBugs } from './planted-bugs';
 import { RawNode } from './raw-node';
 import type { Config, Entry, Message, NodeId, ReadState } from './types';
 
 /**
  * A minimal synchronous harness for the core's own unit tests: nodes over MemoryStorage, a
- * message queue the test can filter, and a host loop that honours the Ready contract. (The
- * randomised, crash-injecting simulator lives in raft/sim/.)
+ * message queue the test can filter, and a host loop that honours the Ready contract. Every
+ * delivery and every advance is followed by the node's checkInvariants(). (The randomised,
+ * crash-injecting simulator lives in raft/sim/.)
  */
 export class TestCluster {
   readonly nodes = new Map<NodeId, RawNode>();
@@ -22,12 +24,15 @@ export class TestCluster {
     ids: NodeId[],
     private readonly overrides: Partial<Config> = {},
     learners: NodeId[] = [],
+    /** Bugs planted in every node of the cluster (raft/planted-bugs.ts). */
+    private readonly bugs?: ReadonlySet<PlantedBug>,
   ) {
     for (const id of [...ids, ...learners]) this.add(id, { voters: ids, learners });
   }
 
   add(id: NodeId, conf: { voters: NodeId[]; learners: NodeId[] }, storage = new MemoryStorage(conf)): RawNode {
-    const node = new RawNode({ id, electionTicks: 10, heartbeatTicks: 1, storage, seed: id * 7919, ...this.overrides });
+    const config: Config = { id, electionTicks: 10, heartbeatTicks: 1, storage, seed: id * 7919, ...this.overrides };
+    const node = new RawNode(this.bugs ? plantBugs(config, this.bugs) : config);
     this.nodes.set(id, node);
     this.storages.set(id, storage);
     if (!this.applied.has(id)) this.applied.set(id, []);
@@ -54,6 +59,7 @@ export class TestCluster {
         const delivered = verdict === true ? m : verdict;
         this.delivered.push(delivered);
         target.step(delivered);
+        target.checkInvariants();
         progressed = true;
       }
       if (!progressed) return;
@@ -78,6 +84,7 @@ export class TestCluster {
         this.applied.get(id)!.push(...rd.committedEntries);
         this.reads.get(id)!.push(...rd.readStates);
         node.advance(rd);
+        node.checkInvariants();
         storage.setConf(node.status().conf);
       }
     }

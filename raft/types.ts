@@ -226,18 +226,6 @@ export interface Status {
   readonly transferee: NodeId;
 }
 
-/**
- * Bugs that the simulator's own tests switch on one at a time to prove the simulator catches
- * them. Never set outside those tests.
- */
-export type PlantedBug =
-  | 'countVotesTwice' // a duplicated vote response is counted again
-  | 'voteTwiceInTerm' // grant a vote to a second candidate in the same term
-  | 'commitOldTermByCounting' // advance commit on a majority of an old-term entry
-  | 'forgetVoteOnRestart' // the vote is not in the persisted hard state (answered before persisting)
-  | 'acceptStaleAppend' // take entries from a leader of an older term
-  | 'skipLogUpToDateCheck'; // grant votes to candidates with a shorter log
-
 export interface Config {
   readonly id: NodeId;
   /** Ticks of silence before a follower starts an election; the actual timeout is random in [t, 2t). */
@@ -265,8 +253,6 @@ export interface Config {
   readonly inSyncMaxLagEntries?: number;
   /** In-sync: heard from within this many ticks. Default electionTicks. */
   readonly inSyncMaxTicks?: number;
-  /** Test-only: deliberately broken behaviour (see PlantedBug). */
-  readonly plantedBugs?: ReadonlySet<PlantedBug>;
 }
 
 /** Why a proposal was not accepted. The host turns these into user-facing errors. */
@@ -314,4 +300,11 @@ export interface RaftNode {
   /** The host finished (or failed) streaming a snapshot to `id`. */
   reportSnapshot(id: NodeId, ok: boolean): void;
   status(): Status;
+  /**
+   * Check every invariant of the node's state at once (the log, membership, the role, a leader's
+   * view of its followers) and throw InvariantError naming the node's state and the first one
+   * broken. O(members + unstable entries). The simulator calls it after every step; a host may
+   * call it in tests or when debugging.
+   */
+  checkInvariants(): void;
 }

@@ -7,18 +7,9 @@
  *       runs K random schedules; on a violation prints the shrunk schedule and its replay command
  */
 import { parseArgs } from 'node:util';
-import type { PlantedBug } from '../types';
+import { PLANTED_BUGS, type PlantedBug } from '../planted-bugs';
 import { SimFailure } from './failure';
 import { checkSchedules, DEFAULT_MAX_ACTIONS, describeFailure, emptyTotals, PROFILES, type Profile, type RunOptions } from './schedule';
-
-const BUGS: readonly PlantedBug[] = [
-  'countVotesTwice',
-  'voteTwiceInTerm',
-  'commitOldTermByCounting',
-  'forgetVoteOnRestart',
-  'acceptStaleAppend',
-  'skipLogUpToDateCheck',
-];
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +33,7 @@ if (nodes !== 3 && nodes !== 5) fail(`--nodes must be 3 or 5, not ${values.nodes
 const profile = values.profile as Profile;
 if (!PROFILES.includes(profile)) fail(`--profile must be one of ${PROFILES.join(', ')}, not ${values.profile}`);
 const bug = values.bug as PlantedBug | undefined;
-if (bug !== undefined && !BUGS.includes(bug)) fail(`--bug must be one of ${BUGS.join(', ')}, not ${bug}`);
+if (bug !== undefined && !PLANTED_BUGS.includes(bug)) fail(`--bug must be one of ${PLANTED_BUGS.join(', ')}, not ${bug}`);
 const maxActions = Number(values['max-actions']);
 if (!Number.isInteger(maxActions) || maxActions < 1) fail(`--max-actions must be a positive integer, not ${values['max-actions']}`);
 const seed = values.seed === undefined ? undefined : Number(values.seed);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { PlantedBug } from '../types';
+import type { PlantedBug } from '../planted-bugs';
 import { type Action, type CoreKnobs, POOL, Simulator, type Target } from './simulator';
 
 /**

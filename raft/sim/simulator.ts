@@ -1,8 +1,10 @@
+import { InvariantError } from '../assert';
 import { decodeConfChange } from '../conf-change';
 import type { MemoryStorage } from '../memory-storage';
 import { Rng } from '../rng';
 import { RawNode } from '../raw-node';
-import { type ConfState, type Entry, EntryType, type NodeId, type PlantedBug, ProposalDroppedError, type Ready, type Snapshot } from '../types';
+import { type PlantedBug, plantBugs } from '../planted-bugs';
+import { type ConfState, type Config, type Entry, EntryType, type NodeId, ProposalDroppedError, type Ready, type Snapshot } from '../types';
 import { decodeApplied, decodeId, encodeApplied, encodeId } from './app';
 import { Checker } from './checker';
 import { VirtualDisk } from './disk';
@@ -90,7 +92,8 @@ class SimNode {
 /**
  * A whole Raft group in one deterministic loop: virtual clock, virtual network, nodes that crash
  * and restart from their virtual disks, clients that propose, read and reconfigure. Every step is
- * followed by the safety checks of Checker. One seed and one schedule replay bit for bit.
+ * followed by every live node's checkInvariants() and the safety checks of Checker. One seed and
+ * one schedule replay bit for bit.
  */
 export class Simulator {
   private readonly nodes = new Map<NodeId, SimNode>();
@@ -176,15 +179,15 @@ export class Simulator {
     sn.lastCommit = 0;
     sn.leaderTerm = 0;
     sn.readsWaiting = [];
-    sn.node = new RawNode({
+    const config: Config = {
       id: sn.id,
       electionTicks: this.electionTicks,
       heartbeatTicks: this.heartbeatTicks,
       storage: sn.storage,
       seed: this.rng.nextU32(),
-      plantedBugs: this.opts.bugs,
       ...(this.opts.knobs ?? DEFAULT_KNOBS),
-    });
+    };
+    sn.node = new RawNode(this.opts.bugs ? plantBugs(config, this.opts.bugs) : config);
   }
 
   /** Power loss: the disk keeps what was synced and a random prefix of the rest. */
@@ -198,9 +201,19 @@ export class Simulator {
     this.log(`crash ${sn.id} (lost ${lost} unsynced writes)`);
   }
 
+  /**
+   * Run a schedule, then the liveness check. An invariant the core asserts inline (raft/assert.ts)
+   * is a safety violation like any other: it is reported as a SimFailure at the step it broke in,
+   * so the seed, shrinking and replay machinery treat it the same.
+   */
   run(actions: readonly Action[]): void {
-    for (const a of actions) this.apply(a);
-    this.checkLiveness();
+    try {
+      for (const a of actions) this.apply(a);
+      this.checkLiveness();
+    } catch (e) {
+      if (e instanceof InvariantError) throw new SimFailure(`invariant: ${e.message}`, this.step);
+      throw e;
+    }
   }
 
   apply(a: Action): void {
@@ -452,6 +465,15 @@ export class Simulator {
   }
 
   private check(): void {
+    // Each node's own state first (raft.ts checkInvariants: the log, membership, role, progress).
+    for (const sn of this.nodes.values()) {
+      try {
+        sn.node?.checkInvariants();
+      } catch (e) {
+        if (e instanceof InvariantError) throw new SimFailure(`invariant of node ${sn.id}: ${e.message}`, this.step);
+        throw e;
+      }
+    }
     // Lowest term first: an entry is recorded as committed in the earliest term anyone saw it so.
     const live = this.live().sort((a, b) => a.node!.status().term - b.node!.status().term);
     for (const sn of live) {
