@@ -312,7 +312,7 @@ export class MultiRaft {
 
   /** Every hosted, unfenced group's Raft invariants hold (the simulator calls this after each step). */
   checkInvariants(): void {
-    for (const g of this.groups.values()) if (!g.failure) (g.node as unknown as { checkInvariants?(): void }).checkInvariants?.(); // TEMP until merge
+    for (const g of this.groups.values()) if (!g.failure) g.node.checkInvariants();
   }
 
   /**
