@@ -310,12 +310,8 @@ function read64(v: DataView, at: number, what: string): number {
   return n;
 }
 
-/**
- * The header of a batch, without touching its records or checking its CRC (validateRecordBatch
- * does). Checks only what reading it needs: at least 61 bytes, magic 2, 64-bit fields that are
- * safe integers. `bytes` may be longer than the batch (LOG_OVERHEAD + batchLength bytes).
- */
-export function readRecordBatchHeader(bytes: Uint8Array): RecordBatchHeader {
+/** Magic 2 (the layout after the magic byte depends on it), then at least the 61 header bytes. */
+function checkMagicAndHeaderLength(bytes: Uint8Array): void {
   if (bytes.length > MAGIC && bytes[MAGIC] !== RECORD_BATCH_MAGIC) {
     const m = bytes[MAGIC];
     throw invalid(MAGIC, null, `magic ${m > 127 ? m - 256 : m}${m <= 1 ? ` (a Kafka message set v${m}, before record batches)` : ''}: only RecordBatch v2 (magic 2) is supported`);
@@ -323,6 +319,15 @@ export function readRecordBatchHeader(bytes: Uint8Array): RecordBatchHeader {
   if (bytes.length < RECORD_BATCH_OVERHEAD) {
     throw corrupt(bytes.length, null, `truncated: ${bytes.length} bytes, shorter than the ${RECORD_BATCH_OVERHEAD}-byte batch header`);
   }
+}
+
+/**
+ * The header of a batch, without touching its records or checking its CRC (validateRecordBatch
+ * does). Checks only what reading it needs: at least 61 bytes, magic 2, 64-bit fields that are
+ * safe integers. `bytes` may be longer than the batch (LOG_OVERHEAD + batchLength bytes).
+ */
+export function readRecordBatchHeader(bytes: Uint8Array): RecordBatchHeader {
+  checkMagicAndHeaderLength(bytes);
   const v = viewOf(bytes);
   const attributes = v.getUint16(ATTRIBUTES);
   return {
@@ -348,8 +353,8 @@ export function readRecordBatchHeader(bytes: Uint8Array): RecordBatchHeader {
 
 /**
  * Walks the records of one batch, bounds-checking every length against the record's own length
- * and the batch's end. Shared by validation (decode = false: no allocation but a header key's
- * view) and reading (decode = true).
+ * and the batch's end. Shared by validation (decode = false: nothing allocated per record, but a
+ * view of a header key that is not ASCII) and reading (decode = true).
  */
 class RecordWalker {
   private readonly r: VarintReader;
@@ -368,10 +373,11 @@ class RecordWalker {
     this.r = new VarintReader(this.buf);
   }
 
-  private varint(i: number, what: string, end: number): number {
+  /** A varint of record i; `what` (and header `k`) name it only in an error, so no string is built per call. */
+  private varint(i: number, what: string, end: number, k = -1): number {
     const at = this.r.pos;
     const n = this.r.varint(end);
-    if (Number.isNaN(n)) throw invalid(at, i, `the ${what} varint is ${this.r.problem === 'truncated' ? `cut off by the end of the ${end === this.end ? 'batch' : 'record'} at byte ${end}` : this.r.problem}`);
+    if (Number.isNaN(n)) throw invalid(at, i, `the ${fieldName(what, k)} varint is ${this.r.problem === 'truncated' ? `cut off by the end of the ${end === this.end ? 'batch' : 'record'} at byte ${end}` : this.r.problem}`);
     return n;
   }
 
@@ -392,12 +398,12 @@ class RecordWalker {
     this.pos = this.bodyEnd(i);
   }
 
-  /** Length-prefixed bytes (-1 = null) inside the record ending at `end`: [start, end) of the bytes, or null. */
-  private span(i: number, what: string, end: number): number {
+  /** The length (-1 = null) of a key or value inside the record ending at `end`, checked to fit; `pos` is then at its bytes. */
+  private span(i: number, what: 'key' | 'value', end: number, k = -1): number {
     const at = this.r.pos;
-    const length = this.varint(i, `${what} length`, end);
-    if (length < -1) throw invalid(at, i, `${what} length ${length} (only -1, for null, may be negative)`);
-    if (length > end - this.r.pos) throw invalid(at, i, `${what} length ${length} runs past the record's end at byte ${end}`);
+    const length = this.varint(i, what === 'key' ? 'key length' : 'value length', end, k);
+    if (length < -1) throw invalid(at, i, `${fieldName(what, k)} length ${length} (only -1, for null, may be negative)`);
+    if (length > end - this.r.pos) throw invalid(at, i, `${fieldName(what, k)} length ${length} runs past the record's end at byte ${end}`);
     return length;
   }
 
@@ -439,14 +445,14 @@ class RecordWalker {
     let headers: RecordHeaderEntry[] | null = null;
     for (let k = 0; k < headerCount; k++) {
       at = r.pos;
-      const kl = this.span(i, `header ${k} key`, end);
+      const kl = this.span(i, 'key', end, k);
       if (kl < 0) throw invalid(at, i, `header ${k} has a null key (header keys are strings)`);
-      const keyBytes = buf.subarray(r.pos, r.pos + kl);
-      if (!isUtf8(keyBytes)) throw invalid(r.pos, i, `header ${k} key is not UTF-8`);
+      const headerKeyAt = r.pos;
+      if (!isUtf8Span(buf, headerKeyAt, headerKeyAt + kl)) throw invalid(headerKeyAt, i, `header ${k} key is not UTF-8`);
       r.pos += kl;
-      const vl = this.span(i, `header ${k} value`, end);
+      const vl = this.span(i, 'value', end, k);
       if (decode) {
-        (headers ??= []).push({ key: keyBytes.toString('utf8'), value: vl < 0 ? null : buf.subarray(r.pos, r.pos + vl) });
+        (headers ??= []).push({ key: buf.toString('utf8', headerKeyAt, headerKeyAt + kl), value: vl < 0 ? null : view(buf, r.pos, vl) });
       }
       if (vl > 0) r.pos += vl;
     }
@@ -456,14 +462,30 @@ class RecordWalker {
     return {
       offset: h.baseOffset + i,
       timestamp,
-      key: keyLength < 0 ? null : buf.subarray(keyAt, keyAt + keyLength),
-      value: valueLength < 0 ? null : buf.subarray(valueAt, valueAt + valueLength),
+      key: keyLength < 0 ? null : view(buf, keyAt, keyLength),
+      value: valueLength < 0 ? null : view(buf, valueAt, valueLength),
       headers: headers ?? NO_HEADERS,
     };
   }
 }
 
 const NO_HEADERS: readonly RecordHeaderEntry[] = Object.freeze([]);
+
+/** Whether buf[start, end) is UTF-8: a loop for ASCII (header keys usually are), else node's check on a view. */
+function isUtf8Span(buf: Buffer, start: number, end: number): boolean {
+  for (let p = start; p < end; p++) if (buf[p] >= 0x80) return isUtf8(buf.subarray(p, end));
+  return true;
+}
+
+/** A view of `length` bytes of the batch from `at`: a plain Uint8Array, cheaper to make than a Buffer. */
+function view(buf: Buffer, at: number, length: number): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset + at, length);
+}
+
+/** "key", or "header 2 key" for a field of header k >= 0. */
+function fieldName(what: string, k: number): string {
+  return k < 0 ? what : `header ${k} ${what}`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Validation
@@ -482,21 +504,26 @@ const NO_HEADERS: readonly RecordHeaderEntry[] = Object.freeze([]);
  * fields, allocating nothing per record.
  */
 export function validateRecordBatch(bytes: Uint8Array): RecordBatchHeader {
-  const h = readRecordBatchHeader(bytes);
-  const size = LOG_OVERHEAD + h.batchLength;
-  if (h.batchLength < RECORD_BATCH_OVERHEAD - LOG_OVERHEAD) {
-    throw corrupt(BATCH_LENGTH, null, `batchLength ${h.batchLength} is shorter than the rest of the header (${RECORD_BATCH_OVERHEAD - LOG_OVERHEAD} bytes)`);
+  // Framing and CRC first, from the raw bytes: nothing the CRC covers is interpreted before it matches.
+  checkMagicAndHeaderLength(bytes);
+  const v = viewOf(bytes);
+  const batchLength = v.getInt32(BATCH_LENGTH);
+  const size = LOG_OVERHEAD + batchLength;
+  if (batchLength < RECORD_BATCH_OVERHEAD - LOG_OVERHEAD) {
+    throw corrupt(BATCH_LENGTH, null, `batchLength ${batchLength} is shorter than the rest of the header (${RECORD_BATCH_OVERHEAD - LOG_OVERHEAD} bytes)`);
   }
   if (size > bytes.length) {
-    throw corrupt(bytes.length, null, `truncated: batchLength ${h.batchLength} says the batch is ${size} bytes, ${bytes.length} are present`);
+    throw corrupt(bytes.length, null, `truncated: batchLength ${batchLength} says the batch is ${size} bytes, ${bytes.length} are present`);
   }
   if (size < bytes.length) {
-    throw corrupt(size, null, `${bytes.length - size} bytes after the batch's end at byte ${size} (batchLength ${h.batchLength})`);
+    throw corrupt(size, null, `${bytes.length - size} bytes after the batch's end at byte ${size} (batchLength ${batchLength})`);
   }
+  const stored = v.getUint32(CRC);
   const computed = crc32c(bytes, 0, ATTRIBUTES, size);
-  if (computed !== h.crc) {
-    throw corrupt(CRC, null, `CRC32C mismatch: stored ${hex(h.crc, 8)}, computed ${hex(computed, 8)} over bytes ${ATTRIBUTES}..${size - 1}: the batch was damaged`);
+  if (computed !== stored) {
+    throw corrupt(CRC, null, `CRC32C mismatch: stored ${hex(stored, 8)}, computed ${hex(computed, 8)} over bytes ${ATTRIBUTES}..${size - 1}: the batch was damaged`);
   }
+  const h = readRecordBatchHeader(bytes);
   checkAttributes(h.attributes);
   if (h.baseOffset < 0) throw invalid(BASE_OFFSET, null, `baseOffset ${h.baseOffset} is negative`);
   if (h.producerId < NO_PRODUCER_ID) throw invalid(PRODUCER_ID, null, `producerId ${h.producerId} (only -1, for none, may be negative)`);
