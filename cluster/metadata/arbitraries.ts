@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type Entry, EntryType } from '../../raft/types';
+import { type Entry, EntryType } from '../../raft';
 import { encodeCommand } from './command-codec';
 import type { MetadataState } from './metadata-state';
 import type { Command, CommandResult } from './types';

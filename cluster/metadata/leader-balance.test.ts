@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NONE, type NodeId } from '../../raft/types';
+import { NONE, type NodeId } from '../../raft';
 import { applyAll, registerNodes } from './arbitraries';
 import { type LeadershipTransfer, planLeadershipTransfers, preferredLeader } from './leader-balance';
 import { MetadataState } from './metadata-state';

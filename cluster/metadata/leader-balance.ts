@@ -1,4 +1,4 @@
-import { NONE, type NodeId } from '../../raft/types';
+import { NONE, type NodeId } from '../../raft';
 
 /** What leadership balancing needs of a partition (PartitionInfo has these fields). */
 export interface ReplicaPlacement {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EntryType } from '../../raft/types';
+import { EntryType } from '../../raft';
 import { applyAll, commandsArb, registerNodes } from './arbitraries';
 import { encodeCommand } from './command-codec';
 import { MetadataState } from './metadata-state';

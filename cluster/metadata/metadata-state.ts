@@ -1,4 +1,4 @@
-import { type Entry, EntryType, type NodeId, type Snapshot } from '../../raft/types';
+import { type Entry, EntryType, type NodeId, type Snapshot } from '../../raft';
 import { assignReplicas, type NodeLoad } from './assignment';
 import { decodeCommand } from './command-codec';
 import { MetadataError } from './errors';

@@ -1,4 +1,4 @@
-import type { NodeId } from '../../raft/types';
+import type { NodeId } from '../../raft';
 import type { MetadataError } from './errors';
 
 /** The controller's Raft group. Partition groups are numbered from 1. */

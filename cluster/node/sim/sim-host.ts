@@ -1,6 +1,5 @@
-import type { Entry, NodeId, ReadState, Snapshot, SoftState } from '../../../raft';
+import type { Entry, NodeId, ReadState, Rng, Snapshot, SoftState } from '../../../raft';
 import { LogStore, SimKv, type SimKvOptions } from '../../../log-store';
-import type { Rng } from '../../../raft/rng';
 import type { RetentionConfig, StateOptions } from '../../partition';
 import type { HostClock } from '../host-clock';
 import { type GroupFailure, type GroupStateMachine, MultiRaft } from '../multi-raft';

@@ -1,5 +1,4 @@
-import type { Rng } from '../../../raft/rng';
-import type { Message, NodeId } from '../../../raft';
+import type { Message, NodeId, Rng } from '../../../raft';
 import { decodeRaftFrame, encodeRaftFrame, type GroupMessage } from '../../transport/codec';
 import type { Transport } from '../multi-raft';
 import { SnapshotAssembler, snapshotChunks, type SnapshotMessage } from '../snapshot-chunks';
