@@ -6,4 +6,3 @@ export { startNode, FlotillaNode, clusterIdOf, DEFAULT_TUNING, type NodeOptions,
 export { MultiRaft, type GroupStateMachine, type HostBatch, type HostStore, type StoreWork, type Transport } from './multi-raft';
 export { PartitionReplica } from './partition-replica';
 export { hostStore } from './store-adapter';
-export { addPeerService, newPeerClient, peerTransport } from './peer-server';

@@ -24,13 +24,11 @@ import { MultiRaft } from './multi-raft';
 import { realClock } from './host-clock';
 import { enqueueRetention } from './retention-work';
 import { bestGroupState, leaderUnreachable } from './partition-view';
-import { PeerCalls } from './peer-calls';
-import { addPeerService, peerTransport } from './peer-server';
-import { PEER_CHANNEL_OPTIONS, type PeerTransport } from './peer-transport';
 import { inSyncVoters, PartitionReplica } from './partition-replica';
 import { type LeaderHint, notLeader, RpcError, shuttingDown, toRpcError, toServiceError } from './rpc-errors';
 import { hostStore } from './store-adapter';
 import { flotillaService } from './client-service';
+import { addPeerService, PEER_CHANNEL_OPTIONS, PeerCalls, peerTransport, type PeerTransport } from '../transport';
 
 /** Raft timing: time is ticks of `tickMs`. */
 export interface NodeTuning {

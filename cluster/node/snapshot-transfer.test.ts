@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SnapshotAck, SnapshotChunk } from '../../proto/load';
 import type { Entry, Snapshot } from '../../raft';
-import { raftFrameCodec } from '../transport/codec';
+import { newPeerClient, raftFrameCodec, snapshotChunks, type SnapshotMessage } from '../transport';
 import type { GroupStateMachine } from './multi-raft';
-import { newPeerClient } from './peer-server';
-import { snapshotChunks, type SnapshotMessage } from './snapshot-chunks';
 import { PeerTestCluster, waitFor } from './test-support';
 
 const ids = [1, 2, 3];

@@ -1,6 +1,6 @@
 import type { SnapshotChunk } from '../../proto/load';
 import type { Message } from '../../raft';
-import { decodeRaftFrame, encodeRaftFrame, MalformedFrameError } from '../transport/codec';
+import { decodeRaftFrame, encodeRaftFrame, MalformedFrameError } from './codec';
 
 /**
  * How a Raft 'snapshot' message travels over the Peer service's SendSnapshot stream (peer.proto):
