@@ -17,8 +17,8 @@ import {
   resolveTopicConfig,
   type TopicInfo,
 } from '../metadata';
-import type { NodeStartOptions } from '../cli/start';
 import { Controller } from './controller';
+import { DEFAULT_TUNING, type NodeOptions, type NodeTuning, tuningFromEnv } from './node-options';
 import { MetadataReads } from './metadata-reads';
 import { MultiRaft } from './multi-raft';
 import { realClock } from './host-clock';
@@ -29,28 +29,6 @@ import { type LeaderHint, notLeader, RpcError, shuttingDown, toRpcError, toServi
 import { hostStore } from './store-adapter';
 import { flotillaService } from './client-service';
 import { addPeerService, PEER_CHANNEL_OPTIONS, PeerCalls, peerTransport, type PeerTransport } from '../transport';
-
-/** Raft timing: time is ticks of `tickMs`. */
-export interface NodeTuning {
-  tickMs: number;
-  electionTicks: number;
-  heartbeatTicks: number;
-  /** How often leaders look at whether their partitions' preferred leaders should lead again. */
-  balanceIntervalMs: number;
-  /** How often retention is applied. */
-  retentionIntervalMs: number;
-}
-
-export const DEFAULT_TUNING: NodeTuning = { tickMs: 100, electionTicks: 10, heartbeatTicks: 2, balanceIntervalMs: 3000, retentionIntervalMs: 10_000 };
-
-export interface NodeOptions extends NodeStartOptions {
-  tuning?: Partial<NodeTuning>;
-  /** Defaults to one derived from the initial peer list, so every node of a cluster agrees. */
-  clusterId?: string;
-  log?: (line: string) => void;
-  /** The store failed: by default the process exits (fail-stop), as its writes may not be durable. */
-  onFatal?: (error: unknown) => void;
-}
 
 /** Controller voters: the first (lowest-id) nodes; the others follow the metadata log as learners. */
 /** Replicas of a topic created without a replication factor (fewer on a smaller cluster). */
@@ -797,12 +775,6 @@ function retriableForward(e: unknown): boolean {
 
 /** `flotilla start`: run a node until stopped. */
 export async function startNode(options: NodeOptions): Promise<{ stop(): Promise<void>; node: FlotillaNode }> {
-  const env = process.env;
-  const fromEnv = (name: string) => (env[name] !== undefined && /^\d+$/.test(env[name]!) ? Number(env[name]) : undefined);
-  const tuning: Partial<NodeTuning> = { ...options.tuning };
-  tuning.tickMs ??= fromEnv('FLOTILLA_TICK_MS');
-  tuning.electionTicks ??= fromEnv('FLOTILLA_ELECTION_TICKS');
-  for (const k of Object.keys(tuning) as Array<keyof NodeTuning>) if (tuning[k] === undefined) delete tuning[k];
-  const node = await FlotillaNode.start({ ...options, tuning });
+  const node = await FlotillaNode.start({ ...options, tuning: tuningFromEnv(options.tuning, process.env) });
   return { node, stop: () => node.stop() };
 }
