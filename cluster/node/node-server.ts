@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { type ConfState, type Message, type NodeId, ProposalDroppedError } from '../../raft';
 import { crc32c, LogStore } from '../../log-store';
-import { type FencedReplica, type GroupState, loadFlotillaProto, META, type PartitionDescription, type TopicDescription } from '../../proto/load';
+import { type ClusterDescription, type FencedReplica, type GroupState, loadFlotillaProto, META, type PartitionDescription, type TopicDescription } from '../../proto/load';
 import {
   type Command,
   CONTROLLER_GROUP,
@@ -27,22 +27,16 @@ import { bestGroupState, leaderUnreachable } from './partition-view';
 import { inSyncVoters, PartitionReplica } from './partition-replica';
 import { type LeaderHint, notLeader, RpcError, shuttingDown, toRpcError, toServiceError } from './rpc-errors';
 import { hostStore } from './store-adapter';
-import { flotillaService } from './client-service';
+import { flotillaService, type MetadataAccess, type PartitionAccess } from './client-service';
+import { ADMIN_TIMEOUT_MS, answerBy, sleep } from './deadlines';
 import { addPeerService, PEER_CHANNEL_OPTIONS, PeerCalls, peerTransport, type PeerTransport } from '../transport';
 
 /** Controller voters: the first (lowest-id) nodes; the others follow the metadata log as learners. */
 /** Replicas of a topic created without a replication factor (fewer on a smaller cluster). */
 const DEFAULT_REPLICATION_FACTOR = 3;
 const CONTROLLER_VOTERS = 3;
-const ADMIN_TIMEOUT_MS = 10_000;
-/** Part of a call's remaining time kept back so that the node's own error reaches the client before its deadline does. */
-const ANSWER_MARGIN_MS = 500;
 /** Entries of the controller log kept behind its snapshot, for followers that lag a little. */
 const CONTROLLER_LOG_TAIL = 1000;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 function bind(server: grpc.Server, address: string): Promise<void> {
   return new Promise((resolve, reject) =>
@@ -65,7 +59,7 @@ export function clusterIdOf(peers: ReadonlyArray<{ id: number }>): string {
  * the partition groups assigned to this node, the Peer service for other nodes and the Flotilla
  * service for clients.
  */
-export class FlotillaNode {
+export class FlotillaNode implements PartitionAccess, MetadataAccess {
   readonly id: NodeId;
   readonly controller: Controller;
   private readonly replicas = new Map<number, PartitionReplica>();
@@ -195,7 +189,7 @@ export class FlotillaNode {
       },
     });
     this.clientServer = new grpc.Server({ 'grpc.max_receive_message_length': 128 << 20, 'grpc.max_send_message_length': 128 << 20 });
-    this.clientServer.addService(loadFlotillaProto().Flotilla.service, flotillaService(this));
+    this.clientServer.addService(loadFlotillaProto().Flotilla.service, flotillaService(this, this));
     await bind(this.peerServer, `${o.host}:${o.peerPort}`);
     await bind(this.clientServer, `${o.host}:${o.clientPort}`);
 
@@ -379,6 +373,20 @@ export class FlotillaNode {
     return this.multi.node(CONTROLLER_GROUP)?.status().leader ?? 0;
   }
 
+  /** This node's metadata as applied so far (read-your-writes after a change made here). */
+  appliedMetadata(): MetadataState {
+    return this.controller.state;
+  }
+
+  /** The cluster's nodes from `state`, with the metadata leader and which nodes this one hears from. */
+  describeCluster(state: MetadataState): ClusterDescription {
+    return {
+      clusterId: state.clusterId,
+      controllerLeader: this.controllerLeader(),
+      nodes: state.nodes().map((n) => ({ id: n.id, address: n.host, alive: this.alive(n.id) })),
+    };
+  }
+
   // ---- metadata changes -------------------------------------------------------------------------
 
   /**
@@ -467,7 +475,7 @@ export class FlotillaNode {
    */
   async readMetadata(callDeadline: number): Promise<MetadataState> {
     if (this.stopped) throw shuttingDown(this.id);
-    await this.reads.linearizable(this.answerBy(callDeadline, this.metadataReadWaitMs()));
+    await this.reads.linearizable(answerBy(callDeadline, this.metadataReadWaitMs()));
     this.metadataCaughtUp = true;
     return this.controller.state;
   }
@@ -481,13 +489,6 @@ export class FlotillaNode {
       .finally(() => {
         this.catchingUp = false;
       });
-  }
-
-  /** When to give up on something for a call due at `callDeadline`: early enough to answer, and at most `capMs` from now. */
-  answerBy(callDeadline: number, capMs: number): number {
-    const now = Date.now();
-    const margin = Math.min(ANSWER_MARGIN_MS, Math.max(20, (callDeadline - now) * 0.2));
-    return Math.min(callDeadline - margin, now + capMs);
   }
 
   /** How long a metadata read may wait for a leader: a few elections (a restart, a failover). */
@@ -533,7 +534,7 @@ export class FlotillaNode {
       );
     }
     const began = Date.now();
-    const deadline = this.answerBy(callDeadline, ADMIN_TIMEOUT_MS);
+    const deadline = answerBy(callDeadline, ADMIN_TIMEOUT_MS);
     for (;;) {
       try {
         await this.proposeMetadata(command, Math.max(1, deadline - Date.now()));
