@@ -58,11 +58,11 @@ interface Traffic {
 function instrument(server: grpc.Server, traffic: Traffic): void {
   const addService = server.addService.bind(server);
   server.addService = (service, impl) => {
-    const raft = impl.raft as grpc.handleBidiStreamingCall<{ payload: Buffer }, { ok?: boolean }>;
+    const raft = impl.raft as grpc.handleBidiStreamingCall<{ payload: Buffer }, Record<string, never>>;
     const sendSnapshot = impl.sendSnapshot as grpc.handleClientStreamingCall<SnapshotChunk, SnapshotAck>;
     addService(service, {
       ...impl,
-      raft: (call: grpc.ServerDuplexStream<{ payload: Buffer }, { ok?: boolean }>) => {
+      raft: (call: grpc.ServerDuplexStream<{ payload: Buffer }, Record<string, never>>) => {
         call.on('data', (frame: { payload: Buffer }) => {
           traffic.raftFrames++;
           for (const { message } of raftFrameCodec.decode(frame.payload)) if (message.type === 'snapshot') traffic.snapshotsInRaftFrames++;

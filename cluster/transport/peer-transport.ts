@@ -10,9 +10,17 @@ export interface BatchCodec {
   decode(bytes: Uint8Array): GroupMessage[];
 }
 
+/** A frame of the Raft stream (peer.proto's RaftBatch). */
+export interface RaftFrame {
+  payload: Buffer;
+}
+
+/** The Raft stream's answer direction carries nothing (google.protobuf.Empty): its end is all the sender watches. */
+export type NoReply = Record<string, never>;
+
 /** The client side of the Peer service (its Raft stream and SendSnapshot), as the proto loader builds it. */
 export interface PeerClientLike extends grpc.Client, SnapshotClientLike {
-  raft(metadata?: grpc.Metadata): grpc.ClientDuplexStream<{ payload: Buffer }, { ok?: boolean }>;
+  raft(metadata?: grpc.Metadata): grpc.ClientDuplexStream<RaftFrame, NoReply>;
 }
 
 /** Call metadata of the Raft stream naming the sending node, so that an empty frame says who is alive. */
@@ -94,10 +102,10 @@ export class PeerTransport {
    * named itself as.
    */
   static serve(codec: BatchCodec, deliver: (from: NodeId, messages: GroupMessage[]) => void) {
-    return (call: grpc.ServerDuplexStream<{ payload: Buffer }, { ok?: boolean }>) => {
+    return (call: grpc.ServerDuplexStream<RaftFrame, NoReply>) => {
       const named = Number(call.metadata.get(PEER_FROM_KEY)[0]);
       const caller = Number.isInteger(named) && named > 0 ? named : undefined;
-      call.on('data', (frame: { payload: Buffer }) => {
+      call.on('data', (frame: RaftFrame) => {
         let messages: GroupMessage[];
         try {
           messages = codec.decode(frame.payload);
