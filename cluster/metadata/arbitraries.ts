@@ -46,15 +46,6 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.record({
-      type: fc.constant('alterTopicConfig' as const),
-      name: topicName,
-      set: config,
-      remove: fc.array(fc.constantFrom('retention.ms', 'cleanup.policy', 'segment.bytes', 'nope'), { maxLength: 2 }),
-    }),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.record({
       type: fc.constant('setPartitionReplicas' as const),
       topic: topicName,
       partition: fc.integer({ min: -1, max: 4 }),
