@@ -107,15 +107,6 @@ export class SnapshotAssembler {
 
   constructor(private readonly maxBytes = DEFAULT_MAX_SNAPSHOT_BYTES) {}
 
-  /** Bytes of data received so far. */
-  get bytes(): number {
-    return this.received;
-  }
-
-  get done(): boolean {
-    return this.complete;
-  }
-
   /** Take one chunk. Throws SnapshotStreamError if the stream is malformed. */
   push(chunk: SnapshotChunk): void {
     if (this.complete) throw new SnapshotStreamError('a chunk came after the last one');
