@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { devClusterLayout } from '../cluster/cli/dev-cluster';
+import { devClusterLayout } from '../cluster/cli';
 import { Flotilla } from '../cluster/client';
 
 const { values } = parseArgs({

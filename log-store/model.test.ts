@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MemoryStorage } from '../raft/memory-storage';
-import { type Entry, EntryType, type Snapshot, UNAVAILABLE } from '../raft/types';
+import { type Entry, EntryType, MemoryStorage, type Snapshot, UNAVAILABLE } from '../raft';
 import { LogStore } from './log-store';
 
 const GROUPS = [1, 2, 7];

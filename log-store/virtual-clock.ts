@@ -4,7 +4,7 @@
  * runs before the next event, so async code (LogStore over SimKv) advances exactly as far as the
  * virtual time allows. Nothing here reads the real clock: one seed replays one run.
  */
-import { Rng } from '../raft/rng';
+import { Rng } from '../raft';
 import type { SimKvIo } from './sim-kv';
 
 interface Event {

@@ -31,7 +31,3 @@ export function clientOptions(args: ParsedCommand): FlotillaOptions {
     requestTimeoutMs: Math.min(10_000, Math.max(1000, Math.round(args.timeoutMs / 3))),
   };
 }
-
-export function print(ctx: CommandContext, text: string): void {
-  ctx.io.stdout.write(text);
-}

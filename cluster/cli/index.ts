@@ -1,4 +1,4 @@
 /** The `flotilla` command-line interface, callable in-process (tests, embedding). */
 export { runCli } from './run';
 export type { CliIO } from './io';
-export type { NodeStartOptions, RunningNode } from './start';
+export { devClusterLayout, type DevClusterOptions, type DevNode } from './dev-cluster';

@@ -1,32 +1,8 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CliError, intOption, type ParsedCommand, stringOption, UsageError } from './args';
+import { type NodeStartOptions, startNode } from '../node';
+import { intOption, type ParsedCommand, stringOption, UsageError } from './args';
 import type { CommandContext } from './context';
 import { devCluster } from './dev-cluster';
-
-/**
- * What `flotilla start` hands to `startNode` (exported by cluster/node/index.ts). Addresses are
- * host:port. `peers` lists every voter of the initial cluster, this node included.
- */
-export interface NodeStartOptions {
-  nodeId: number;
-  dataDir: string;
-  /** Address the node listens on, for clients (clientPort) and for other nodes (peerPort). */
-  host: string;
-  clientPort: number;
-  peerPort: number;
-  /** The client address this node publishes in cluster metadata, for clients to reach it. */
-  advertisedAddress: string;
-  peers: Array<{ id: number; address: string }>;
-}
-
-/** What `startNode` resolves to. */
-export interface RunningNode {
-  stop(): Promise<void>;
-}
-
-type StartNode = (options: NodeStartOptions) => Promise<RunningNode>;
 
 const NAME = 'start';
 
@@ -68,17 +44,6 @@ export function startOptions(values: ParsedCommand['values'], cwd: string): Node
   return { nodeId, dataDir: resolve(cwd, stringOption(values, 'data') ?? './data'), host, clientPort, peerPort, advertisedAddress, peers };
 }
 
-/** Loads the node server; fails with a clear message in a build that lacks it. */
-async function loadStartNode(): Promise<StartNode> {
-  const url = new URL('../node/index.ts', import.meta.url);
-  if (!existsSync(fileURLToPath(url))) {
-    throw new CliError(`this installation has no node server (${fileURLToPath(url)} is missing)`);
-  }
-  const mod = (await import(url.href)) as { startNode?: unknown };
-  if (typeof mod.startNode !== 'function') throw new CliError('this installation\'s cluster/node/index.ts does not export startNode(options)');
-  return mod.startNode as StartNode;
-}
-
 export async function start(ctx: CommandContext): Promise<number> {
   const v = ctx.args.values;
   if (ctx.args.positionals.length > 0) throw new UsageError(`unexpected argument "${ctx.args.positionals[0]}"`, NAME);
@@ -90,7 +55,6 @@ export async function start(ctx: CommandContext): Promise<number> {
     return devCluster(ctx, { nodes: clusterSize, dataDir: stringOption(v, 'data') ?? './data', port: intOption(v, 'port', NAME, { min: 1, max: 65535 }) ?? 7001, sameHost: false });
   }
   const options = startOptions(v, process.cwd());
-  const startNode = await loadStartNode();
   const node = await startNode(options);
   ctx.io.stderr.write(
     `flotilla node ${options.nodeId}: clients on ${options.host}:${options.clientPort}, peers on ${options.host}:${options.peerPort}, data in ${options.dataDir}` +

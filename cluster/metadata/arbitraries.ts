@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type Entry, EntryType } from '../../raft/types';
+import { type Entry, EntryType } from '../../raft';
 import { encodeCommand } from './command-codec';
 import type { MetadataState } from './metadata-state';
 import type { Command, CommandResult } from './types';
@@ -43,15 +43,6 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('deleteTopic' as const), name: topicName }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      type: fc.constant('alterTopicConfig' as const),
-      name: topicName,
-      set: config,
-      remove: fc.array(fc.constantFrom('retention.ms', 'cleanup.policy', 'segment.bytes', 'nope'), { maxLength: 2 }),
-    }),
-  },
   {
     weight: 2,
     arbitrary: fc.record({

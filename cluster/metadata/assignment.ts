@@ -1,4 +1,4 @@
-import type { NodeId } from '../../raft/types';
+import type { NodeId } from '../../raft';
 
 /** How many replicas, and how many preferred leaderships (first replicas), a node holds. */
 export interface NodeLoad {

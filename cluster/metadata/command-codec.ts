@@ -22,7 +22,7 @@ const TYPE_CODES: Readonly<Record<CommandType, number>> = {
   unregisterNode: 2,
   createTopic: 3,
   deleteTopic: 4,
-  alterTopicConfig: 5,
+  // 5 was alterTopicConfig, which no server ever proposed: not to be given to another command.
   setPartitionReplicas: 6,
   purgeTopic: 7,
   initProducer: 8,
@@ -67,12 +67,6 @@ export function encodeCommand(command: Command): Uint8Array {
     case 'deleteTopic':
       w.str(command.name, 'topic name');
       break;
-    case 'alterTopicConfig':
-      w.str(command.name, 'topic name');
-      writeConfig(w, command.set, 'config to set');
-      w.count(command.remove.length, 'config keys to remove');
-      for (const k of command.remove) w.str(k, 'config key to remove');
-      break;
     case 'setPartitionReplicas':
       w.str(command.topic, 'topic name').num(command.partition).count(command.replicas.length, 'replicas');
       for (const n of command.replicas) w.num(n);
@@ -111,12 +105,6 @@ function decodeBody(r: Reader, type: number): Command {
       };
     case TYPE_CODES.deleteTopic:
       return { type: 'deleteTopic', name: r.str('topic name') };
-    case TYPE_CODES.alterTopicConfig: {
-      const name = r.str('topic name');
-      const set = readConfig(r, 'config to set');
-      const remove = Array.from({ length: r.count('config keys to remove', 2) }, () => r.str('config key to remove'));
-      return { type: 'alterTopicConfig', name, set, remove };
-    }
     case TYPE_CODES.setPartitionReplicas: {
       const topic = r.str('topic name');
       const partition = r.num('partition');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EntryType } from '../../raft/types';
+import { EntryType } from '../../raft';
 import { applyAll, commandArb, commandsArb } from './arbitraries';
 import { decodeCommand, encodeCommand } from './command-codec';
 import { MetadataState } from './metadata-state';

@@ -1,11 +1,10 @@
-import { type Entry, EntryType, type NodeId, type Snapshot } from '../../raft/types';
+import { type Entry, EntryType, type NodeId, type Snapshot } from '../../raft';
 import { assignReplicas, type NodeLoad } from './assignment';
 import { decodeCommand } from './command-codec';
 import { MetadataError } from './errors';
 import { decodeSnapshot, encodeSnapshot, freezePartition, freezeTopic, type MetadataImage, type ProducerRecord } from './snapshot-codec';
-import { checkConfigAlteration, checkTopicConfig, resolveTopicConfig, type TopicConfig } from './topic-config';
+import { checkTopicConfig, resolveTopicConfig, type TopicConfig } from './topic-config';
 import {
-  type ClusterInfo,
   type Command,
   type CommandOutcome,
   type CommandResult,
@@ -101,10 +100,6 @@ export class MetadataState {
     return this.applyCommand(entry.index, command);
   }
 
-  applyEntries(entries: readonly Entry[]): CommandResult[] {
-    return entries.map((e) => this.applyEntry(e));
-  }
-
   /** Applies a decoded command at `index` (the next index after appliedIndex). */
   applyCommand(index: number, command: Command): CommandResult {
     const effect = this.plan(command, index);
@@ -139,8 +134,6 @@ export class MetadataState {
         return this.planCreateTopic(command, index);
       case 'deleteTopic':
         return this.planDeleteTopic(command, index);
-      case 'alterTopicConfig':
-        return this.planAlterTopicConfig(command);
       case 'setPartitionReplicas':
         return this.planSetPartitionReplicas(command);
       case 'purgeTopic':
@@ -241,19 +234,6 @@ export class MetadataState {
       this.liveTopicIds.delete(topic.name);
       this.putTopic(deleted);
       return { type: 'deleteTopic', topic: deleted };
-    };
-  }
-
-  private planAlterTopicConfig(c: Extract<Command, { type: 'alterTopicConfig' }>): MetadataError | Effect {
-    const topic = this.topic(c.name);
-    if (!topic) return unknownTopic(c.name);
-    const config = checkConfigAlteration(topic.config, c.set, c.remove, topic.replicationFactor, c.name);
-    if (config instanceof MetadataError) return config;
-    return () => {
-      const changed = JSON.stringify(config) !== JSON.stringify(topic.config);
-      const altered = changed ? freezeTopic({ ...topic, config }) : topic;
-      this.putTopic(altered);
-      return { type: 'alterTopicConfig', topic: altered, changed };
     };
   }
 
@@ -487,33 +467,10 @@ export class MetadataState {
     return this.sortedPartitions((p) => p.deleted);
   }
 
-  /** The preferred leader (first replica) of every live partition, by group id. */
-  preferredLeaders(): Map<number, NodeId> {
-    return new Map(this.livePartitions().map((p) => [p.groupId, p.replicas[0]]));
-  }
-
   /** The id of a named producer and its current epoch. */
   producer(name: string): { producerId: number; producerEpoch: number } | undefined {
     const p = this.producers.get(name);
     return p && { producerId: p.producerId, producerEpoch: p.producerEpoch };
-  }
-
-  describeCluster(): ClusterInfo {
-    let partitions = 0;
-    let deletedPartitions = 0;
-    for (const p of this.partitionsByGroup.values()) {
-      if (p.deleted) deletedPartitions++;
-      else partitions++;
-    }
-    return {
-      clusterId: this.clusterIdValue,
-      controllerGroup: CONTROLLER_GROUP,
-      nodes: this.nodes(),
-      topics: this.liveTopicIds.size,
-      partitions,
-      deletedPartitions,
-      appliedIndex: this.applied,
-    };
   }
 
   private sortedPartitions(keep: (p: PartitionInfo) => boolean): PartitionInfo[] {

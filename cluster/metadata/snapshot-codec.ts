@@ -1,4 +1,4 @@
-import type { NodeId } from '../../raft/types';
+import type { NodeId } from '../../raft';
 import { MetadataError } from './errors';
 import type { ConfigMap, NodeInfo, PartitionInfo, TopicInfo } from './types';
 import { MAX_NODE_ID } from './validation';

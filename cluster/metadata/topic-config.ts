@@ -17,7 +17,11 @@ export interface TopicConfig {
   readonly cleanupPolicy: 'delete' | 'compact';
   /** Produce with acks=all is refused while fewer replicas than this are in sync. */
   readonly minInsyncReplicas: number;
-  /** A segment ends after this many bytes of batches (fixed at creation). */
+  /**
+   * A segment ends after this many bytes of batches. Set at creation for good (no setting can be
+   * altered yet; if that comes, these two must stay fixed): segment ends are every replica's
+   * snapshot points, so all replicas must cut segments at the same entries from the first one on.
+   */
   readonly segmentBytes: number;
   /** ... or once it spans this many milliseconds of record time (fixed at creation). */
   readonly segmentMs: number;
@@ -35,24 +39,16 @@ interface Spec {
   rule(replicationFactor: number): string;
   /** The canonical form of `value`, or undefined if it is not valid. */
   parse(value: string, replicationFactor: number): string | undefined;
-  /**
-   * Set when the topic is created, never altered: segment boundaries are part of every replica's
-   * partition state (they are its snapshot points), so all replicas must cut segments at the same
-   * entries from the first one on.
-   */
-  readonly fixed: boolean;
 }
 
 function integerSpec(
   defaultValue: number,
   rule: (replicationFactor: number) => string,
   valid: (n: number, replicationFactor: number) => boolean,
-  fixed = false,
 ): Spec {
   return {
     default: String(defaultValue),
     rule,
-    fixed,
     parse(value, replicationFactor) {
       if (!/^-?[0-9]{1,16}$/.test(value)) return undefined;
       const n = Number(value);
@@ -68,7 +64,6 @@ const SPECS: Readonly<Record<string, Spec>> = {
     default: 'delete',
     rule: () => '"delete" or "compact"',
     parse: (value) => (value === 'delete' || value === 'compact' ? value : undefined),
-    fixed: false,
   },
   'max.message.bytes': integerSpec(
     DEFAULT_PRODUCE_LIMITS.maxMessageBytes,
@@ -87,19 +82,12 @@ const SPECS: Readonly<Record<string, Spec>> = {
     DEFAULT_STATE_OPTIONS.segmentBytes,
     () => `an integer in ${MIN_SEGMENT_BYTES}..${MAX_SEGMENT_BYTES} (1 KiB to 1 GiB)`,
     (n) => n >= MIN_SEGMENT_BYTES && n <= MAX_SEGMENT_BYTES,
-    true,
   ),
-  'segment.ms': integerSpec(DEFAULT_STATE_OPTIONS.segmentMs, () => 'an integer >= 1000 (one second)', (n) => n >= 1000, true),
+  'segment.ms': integerSpec(DEFAULT_STATE_OPTIONS.segmentMs, () => 'an integer >= 1000 (one second)', (n) => n >= 1000),
 };
 
 /** Every key a topic config may set, sorted. */
 export const TOPIC_CONFIG_KEYS: readonly string[] = Object.keys(SPECS).sort();
-
-/** The defaults, as strings (the form configs travel in). */
-export const TOPIC_CONFIG_DEFAULTS: ConfigMap = Object.freeze(Object.fromEntries(TOPIC_CONFIG_KEYS.map((k) => [k, SPECS[k].default])));
-
-/** Keys that only createTopic may set. */
-export const FIXED_TOPIC_CONFIG_KEYS: readonly string[] = TOPIC_CONFIG_KEYS.filter((k) => SPECS[k].fixed);
 
 function onTopic(topic: string | undefined): string {
   return topic === undefined ? '' : ` of topic "${topic}"`;
@@ -145,44 +133,6 @@ export function checkTopicConfig(config: ConfigMap, replicationFactor: number, t
     out.push([key, value]);
   }
   return sorted(out);
-}
-
-/**
- * The overrides after setting `set` and resetting `remove` to defaults, or why that is refused.
- * Settings fixed at creation may be "set" only to the value they already have.
- */
-export function checkConfigAlteration(
-  current: ConfigMap,
-  set: ConfigMap,
-  remove: readonly string[],
-  replicationFactor: number,
-  topic?: string,
-): ConfigMap | MetadataError {
-  const next = new Map(Object.entries(current));
-  const effective = (key: string) => next.get(key) ?? SPECS[key].default;
-  const refuseFixed = (key: string, value: string) =>
-    new MetadataError(
-      'INVALID_CONFIG',
-      `config ${key}${onTopic(topic)} is fixed when the topic is created (every replica must end segments at the same ` +
-        `entries); it is ${effective(key)} and cannot become ${value}: create a new topic to change it`,
-      topic,
-    );
-  for (const key of [...remove].sort()) {
-    const spec = specOf(key, topic);
-    if (spec instanceof MetadataError) return spec;
-    if (Object.prototype.hasOwnProperty.call(set, key)) {
-      return new MetadataError('INVALID_CONFIG', `config ${key}${onTopic(topic)} is both set and removed in one alteration`, topic);
-    }
-    if (spec.fixed && effective(key) !== spec.default) return refuseFixed(key, `the default ${spec.default}`);
-    next.delete(key);
-  }
-  for (const key of Object.keys(set).sort()) {
-    const value = checkValue(key, set[key], replicationFactor, topic);
-    if (value instanceof MetadataError) return value;
-    if (SPECS[key].fixed && value !== effective(key)) return refuseFixed(key, value);
-    next.set(key, value);
-  }
-  return sorted(next);
 }
 
 /** Every setting of a topic: its overrides, then the defaults. Overrides are assumed checked. */

@@ -1,4 +1,4 @@
-import type { NodeId } from '../../raft/types';
+import type { NodeId } from '../../raft';
 import type { MetadataError } from './errors';
 
 /** The controller's Raft group. Partition groups are numbered from 1. */
@@ -24,8 +24,6 @@ export type Command =
     }
   /** Marks the topic and its partitions deleted and frees the name; the servers drop the groups. */
   | { readonly type: 'deleteTopic'; readonly name: string }
-  /** Sets the keys of `set` and resets the keys of `remove` to their defaults. */
-  | { readonly type: 'alterTopicConfig'; readonly name: string; readonly set: ConfigMap; readonly remove: readonly string[] }
   /** The target replica list of one partition (reassignment); replicas[0] becomes its preferred leader. */
   | { readonly type: 'setPartitionReplicas'; readonly topic: string; readonly partition: number; readonly replicas: readonly NodeId[] }
   /** Forgets a deleted topic, once every replica has dropped its groups. */
@@ -85,18 +83,6 @@ export interface TopicSummary {
   readonly replicationFactor: number;
 }
 
-export interface ClusterInfo {
-  /** "" until initCluster has been applied. */
-  readonly clusterId: string;
-  readonly controllerGroup: number;
-  readonly nodes: readonly NodeInfo[];
-  readonly topics: number;
-  readonly partitions: number;
-  /** Partitions of deleted topics whose groups may still exist on some node. */
-  readonly deletedPartitions: number;
-  readonly appliedIndex: number;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Results of applying a command.
 
@@ -106,7 +92,6 @@ export type CommandOutcome =
   | { readonly type: 'createTopic'; readonly topic: TopicInfo }
   /** `topic` as deleted: its partitions are the groups to drop. */
   | { readonly type: 'deleteTopic'; readonly topic: TopicInfo }
-  | { readonly type: 'alterTopicConfig'; readonly topic: TopicInfo; readonly changed: boolean }
   | { readonly type: 'setPartitionReplicas'; readonly partition: PartitionInfo; readonly previous: readonly NodeId[] }
   | { readonly type: 'purgeTopic'; readonly topic: TopicInfo }
   | { readonly type: 'initProducer'; readonly producerId: number; readonly producerEpoch: number }

@@ -28,7 +28,6 @@ const create = (over: Partial<Extract<Command, { type: 'createTopic' }>>): Comma
   config: {},
   ...over,
 });
-const alter = (set: Record<string, string>, remove: string[] = [], name = 'orders'): Command => ({ type: 'alterTopicConfig', name, set, remove });
 
 /** [what is wrong, command, expected code, what the message must say] */
 const REFUSALS: [string, Command, MetadataErrorCode, RegExp][] = [
@@ -61,13 +60,6 @@ const REFUSALS: [string, Command, MetadataErrorCode, RegExp][] = [
   ['a number with a plus sign', create({ config: { 'retention.bytes': '+5' } }), 'INVALID_CONFIG', /retention\.bytes="\+5"/],
   ['deleting an unknown topic', { type: 'deleteTopic', name: 'nope' }, 'UNKNOWN_TOPIC', /unknown topic "nope"/],
   ['deleting a deleted topic', { type: 'deleteTopic', name: 'gone' }, 'UNKNOWN_TOPIC', /unknown topic "gone"/],
-  ['altering an unknown topic', alter({ 'retention.ms': '5' }, [], 'nope'), 'UNKNOWN_TOPIC', /unknown topic "nope"/],
-  ['altering to an invalid value', alter({ 'retention.ms': '0' }), 'INVALID_CONFIG', /retention\.ms="0" of topic "orders"/],
-  ['altering an unknown key', alter({ 'flush.ms': '5' }), 'INVALID_CONFIG', /unknown config key "flush\.ms" of topic "orders"/],
-  ['removing an unknown key', alter({}, ['flush.ms']), 'INVALID_CONFIG', /unknown config key "flush\.ms"/],
-  ['setting and removing one key', alter({ 'retention.ms': '5' }, ['retention.ms']), 'INVALID_CONFIG', /retention\.ms of topic "orders" is both set and removed/],
-  ['altering segment.bytes', alter({ 'segment.bytes': '2048' }), 'INVALID_CONFIG', /segment\.bytes of topic "orders" is fixed when the topic is created.*it is 16777216 and cannot become 2048/],
-  ['min.insync.replicas above the topic replication factor', alter({ 'min.insync.replicas': '4' }), 'INVALID_CONFIG', /1\.\.3 \(the replication factor\)/],
   ['reassigning a partition that does not exist', { type: 'setPartitionReplicas', topic: 'orders', partition: 4, replicas: [1] }, 'UNKNOWN_PARTITION', /topic "orders" has no partition 4 \(its partitions are 0\.\.3\)/],
   ['reassigning partition -1', { type: 'setPartitionReplicas', topic: 'orders', partition: -1, replicas: [1] }, 'UNKNOWN_PARTITION', /no partition -1/],
   ['no replicas', { type: 'setPartitionReplicas', topic: 'orders', partition: 0, replicas: [] }, 'INVALID_REPLICAS', /orders-0: a partition needs at least one replica/],
@@ -112,7 +104,6 @@ describe('validation', () => {
     ['10,000 partitions', create({ partitions: 10_000 })],
     ['replication factor equal to the node count', create({ replicationFactor: 3 })],
     ['every known key at a limit', create({ config: { 'retention.ms': '-1', 'retention.bytes': '1', 'max.message.bytes': '67108864', 'cleanup.policy': 'compact', 'min.insync.replicas': '2', 'segment.bytes': '1024', 'segment.ms': '1000' } })],
-    ['setting segment.bytes to its current value', alter({ 'segment.bytes': '16777216' })],
     ['an IPv6 address', { type: 'registerNode', nodeId: 4, host: '[::1]:9092', peerAddress: '[::1]:9093' }],
     ['a node re-registering its own address', { type: 'registerNode', nodeId: 2, host: 'node2:9092', peerAddress: 'node2:9093' }],
     ['the same cluster id again', { type: 'initCluster', clusterId: 'prod-1' }],

@@ -1,4 +1,4 @@
-import type { NodeId } from '../../raft/types';
+import type { NodeId } from '../../raft';
 import { MetadataError } from './errors';
 
 /**

@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import type { NodeId } from '../../raft';
 import type {
   ClusterDescription,
   FetchResponse,
@@ -9,16 +10,41 @@ import type {
   ProduceStreamResponse,
   TopicDescription,
 } from '../../proto/load';
-import type { FlotillaNode } from './node-server';
-import type { ProduceCall } from './partition-replica';
+import type { Command, MetadataState, TopicInfo } from '../metadata';
+import { ADMIN_TIMEOUT_MS, answerBy } from './deadlines';
+import type { PartitionReplica, ProduceCall } from './partition-replica';
 import { invalidRequest, refusedBeforeProposing, RpcError, toProduceErrorStatus, toProduceServiceError, toServiceError } from './rpc-errors';
+
+/** A partition replica as the client API uses it. */
+export type ServedReplica = Pick<PartitionReplica, 'produce' | 'fetch' | 'listOffset'>;
+
+/** What the client API needs of the node to serve partitions. */
+export interface PartitionAccess {
+  readonly id: NodeId;
+  /** The node is stopping: long-lived calls (Subscribe) end. */
+  readonly stopping: boolean;
+  /** The replica of a live partition hosted here; throws the error a client should get. */
+  replicaFor(topic: string, partition: number): ServedReplica;
+}
+
+/** What the client API needs of the node for topics, producer ids and the cluster: the metadata group. */
+export interface MetadataAccess {
+  /** Waits for nodes of a starting cluster that have not registered yet, until a little before `callDeadline`. */
+  createTopic(command: Extract<Command, { type: 'createTopic' }>, callDeadline: number): Promise<void>;
+  /** Commits a change and resolves once this node has applied it. */
+  proposeMetadata(command: Command, timeoutMs: number): Promise<{ producerId: number; producerEpoch: number }>;
+  /** This node's metadata as applied so far: it has every change this node made (read-your-writes). */
+  appliedMetadata(): MetadataState;
+  /** The metadata, at least as new as the cluster's committed metadata when the call came (linearizable). */
+  readMetadata(callDeadline: number): Promise<MetadataState>;
+  describeTopic(topic: TopicInfo): Promise<TopicDescription>;
+  describeCluster(state: MetadataState): ClusterDescription;
+}
 
 const DEFAULT_DEADLINE_MS = 30_000;
 const MAX_WAIT_MS = 60_000;
 /** How long CreateTopic waits for the new partitions to elect leaders before answering anyway. */
 const CREATE_WAIT_MS = 5_000;
-/** Longest an admin write waits for the metadata group, whatever the call's deadline. */
-const ADMIN_TIMEOUT_MS = 10_000;
 
 function deadlineOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>): number {
   const d = call.getDeadline();
@@ -62,10 +88,10 @@ function checkPartitionArg(topic: string, partition: number): void {
 }
 
 /** The Flotilla client API (proto/flotilla.proto) served by one node. */
-export function flotillaService(node: FlotillaNode): FlotillaHandlers {
+export function flotillaService(node: PartitionAccess, metadata: MetadataAccess): FlotillaHandlers {
   /** Never throws: the promise fails with an error that says the batch's outcome (see produceFailure). */
   const produce = (req: ProduceRequest | undefined, deadline: number): Promise<ProduceResponse> => {
-    let replica: ReturnType<FlotillaNode['replicaFor']>;
+    let replica: ServedReplica;
     let pc: ProduceCall;
     try {
       if (!req) throw invalidRequest('a ProduceStream message without a request');
@@ -79,7 +105,7 @@ export function flotillaService(node: FlotillaNode): FlotillaHandlers {
   };
 
   /** Admin writes give up early enough for their own error, not the client's deadline, to answer. */
-  const adminTimeout = (deadline: number) => Math.max(1, node.answerBy(deadline, ADMIN_TIMEOUT_MS) - Date.now());
+  const adminTimeout = (deadline: number) => Math.max(1, answerBy(deadline, ADMIN_TIMEOUT_MS) - Date.now());
 
   return {
     CreateTopic: unary(async (req, call) => {
@@ -93,45 +119,41 @@ export function flotillaService(node: FlotillaNode): FlotillaHandlers {
       }
       const deadline = deadlineOf(call);
       // Waits for nodes of the peer list that have not registered yet (a cluster that is starting).
-      await node.createTopic({ type: 'createTopic', name: req.name, partitions: req.partitions, replicationFactor: req.replicationFactor, config }, deadline);
+      await metadata.createTopic({ type: 'createTopic', name: req.name, partitions: req.partitions, replicationFactor: req.replicationFactor, config }, deadline);
       // Applied here (read-your-writes): the state already has the topic.
-      const until = node.answerBy(deadline, CREATE_WAIT_MS);
+      const until = answerBy(deadline, CREATE_WAIT_MS);
       for (;;) {
-        const d = await node.describeTopic(node.controller.state.describeTopic(req.name));
+        const d = await metadata.describeTopic(metadata.appliedMetadata().describeTopic(req.name));
         if (d.partitions.every((p) => p.leader !== 0) || Date.now() >= until) return d;
         await new Promise((r) => setTimeout(r, 50));
       }
     }),
 
     DeleteTopic: unary(async (req, call) => {
-      await node.proposeMetadata({ type: 'deleteTopic', name: req.name }, adminTimeout(deadlineOf(call)));
+      await metadata.proposeMetadata({ type: 'deleteTopic', name: req.name }, adminTimeout(deadlineOf(call)));
       return {};
     }),
 
     // Metadata reads are linearizable (MetadataReads): never older than the cluster's committed
     // metadata when the call arrived; UNAVAILABLE NO_LEADER when this node cannot make sure of that.
     ListTopics: unary(async (_req, call) => {
-      const state = await node.readMetadata(deadlineOf(call));
+      const state = await metadata.readMetadata(deadlineOf(call));
       return { topics: state.listTopics().map((t) => ({ name: t.name, id: t.id, partitions: t.partitions, replicationFactor: t.replicationFactor })) };
     }),
 
     DescribeTopic: unary(async (req, call): Promise<TopicDescription> => {
-      const state = await node.readMetadata(deadlineOf(call));
-      return node.describeTopic(state.describeTopic(req.name));
+      const state = await metadata.readMetadata(deadlineOf(call));
+      return metadata.describeTopic(state.describeTopic(req.name));
     }),
 
     DescribeCluster: unary(async (_req, call): Promise<ClusterDescription> => {
-      const state = await node.readMetadata(deadlineOf(call));
-      return {
-        clusterId: state.clusterId,
-        controllerLeader: node.controllerLeader(),
-        nodes: state.nodes().map((n) => ({ id: n.id, address: n.host, alive: node.alive(n.id) })),
-      };
+      const state = await metadata.readMetadata(deadlineOf(call));
+      return metadata.describeCluster(state);
     }),
 
     InitProducer: unary(async (req, call) => {
       const current = req.currentProducerId ? { producerId: req.currentProducerId, producerEpoch: req.currentProducerEpoch ?? 0 } : undefined;
-      const r = await node.proposeMetadata({ type: 'initProducer', producerName: req.producerName, current }, adminTimeout(deadlineOf(call)));
+      const r = await metadata.proposeMetadata({ type: 'initProducer', producerName: req.producerName, current }, adminTimeout(deadlineOf(call)));
       return { producerId: r.producerId, producerEpoch: r.producerEpoch };
     }),
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { type FlotillaClient, loadFlotillaProto } from '../../proto/load';
 import { Flotilla } from '../client';
-import { FlotillaNode, type NodeTuning } from './node-server';
+import { FlotillaNode } from './node-server';
+import type { NodeTuning } from './node-options';
 import { waitFor } from './test-support';
 
 export { waitFor };

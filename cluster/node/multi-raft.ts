@@ -179,10 +179,6 @@ export class MultiRaft {
     return this.groups.has(group);
   }
 
-  groupIds(): number[] {
-    return [...this.groups.keys()];
-  }
-
   /** The group's Raft node; undefined if the group is not hosted here or is fenced (it has no say). */
   node(group: number): RaftNode | undefined {
     const g = this.groups.get(group);

@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SnapshotAck, SnapshotChunk } from '../../proto/load';
 import type { Entry, Snapshot } from '../../raft';
-import { raftFrameCodec } from '../transport/codec';
+import { newPeerClient, raftFrameCodec, snapshotChunks, type SnapshotMessage } from '../transport';
 import type { GroupStateMachine } from './multi-raft';
-import { newPeerClient } from './peer-server';
-import { snapshotChunks, type SnapshotMessage } from './snapshot-chunks';
 import { PeerTestCluster, waitFor } from './test-support';
 
 const ids = [1, 2, 3];
@@ -60,11 +58,11 @@ interface Traffic {
 function instrument(server: grpc.Server, traffic: Traffic): void {
   const addService = server.addService.bind(server);
   server.addService = (service, impl) => {
-    const raft = impl.raft as grpc.handleBidiStreamingCall<{ payload: Buffer }, { ok?: boolean }>;
+    const raft = impl.raft as grpc.handleBidiStreamingCall<{ payload: Buffer }, Record<string, never>>;
     const sendSnapshot = impl.sendSnapshot as grpc.handleClientStreamingCall<SnapshotChunk, SnapshotAck>;
     addService(service, {
       ...impl,
-      raft: (call: grpc.ServerDuplexStream<{ payload: Buffer }, { ok?: boolean }>) => {
+      raft: (call: grpc.ServerDuplexStream<{ payload: Buffer }, Record<string, never>>) => {
         call.on('data', (frame: { payload: Buffer }) => {
           traffic.raftFrames++;
           for (const { message } of raftFrameCodec.decode(frame.payload)) if (message.type === 'snapshot') traffic.snapshotsInRaftFrames++;

@@ -3,8 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { LogStore } from '../../log-store';
 import type { Entry } from '../../raft';
 import { type GroupStateMachine, MultiRaft } from './multi-raft';
-import { addPeerService, peerTransport } from './peer-server';
-import type { PeerTransport } from './peer-transport';
+import { addPeerService, peerTransport, type PeerTransport } from '../transport';
 import { hostStore } from './store-adapter';
 
 /** A group state machine for tests: the data of every applied normal entry, as strings. */

@@ -7,7 +7,7 @@ import { PartitionError } from './errors';
 import { fetchRecords } from './fetch';
 import { PartitionState } from './partition-state';
 import { TestLog } from './test-log';
-import { EntryType } from '../../raft/types';
+import { EntryType } from '../../raft';
 
 const ctx = { topic: 'orders', partition: 3 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EntryType } from '../../raft/types';
+import { EntryType } from '../../raft';
 import { logStepsArb, recordArb } from './arbitraries';
 import { decodeBatch, type FetchedRecord, isRecordBatch, recordSize } from './batch-codec';
 import { PartitionError } from './errors';

@@ -1,4 +1,4 @@
-import { type Entry, EntryType } from '../../raft/types';
+import { type Entry, EntryType } from '../../raft';
 import { decodeBatchHeader, type FetchedRecord, isRecordBatch, RecordReader } from './batch-codec';
 import { type PartitionContext, PartitionError, internalError } from './errors';
 import type { PartitionState } from './partition-state';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EntryType, ProposalDroppedError } from '../../raft/types';
+import { EntryType, ProposalDroppedError } from '../../raft';
 import { bytesOf } from './arbitraries';
 import { decodeBatch, encodeBatch } from './batch-codec';
 import { LeaderSession, type ProduceOutcome } from './leader-session';

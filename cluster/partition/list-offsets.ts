@@ -1,4 +1,4 @@
-import { type Entry, EntryType } from '../../raft/types';
+import { type Entry, EntryType } from '../../raft';
 import { decodeBatchHeader, isRecordBatch, RecordReader } from './batch-codec';
 import type { PartitionContext } from './errors';
 import type { ReadEntries } from './fetch';

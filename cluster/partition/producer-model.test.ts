@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EntryType } from '../../raft/types';
+import { EntryType } from '../../raft';
 import { decodeBatch, type FetchedRecord, isRecordBatch, type ProduceRecord } from './batch-codec';
 import { fetchRecords } from './fetch';
 import { LeaderSession, type ProduceOutcome } from './leader-session';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EntryType } from '../../raft/types';
+import { EntryType } from '../../raft';
 import { logStepsArb } from './arbitraries';
 import { decodeBatchHeader, isRecordBatch } from './batch-codec';
 import { fetchRecords } from './fetch';

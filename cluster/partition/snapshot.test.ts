@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Snapshot } from '../../raft/types';
+import type { Snapshot } from '../../raft';
 import { logStepsArb } from './arbitraries';
 import { fetchRecords } from './fetch';
 import { PartitionState } from './partition-state';

@@ -3,7 +3,7 @@
  * Prints the time to encode and decode one frame of 1,000 append messages (one 1 KiB entry each,
  * spread over 1,000 groups) and the size of a frame of idle-group heartbeats.
  */
-import { EntryType, type Message } from '../../raft/types';
+import { EntryType, type Message } from '../../raft';
 import { decodeRaftFrame, encodeRaftFrame, type GroupMessage } from './codec';
 
 function appendBatch(messages: number, entryBytes: number): GroupMessage[] {

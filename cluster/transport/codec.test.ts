@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EntryType, type Entry, type Message } from '../../raft/types';
+import { EntryType, type Entry, type Message } from '../../raft';
 import { decodeRaftFrame, encodeRaftFrame, type GroupMessage, MalformedFrameError } from './codec';
 
 // Numbers across the whole range the format promises, with small ones (the common case) favoured.

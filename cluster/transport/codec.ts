@@ -1,4 +1,4 @@
-import type { Entry, Message, MessageType, NodeId } from '../../raft/types';
+import type { Entry, Message, MessageType, NodeId } from '../../raft';
 
 /**
  * The wire format of the peer stream: one frame carries the Raft messages of many groups, all

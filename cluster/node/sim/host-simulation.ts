@@ -1,5 +1,4 @@
-import type { NodeId } from '../../../raft';
-import { Rng } from '../../../raft/rng';
+import { type NodeId, Rng } from '../../../raft';
 import type { PlantedHostBug } from '../planted-host-bugs';
 import { HostChecker, HostSimViolation } from './host-checker';
 import { SimClients } from './sim-clients';

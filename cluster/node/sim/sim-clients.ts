@@ -1,5 +1,4 @@
-import type { NodeId } from '../../../raft';
-import type { Rng } from '../../../raft/rng';
+import type { NodeId, Rng } from '../../../raft';
 import { META, type ProduceResponse } from '../../../proto/load';
 import type { ProduceCall } from '../partition-replica';
 import { RpcError } from '../rpc-errors';

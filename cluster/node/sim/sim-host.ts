@@ -1,7 +1,7 @@
-import type { Entry, NodeId, ReadState, Snapshot, SoftState } from '../../../raft';
+import type { Entry, NodeId, ReadState, Rng, Snapshot, SoftState } from '../../../raft';
 import { LogStore, SimKv, type SimKvOptions } from '../../../log-store';
-import type { Rng } from '../../../raft/rng';
 import type { RetentionConfig, StateOptions } from '../../partition';
+import type { SnapshotMessage } from '../../transport';
 import type { HostClock } from '../host-clock';
 import { type GroupFailure, type GroupStateMachine, MultiRaft } from '../multi-raft';
 import { PartitionReplica } from '../partition-replica';
@@ -9,7 +9,6 @@ import { plantHostBugs, type PlantedHostBug } from '../planted-host-bugs';
 import { enqueueRetention } from '../retention-work';
 import { RpcError } from '../rpc-errors';
 import { hostStore } from '../store-adapter';
-import type { SnapshotMessage } from '../snapshot-chunks';
 import type { HostChecker } from './host-checker';
 import { type NetEndpoint, SimNetwork } from './sim-network';
 import type { VirtualTime } from './virtual-time';

@@ -1,8 +1,6 @@
-import type { Rng } from '../../../raft/rng';
-import type { Message, NodeId } from '../../../raft';
-import { decodeRaftFrame, encodeRaftFrame, type GroupMessage } from '../../transport/codec';
+import type { Message, NodeId, Rng } from '../../../raft';
+import { decodeRaftFrame, encodeRaftFrame, type GroupMessage, SnapshotAssembler, snapshotChunks, type SnapshotMessage } from '../../transport';
 import type { Transport } from '../multi-raft';
-import { SnapshotAssembler, snapshotChunks, type SnapshotMessage } from '../snapshot-chunks';
 import type { VirtualTime } from './virtual-time';
 
 /** Conditions of the network from now on: loss and duplication in percent, delay of 1..maxDelay ms. */

@@ -3,7 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import type { SnapshotAck, SnapshotChunk } from '../../proto/load';
 import type { Message } from '../../raft';
-import { raftFrameCodec } from '../transport/codec';
+import { raftFrameCodec } from './codec';
 import { type PeerClientLike, PeerTransport } from './peer-transport';
 import {
   DEFAULT_SNAPSHOT_CHUNK_BYTES,

@@ -1,22 +1,26 @@
 import * as grpc from '@grpc/grpc-js';
 import { FAILOVER_CHANNEL_OPTIONS } from '../../proto/load';
 import type { Message, NodeId } from '../../raft';
-import type { Transport } from './multi-raft';
+import type { GroupMessage } from './codec';
 import { SnapshotSender, type SnapshotClientLike } from './snapshot-sender';
 
-export interface RaftEnvelope {
-  group: number;
-  message: Message;
+/** How frames are written and read (raftFrameCodec in production). */
+export interface BatchCodec {
+  encode(batch: readonly GroupMessage[]): Uint8Array;
+  decode(bytes: Uint8Array): GroupMessage[];
 }
 
-export interface BatchCodec {
-  encode(batch: readonly RaftEnvelope[]): Uint8Array;
-  decode(bytes: Uint8Array): RaftEnvelope[];
+/** A frame of the Raft stream (peer.proto's RaftBatch). */
+export interface RaftFrame {
+  payload: Buffer;
 }
+
+/** The Raft stream's answer direction carries nothing (google.protobuf.Empty): its end is all the sender watches. */
+export type NoReply = Record<string, never>;
 
 /** The client side of the Peer service (its Raft stream and SendSnapshot), as the proto loader builds it. */
 export interface PeerClientLike extends grpc.Client, SnapshotClientLike {
-  raft(metadata?: grpc.Metadata): grpc.ClientDuplexStream<{ payload: Buffer }, { ok?: boolean }>;
+  raft(metadata?: grpc.Metadata): grpc.ClientDuplexStream<RaftFrame, NoReply>;
 }
 
 /** Call metadata of the Raft stream naming the sending node, so that an empty frame says who is alive. */
@@ -66,7 +70,7 @@ export const PEER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
  * node (followers of the same groups never message each other; nodes sharing no group not at all)
  * at one tiny frame per peer and interval, with no timer and no message per group.
  */
-export class PeerTransport implements Transport {
+export class PeerTransport {
   private readonly links = new Map<NodeId, PeerLink>();
 
   constructor(private readonly opts: PeerTransportOptions) {
@@ -93,24 +97,24 @@ export class PeerTransport implements Transport {
   }
 
   /**
-   * Serve the receiving side: decode each frame and hand its envelopes to the node. An empty
-   * frame (a liveness heartbeat) is delivered as no envelopes from the node the stream's caller
+   * Serve the receiving side: decode each frame and hand its messages to the node. An empty
+   * frame (a liveness heartbeat) is delivered as no messages from the node the stream's caller
    * named itself as.
    */
-  static serve(codec: BatchCodec, deliver: (from: NodeId, envelopes: RaftEnvelope[]) => void) {
-    return (call: grpc.ServerDuplexStream<{ payload: Buffer }, { ok?: boolean }>) => {
+  static serve(codec: BatchCodec, deliver: (from: NodeId, messages: GroupMessage[]) => void) {
+    return (call: grpc.ServerDuplexStream<RaftFrame, NoReply>) => {
       const named = Number(call.metadata.get(PEER_FROM_KEY)[0]);
       const caller = Number.isInteger(named) && named > 0 ? named : undefined;
-      call.on('data', (frame: { payload: Buffer }) => {
-        let envelopes: RaftEnvelope[];
+      call.on('data', (frame: RaftFrame) => {
+        let messages: GroupMessage[];
         try {
-          envelopes = codec.decode(frame.payload);
+          messages = codec.decode(frame.payload);
         } catch {
           call.destroy(new Error('malformed raft frame'));
           return;
         }
-        if (envelopes.length > 0) deliver(envelopes[0].message.from, envelopes);
-        else if (caller !== undefined) deliver(caller, envelopes);
+        if (messages.length > 0) deliver(messages[0].message.from, messages);
+        else if (caller !== undefined) deliver(caller, messages);
       });
       call.on('end', () => call.end());
       call.on('error', () => undefined);
@@ -120,8 +124,8 @@ export class PeerTransport implements Transport {
 
 class PeerLink {
   private closed = false;
-  private pending: RaftEnvelope[] = [];
-  private pendingSnapshots: RaftEnvelope[] = [];
+  private pending: GroupMessage[] = [];
+  private pendingSnapshots: GroupMessage[] = [];
   private readonly snapshots: SnapshotSender;
   private stream: ReturnType<PeerClientLike['raft']> | undefined;
   private client: PeerClientLike | undefined;
@@ -144,9 +148,9 @@ class PeerLink {
     });
   }
 
-  enqueue(envelope: RaftEnvelope): void {
-    if (envelope.message.type === 'snapshot') this.pendingSnapshots.push(envelope);
-    else this.pending.push(envelope);
+  enqueue(m: GroupMessage): void {
+    if (m.message.type === 'snapshot') this.pendingSnapshots.push(m);
+    else this.pending.push(m);
   }
 
   flush(): void {

@@ -1,6 +1,6 @@
 import type { SnapshotChunk } from '../../proto/load';
 import type { Message } from '../../raft';
-import { decodeRaftFrame, encodeRaftFrame, MalformedFrameError } from '../transport/codec';
+import { decodeRaftFrame, encodeRaftFrame, MalformedFrameError } from './codec';
 
 /**
  * How a Raft 'snapshot' message travels over the Peer service's SendSnapshot stream (peer.proto):
@@ -106,15 +106,6 @@ export class SnapshotAssembler {
   private complete = false;
 
   constructor(private readonly maxBytes = DEFAULT_MAX_SNAPSHOT_BYTES) {}
-
-  /** Bytes of data received so far. */
-  get bytes(): number {
-    return this.received;
-  }
-
-  get done(): boolean {
-    return this.complete;
-  }
 
   /** Take one chunk. Throws SnapshotStreamError if the stream is malformed. */
   push(chunk: SnapshotChunk): void {

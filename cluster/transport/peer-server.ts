@@ -1,10 +1,25 @@
 import * as grpc from '@grpc/grpc-js';
-import type { NodeId } from '../../raft';
+import type { Message, NodeId, RaftNode } from '../../raft';
 import { loadPeerProto } from '../../proto/load';
-import type { MultiRaft } from './multi-raft';
+import { raftFrameCodec } from './codec';
 import { PEER_CHANNEL_OPTIONS, type PeerClientLike, PeerTransport } from './peer-transport';
-import { raftFrameCodec } from '../transport/codec';
 import { serveSnapshots } from './snapshot-receiver';
+
+/**
+ * What the Peer service and the transport need of the node's Raft host (the node's MultiRaft):
+ * defined here so that the transport does not depend on the node that uses it.
+ */
+export interface RaftHost {
+  /** Step one group's Raft node with a message from a peer. */
+  step(group: number, message: Message): void;
+  /** A frame came from `peer` (node liveness). */
+  heardFrom(peer: NodeId): void;
+  has(group: number): boolean;
+  /** Why the group is fenced on this node, if it is. */
+  failure(group: number): { readonly error: Error } | undefined;
+  /** Run `fn` on the group's Raft node if the group is hosted and not fenced. */
+  tryWithNode(group: number, fn: (node: RaftNode) => void): void;
+}
 
 /** A client of another node's Peer service, with channel options tuned for fast failover. */
 export function newPeerClient(address: string): PeerClientLike {
@@ -18,15 +33,15 @@ export function newPeerClient(address: string): PeerClientLike {
  * SnapshotAck error if malformed, or if the group is not hosted here). `extra` adds the node's
  * other peer calls.
  */
-export function addPeerService(server: grpc.Server, host: () => MultiRaft | undefined, extra: grpc.UntypedServiceImplementation = {}): void {
+export function addPeerService(server: grpc.Server, host: () => RaftHost | undefined, extra: grpc.UntypedServiceImplementation = {}): void {
   const { Peer } = loadPeerProto();
   server.addService(Peer.service, {
     ...extra,
-    raft: PeerTransport.serve(raftFrameCodec, (from, envelopes) => {
+    raft: PeerTransport.serve(raftFrameCodec, (from, messages) => {
       const h = host();
       if (!h) return;
       h.heardFrom(from); // once per frame, not per message
-      for (const { group, message } of envelopes) h.step(group, message);
+      for (const { group, message } of messages) h.step(group, message);
     }),
     sendSnapshot: serveSnapshots((group, message) => {
       const h = host();
@@ -41,7 +56,7 @@ export function addPeerService(server: grpc.Server, host: () => MultiRaft | unde
 }
 
 /** The outgoing side: one stream per peer for every group's messages, and a SendSnapshot call per snapshot. */
-export function peerTransport(self: NodeId, peers: ReadonlyMap<NodeId, string>, host: () => MultiRaft | undefined): PeerTransport {
+export function peerTransport(self: NodeId, peers: ReadonlyMap<NodeId, string>, host: () => RaftHost | undefined): PeerTransport {
   return new PeerTransport({
     self,
     peers,

@@ -1,0 +1,60 @@
+import * as grpc from '@grpc/grpc-js';
+import { ControllerSnapshots } from './controller-snapshots';
+import { LeadershipBalancer } from './leadership-balancer';
+import type { MetadataReader } from './metadata-reader';
+import type { NodeCore } from './node-core';
+import type { NodeRegistration } from './node-registration';
+import type { ReplicaSet } from './replica-set';
+import { enqueueRetention } from './retention-work';
+import { RpcError } from './rpc-errors';
+
+const INTERVAL_MS = 200;
+
+/**
+ * A node's background work, on one timer: expire waiters past their deadline, register and catch
+ * up with the metadata until done, and at their own intervals balance leadership and apply
+ * retention (partitions, then the metadata log).
+ */
+export class Housekeeping {
+  private timer: NodeJS.Timeout | undefined;
+  private lastBalance = 0;
+  private lastRetention = 0;
+  private readonly balancer: LeadershipBalancer;
+  private readonly controllerSnapshots = new ControllerSnapshots();
+
+  constructor(
+    private readonly core: NodeCore,
+    private readonly replicas: ReplicaSet,
+    private readonly registration: NodeRegistration,
+    private readonly reader: MetadataReader,
+  ) {
+    this.balancer = new LeadershipBalancer(core);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), INTERVAL_MS);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private tick(): void {
+    const { core } = this;
+    if (core.stopping) return;
+    const now = Date.now();
+    for (const r of this.replicas.all().values()) r.expire(now);
+    core.controller.waiters.expire(now, () => new RpcError(grpc.status.DEADLINE_EXCEEDED, 'TIMEOUT', 'the metadata change was not committed in time; its outcome is unknown'));
+    if (!this.registration.registered) void this.registration.register();
+    this.reader.catchUp();
+    if (now - this.lastBalance >= core.tuning.balanceIntervalMs) {
+      this.lastBalance = now;
+      this.balancer.balance(this.replicas.all());
+    }
+    if (now - this.lastRetention >= core.tuning.retentionIntervalMs) {
+      this.lastRetention = now;
+      enqueueRetention(core.multi, this.replicas.all(), now);
+      this.controllerSnapshots.maybeSnapshot(core.multi, core.controller.state);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import * as grpc from '@grpc/grpc-js';
+import type { ConfState } from '../../raft';
+import type { GroupState } from '../../proto/load';
+import { CONTROLLER_GROUP, type PartitionInfo, resolveTopicConfig } from '../metadata';
+import { realClock } from './host-clock';
+import type { NodeCore } from './node-core';
+import { PartitionReplica } from './partition-replica';
+import { RpcError, shuttingDown } from './rpc-errors';
+
+/**
+ * The partition replicas this node hosts, kept as the metadata assigns them: after every apply of
+ * the metadata log, `reconcile()` starts a group for each partition assigned here and drops the
+ * groups of deleted topics (and of replicas moved away), in memory and on disk.
+ */
+export class ReplicaSet {
+  private readonly replicas = new Map<number, PartitionReplica>();
+  /** Groups whose data is being deleted from the store. */
+  private readonly dropping = new Set<number>();
+
+  /** `caughtUp`: whether this node's metadata has been as new as the cluster's since it started (see partitionInfo). */
+  constructor(
+    private readonly core: NodeCore,
+    private readonly caughtUp: () => boolean,
+  ) {}
+
+  /** Start the partition groups assigned to this node that it does not run yet; drop the ones it lost. */
+  reconcile(): void {
+    const { core } = this;
+    if (core.stopping) return;
+    const state = core.controller.state;
+    const desired = new Map<number, PartitionInfo>();
+    for (const p of state.partitionsOfNode(core.self)) desired.set(p.groupId, p);
+    for (const [g, p] of desired) if (!this.replicas.has(g)) this.add(p);
+    for (const g of [...this.replicas.keys()]) {
+      if (desired.has(g)) continue;
+      const r = this.replicas.get(g)!;
+      this.replicas.delete(g);
+      r.close(() => new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `${r.what} was deleted`));
+      void core.multi.removeGroup(g, true).catch((e) => core.log(`node ${core.self}: dropping group ${g}: ${String(e)}`));
+    }
+    // Groups left on disk by a topic deleted (or a replica moved away) while this node was down.
+    // A group the metadata does not know yet is kept: the metadata log may still be replaying.
+    for (const g of core.store.groupIds()) {
+      if (g === CONTROLLER_GROUP || this.replicas.has(g) || this.dropping.has(g)) continue;
+      const info = state.partitionByGroup(g);
+      if (!info || (!info.deleted && info.replicas.includes(core.self))) continue;
+      this.dropping.add(g);
+      void core.store
+        .dropGroup(g)
+        .catch((e) => core.log(`node ${core.self}: dropping group ${g}: ${String(e)}`))
+        .finally(() => this.dropping.delete(g));
+    }
+  }
+
+  private add(p: PartitionInfo): void {
+    const { core } = this;
+    const topic = core.controller.state.topicById(p.topicId);
+    if (!topic) return;
+    const cfg = resolveTopicConfig(topic.config);
+    const conf: ConfState = { voters: [...p.replicas], learners: [] };
+    const replica = new PartitionReplica(
+      {
+        topic: p.topic,
+        partition: p.partition,
+        groupId: p.groupId,
+        stateOptions: { segmentBytes: cfg.segmentBytes, segmentMs: cfg.segmentMs },
+        limits: { maxMessageBytes: cfg.maxMessageBytes },
+        minInsyncReplicas: cfg.minInsyncReplicas,
+        retention: { retentionMs: cfg.retentionMs, retentionBytes: cfg.retentionBytes },
+      },
+      {
+        withNode: (g, fn) => core.multi.withNode(g, fn),
+        status: (g) => core.multi.node(g)?.status(),
+        readEntries: (g, lo, hi, max) => {
+          const s = core.store.group(g);
+          if (!s) return Promise.reject(new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_PARTITION', `group ${g} is no longer on node ${core.self}`));
+          return s.readEntries(lo, hi, max);
+        },
+        hint: (id) => core.hint(id),
+        now: () => Date.now(),
+        self: core.self,
+        after: (ms, fn) => realClock.after(ms, fn),
+        fail: (g, e) => core.multi.failGroup(g, e),
+      },
+      conf,
+    );
+    const fresh = core.store.group(p.groupId) === undefined;
+    this.replicas.set(p.groupId, replica);
+    core.multi.addGroup(p.groupId, conf, replica);
+    // The preferred leader of a new partition campaigns once the others have had a moment to
+    // create the group too: leaders start out spread as the assignment spreads replicas[0].
+    if (p.replicas.length === 1 && p.replicas[0] === core.self) {
+      core.multi.withNode(p.groupId, (n) => n.campaign()); // a single replica need not wait out an election timeout
+    } else if (fresh && p.replicas[0] === core.self) {
+      setTimeout(() => {
+        if (!core.stopping) core.multi.tryWithNode(p.groupId, (n) => n.campaign());
+      }, core.tuning.tickMs * 2).unref();
+    }
+  }
+
+  get(groupId: number): PartitionReplica | undefined {
+    return this.replicas.get(groupId);
+  }
+
+  has(groupId: number): boolean {
+    return this.replicas.has(groupId);
+  }
+
+  /** Every replica hosted here, by group id (housekeeping walks them). */
+  all(): ReadonlyMap<number, PartitionReplica> {
+    return this.replicas;
+  }
+
+  /** This node's view of one of its groups, as GroupStatus and DescribeTopic report it. */
+  localState(groupId: number): GroupState | undefined {
+    return this.replicas.get(groupId)?.describe();
+  }
+
+  /** The replica of a live partition hosted here, or the error a client should get. */
+  replicaFor(topic: string, partition: number): PartitionReplica {
+    const { core } = this;
+    if (core.stopping) throw shuttingDown(core.self);
+    const info = this.partitionInfo(topic, partition);
+    const r = this.replicas.get(info.groupId);
+    if (!r) {
+      // No guess at the leader: the client refreshes its metadata (DescribeTopic asks the replicas).
+      throw new RpcError(
+        grpc.status.FAILED_PRECONDITION,
+        'NOT_LEADER',
+        `node ${core.self} holds no replica of topic "${topic}" partition ${partition} (its replicas are nodes ${info.replicas.join(', ')}); ask DescribeTopic for its leader`,
+      );
+    }
+    return r;
+  }
+
+  /**
+   * A partition of a live topic, or the error a client should get. Until this node has caught up
+   * with the cluster's metadata since it started, a topic it does not know may well exist: that
+   * is the retriable NO_LEADER, not UNKNOWN_TOPIC.
+   */
+  private partitionInfo(topic: string, partition: number): PartitionInfo {
+    const { core } = this;
+    const t = core.controller.state.topic(topic);
+    if (!t && !this.caughtUp()) {
+      throw new RpcError(
+        grpc.status.UNAVAILABLE,
+        'NO_LEADER',
+        `node ${core.self} has not caught up with the cluster's metadata since it started, so it cannot tell yet where topic "${topic}" is; retry shortly, or ask another node`,
+      );
+    }
+    if (!t) throw new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `unknown topic "${topic}": no live topic has this name`);
+    if (!Number.isInteger(partition) || partition < 0 || partition >= t.partitions.length) {
+      throw new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_PARTITION', `topic "${topic}" has partitions 0..${t.partitions.length - 1}; there is no partition ${partition}`);
+    }
+    return t.partitions[partition];
+  }
+
+  /** The node stops: whatever waits on a replica fails; writes already proposed may still commit elsewhere, so their outcome is unknown. */
+  closeAll(): void {
+    const { core } = this;
+    for (const r of this.replicas.values()) r.close(() => shuttingDown(core.self), () => r.unknownOutcome(`node ${core.self} stopped`));
+  }
+}

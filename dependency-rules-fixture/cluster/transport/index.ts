@@ -1,0 +1,1 @@
+export { peers } from './peers';

@@ -1,0 +1,1 @@
+export const API = 'flotilla.v1';

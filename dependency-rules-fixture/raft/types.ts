@@ -1,0 +1,1 @@
+export interface Entry { index: number }
