@@ -33,42 +33,7 @@ export const FAILOVER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
 export const FLOTILLA_PROTO_PATH = fileURLToPath(new URL('./flotilla.proto', import.meta.url));
 export const PEER_PROTO_PATH = fileURLToPath(new URL('./peer.proto', import.meta.url));
 
-/** Trailing-metadata keys of the error contract documented at the top of flotilla.proto. */
-export const META = {
-  error: 'flotilla-error',
-  leader: 'flotilla-leader',
-  leaderAddress: 'flotilla-leader-address',
-  logStartOffset: 'flotilla-log-start-offset',
-  logEndOffset: 'flotilla-log-end-offset',
-  expectedSequence: 'flotilla-expected-sequence',
-  /** On produce errors: 'not-written' or 'unknown' (see OUTCOME and the table in flotilla.proto). */
-  outcome: 'flotilla-outcome',
-} as const;
-
-/** Values of META.outcome. A produce error without it is taken as 'unknown'. */
-export const OUTCOME = { notWritten: 'not-written', unknown: 'unknown' } as const;
-
-/** The `flotilla-error` codes (see the table in flotilla.proto). */
-export type ErrorCode =
-  | 'UNKNOWN_TOPIC'
-  | 'UNKNOWN_PARTITION'
-  | 'INVALID_TOPIC_NAME'
-  | 'INVALID_CONFIG'
-  | 'RECORD_TOO_LARGE'
-  | 'INVALID_REQUEST'
-  | 'OFFSET_OUT_OF_RANGE'
-  | 'NOT_LEADER'
-  | 'OFFSET_MISMATCH'
-  | 'OUT_OF_ORDER_SEQUENCE'
-  | 'FENCED'
-  | 'SEQUENCE_CONFLICT'
-  | 'UNKNOWN_PRODUCER'
-  | 'NO_LEADER'
-  | 'NOT_ENOUGH_REPLICAS'
-  | 'SHUTTING_DOWN'
-  | 'TOPIC_EXISTS'
-  | 'TIMEOUT'
-  | 'INTERNAL';
+export { ERRORS, type ErrorCode, META, OUTCOME, type Outcome } from './errors';
 
 // ---- messages, as decoded with PROTO_LOADER_OPTIONS ----
 
