@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { ERRORS, type ErrorCode, type StatusNameOf } from './errors';
 
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
   keepCase: false,
@@ -34,6 +35,17 @@ export const FLOTILLA_PROTO_PATH = fileURLToPath(new URL('./flotilla.proto', imp
 export const PEER_PROTO_PATH = fileURLToPath(new URL('./peer.proto', import.meta.url));
 
 export { ERRORS, type ErrorCode, META, OUTCOME, type Outcome } from './errors';
+
+/**
+ * The gRPC status of an error code, as a type: the member of grpc-js's `status` enum, so that a
+ * status other than the table's does not compile where this type is asked for.
+ */
+export type GrpcStatusOf<C extends ErrorCode> = (typeof grpc.status)[StatusNameOf<C>];
+
+/** The gRPC status every error with `code` is sent with (proto/errors.ts). */
+export function grpcStatusOf<C extends ErrorCode>(code: C): GrpcStatusOf<C> {
+  return grpc.status[ERRORS[code].status] as GrpcStatusOf<C>;
+}
 
 // ---- messages, as decoded with PROTO_LOADER_OPTIONS ----
 
