@@ -395,7 +395,7 @@ export class Router {
     if (backoff && wait > 0) await sleep(Math.min(wait, remainingMs(deadline)), this.signal);
     const first = await this.callAny(
       (client, address, timeoutMs) =>
-        unary(client, client.describeTopic, { name }, timeoutMs, { topic: name }).then((d) => ({ d, address })),
+        unary(client, 'describeTopic', { name }, timeoutMs, { topic: name }).then((d) => ({ d, address })),
       { topic: name },
       { deadline, hedge: true },
     );
@@ -435,7 +435,7 @@ export class Router {
       for (const address of others) {
         let asked: Promise<TopicDescription>;
         try {
-          asked = unary(this.client(address), this.client(address).describeTopic, { name }, budget, { topic: name });
+          asked = unary(this.client(address), 'describeTopic', { name }, budget, { topic: name });
         } catch (error) {
           asked = Promise.reject(error);
         }
@@ -459,7 +459,7 @@ export class Router {
     if (Date.now() - this.discoveredAt < DISCOVERY_INTERVAL_MS) return;
     this.discoveredAt = Date.now();
     try {
-      const cluster = await unary(this.client(address), this.client(address).describeCluster, {}, timeoutMs, {});
+      const cluster = await unary(this.client(address), 'describeCluster', {}, timeoutMs, {});
       this.learnNodes(cluster.nodes);
     } catch {
       // Then the brokers already known are all there is to ask.
