@@ -138,6 +138,12 @@ export class ByteReader {
     return s;
   }
 
+  /** Passes over n bytes (a reserved field) without reading them. */
+  skip(n: number, what?: string): void {
+    this.need(n, what);
+    this.pos += n;
+  }
+
   /** A u32 count of items that follow, each at least `minItemBytes` long, so a corrupt count cannot make a huge array. */
   count(what: string, minItemBytes: number): number {
     const n = this.u32(what);
