@@ -27,9 +27,9 @@ export class ByteWriter {
   }
 
   u8(n: number): this {
+    if ((n & 0xff) !== n) throw new RangeError(`u8: ${n} is not an integer in 0..255`);
     this.room(1);
-    this.buf.writeUInt8(n, this.pos);
-    this.pos += 1;
+    this.buf[this.pos++] = n;
     return this;
   }
 
