@@ -7,7 +7,8 @@ import type { ErrorStatus } from '../../proto/load';
  * dropped connection is UNAVAILABLE, a deadline that ran out on the client DEADLINE_EXCEEDED),
  * and CLOSED for use after close(). The same columns as the server's table (proto/errors.ts),
  * except the status, which is the channel's; outcome 'unknown-once-connected': a write may have
- * taken effect only if the call reached a broker (a connection refused wrote nothing).
+ * taken effect only if the call reached a broker (a connection refused wrote nothing). None may
+ * have a server code's name (checked by the compiler).
  */
 const CLIENT_ERRORS = {
   UNAVAILABLE: { retriable: true, outcome: 'unknown-once-connected', meaning: 'no answer: the connection failed or broke' },
@@ -15,7 +16,6 @@ const CLIENT_ERRORS = {
   CANCELLED: { retriable: false, outcome: 'unknown', meaning: 'the call was cancelled' },
   UNKNOWN: { retriable: false, outcome: 'unknown', meaning: 'a failure the client cannot classify (a code newer than this client, or no status)' },
   CLOSED: { retriable: false, outcome: 'not-written', meaning: 'the client or producer was closed' },
-  // (and none may shadow a server code)
 } as const satisfies Readonly<Record<string, ClientErrorSpec>> & { readonly [K in ErrorCode]?: never };
 
 type ClientErrorSpec = Omit<ErrorSpec, 'status' | 'outcome'> & { readonly outcome: WriteOutcome };

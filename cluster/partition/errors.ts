@@ -11,7 +11,8 @@ export interface PartitionContext {
  * wire as the `flotilla-error` code `wire` of proto/errors.ts (whose table gives its gRPC status
  * and whether it is retriable): a code shared with the wire has its name and meaning; the others
  * say more than the wire does, for this layer's tests and messages. The mapping is exhaustive
- * and checked by the compiler: a new code here does not build without its wire code.
+ * and checked by the compiler: a new code here does not build without its wire code, nor a code
+ * named like a wire code that maps to another.
  */
 export const PARTITION_ERRORS = {
   RECORD_TOO_LARGE: { wire: 'RECORD_TOO_LARGE', meaning: 'one record exceeds max.message.bytes' },
@@ -39,7 +40,10 @@ export const PARTITION_ERRORS = {
   LEADER_NOT_READY: { wire: 'NO_LEADER', meaning: "a new leader has not yet applied its predecessors' entries: retry shortly" },
   CORRUPT_BATCH: { wire: 'INTERNAL', meaning: "an entry's bytes are not a record batch this version can read" },
   INTERNAL: { wire: 'INTERNAL', meaning: 'an invariant of the replicated state machine failed: a bug' },
-} as const satisfies Readonly<Record<string, { readonly wire: ErrorCode; readonly meaning: string }>>;
+} as const satisfies Readonly<Record<string, { readonly wire: ErrorCode; readonly meaning: string }>> & {
+  // A code named like a wire code is that code.
+  readonly [K in ErrorCode]?: { readonly wire: K; readonly meaning: string };
+};
 
 export type PartitionErrorCode = keyof typeof PARTITION_ERRORS;
 
