@@ -34,7 +34,7 @@ export function rpcError<C extends ErrorCode>(code: C, message: string, meta: Re
   return new RpcError(grpcStatusOf(code), code, message, meta, outcome);
 }
 
-/** An error another node answered, passed on with the status and code it came with, unchecked. */
+/** An RpcError with a status it already has, unchecked: one another node answered (passed on as it came), or a copy. */
 function asReceived(status: grpc.status, code: ErrorCode, message: string, meta: Readonly<Record<string, string>>, outcome?: Outcome): RpcError {
   return new RpcError(status as GrpcStatusOf<ErrorCode>, code, message, meta, outcome);
 }
