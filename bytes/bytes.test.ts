@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteReader, BytesError, ByteWriter, readI64, readU64, writeI64, writeU64 } from './index';
+import { ByteReader, BytesError, ByteWriter, readI64, readU64, unzigzag, writeI64, writeU64, zigzag } from './index';
 
 const u64 = fc.maxSafeNat();
 const i64 = fc.maxSafeInteger();
@@ -163,5 +163,16 @@ describe('ByteWriter and ByteReader', () => {
     expect(() => new ByteWriter().varint(-1)).toThrow(RangeError);
     expect(() => new ByteWriter().u32(2 ** 32)).toThrow(RangeError);
     expect(() => new ByteWriter().str16('x'.repeat(70_000), 'topic name')).toThrow(/topic name is 70000 bytes of UTF-8; at most 65535/);
+  });
+});
+
+describe('zigzag', () => {
+  it('maps every integer of magnitude up to 2^52 to a safe unsigned one and back, small magnitudes to small numbers', () => {
+    fc.assert(fc.property(fc.integer({ min: -(2 ** 52), max: 2 ** 52 - 1 }), (n) => {
+      const z = zigzag(n);
+      expect(Number.isSafeInteger(z) && z >= 0).toBe(true);
+      expect(unzigzag(z)).toBe(n);
+    }));
+    expect([0, -1, 1, -2, 2].map(zigzag)).toEqual([0, 1, 2, 3, 4]);
   });
 });

@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter } from '../../bytes';
+import { ByteReader, ByteWriter, unzigzag, zigzag } from '../../bytes';
 import type { Entry, Message, MessageType, NodeId } from '../../raft/types';
 
 /**
@@ -59,14 +59,6 @@ export class MalformedFrameError extends Error {
 function writeIds(w: ByteWriter, list: readonly NodeId[]): void {
   w.varint(list.length);
   for (const id of list) w.varint(id);
-}
-
-function zigzag(n: number): number {
-  return n >= 0 ? n * 2 : -n * 2 - 1;
-}
-
-function unzigzag(z: number): number {
-  return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
 }
 
 /** Encode one frame. Throws RangeError on a message the format cannot carry (a bug in the caller). */
