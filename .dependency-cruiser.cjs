@@ -6,9 +6,9 @@
  */
 
 /** A folder whose inside is private: others import it through its face. Subfolders are inside. */
-const FOLDER = '(raft|log-store|proto|chaos-tests|cluster/[^/]+)';
-/** The faces: index.ts; proto/ has none, it holds the .proto files and load.ts, their loader. */
-const FACE = ['^(raft|log-store|chaos-tests|cluster/[^/]+)/index\\.ts$', '^proto/load\\.ts$'];
+const FOLDER = '(raft|bytes|log-store|proto|chaos-tests|cluster/[^/]+)';
+/** The faces: index.ts; proto/ has none, it holds the .proto files, load.ts (their loader and types) and errors.ts (the error table). */
+const FACE = ['^(raft|bytes|log-store|chaos-tests|cluster/[^/]+)/index\\.ts$', '^proto/(load|errors)\\.ts$'];
 
 // The narrow allowances: importers that may reach into another folder, and what they may reach.
 /** The end-to-end tests read and damage a stopped node's LevelDB: they need its key layout and identity record. */
@@ -33,18 +33,25 @@ module.exports = {
       to: { ...ours, pathNot: '^raft/' },
     },
     {
+      name: 'bytes-imports-nothing-of-ours',
+      comment: 'bytes/ (binary encoding helpers) is below every layer that writes bytes: it depends on nothing of ours.',
+      severity: 'error',
+      from: { path: '^bytes/' },
+      to: { ...ours, pathNot: '^bytes/' },
+    },
+    {
       name: 'log-store-imports-only-raft',
-      comment: "log-store/ depends only on raft's public face or its types.",
+      comment: "log-store/ depends only on raft's public face or its types, and on bytes/.",
       severity: 'error',
       from: { path: '^log-store/' },
-      to: { ...ours, pathNot: ['^log-store/', '^raft/(index|types)\\.ts$'] },
+      to: { ...ours, pathNot: ['^log-store/', '^raft/(index|types)\\.ts$', '^bytes/index\\.ts$'] },
     },
     {
       name: 'cluster-imports-raft-and-log-store-by-their-faces',
-      comment: 'cluster/ depends on raft and log-store through their index.ts and on the gRPC APIs (proto/load.ts); never on chaos-tests/, bench/ or bin/.',
+      comment: 'cluster/ depends on raft, bytes and log-store through their index.ts and on the gRPC APIs (proto/load.ts, proto/errors.ts); never on chaos-tests/, bench/ or bin/.',
       severity: 'error',
       from: { path: '^cluster/' },
-      to: { ...ours, pathNot: ['^cluster/', '^(raft|log-store)/index\\.ts$', '^proto/load\\.ts$', STORE_LAYOUT] },
+      to: { ...ours, pathNot: ['^cluster/', '^(raft|bytes|log-store)/index\\.ts$', '^proto/(load|errors)\\.ts$', STORE_LAYOUT] },
     },
     {
       name: 'only-the-e2e-tests-reach-the-store-layout',

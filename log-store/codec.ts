@@ -1,7 +1,7 @@
+import { readU64, writeU64 } from '../bytes';
 import type { ConfState, Entry, HardState, SnapshotMetadata } from '../raft/types';
 import { crc32c } from './crc32c';
 import { CorruptionError } from './errors';
-import { readU64, writeU64 } from './keys';
 import type { TermRun } from './term-runs';
 
 /**

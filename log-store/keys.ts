@@ -6,6 +6,8 @@
  *   'e' group:u32 index:u64     one log entry; a group's entries are one contiguous range
  * Group ids are 0..2^32-1; indexes stay below 2^53 (Number.MAX_SAFE_INTEGER).
  */
+import { readU64, writeU64 } from '../bytes';
+
 export const NODE_KEY = Buffer.from('m');
 const STATE = 0x73; // 's'
 const SNAP = 0x64; // 'd'
@@ -66,13 +68,4 @@ export function afterGroupEntries(group: number): Buffer<ArrayBuffer> {
 /** Keys of the group's entries with index in [lo, hi). */
 export function entryRange(group: number, lo: number, hi: number): { gte: Buffer; lt: Buffer } {
   return { gte: entryKey(group, lo), lt: entryKey(group, hi) };
-}
-
-export function writeU64(b: Buffer, at: number, n: number): void {
-  b.writeUInt32BE(Math.floor(n / 0x1_0000_0000), at);
-  b.writeUInt32BE(n >>> 0, at + 4);
-}
-
-export function readU64(b: Buffer, at: number): number {
-  return b.readUInt32BE(at) * 0x1_0000_0000 + b.readUInt32BE(at + 4);
 }

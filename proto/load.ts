@@ -1,13 +1,18 @@
 /**
- * Loads Flotilla's gRPC APIs (flotilla.proto for clients, peer.proto between nodes) and describes
- * the decoded messages in TypeScript. Client and server both load through here, so they agree on
- * the loader options: camelCase fields, 64-bit integers as numbers (every offset, index, sequence
- * and timestamp stays below 2^53), enums as their names, defaults filled in, bytes as Buffer.
+ * Loads Flotilla's gRPC APIs (flotilla.proto for clients, peer.proto between nodes) and names the
+ * TypeScript types generated from them (proto/generated/). Client and server both load through
+ * here, so they agree on the loader options: camelCase fields, 64-bit integers as numbers (every
+ * offset, index, sequence and timestamp stays below 2^53), enums as their names, defaults filled
+ * in, bytes as Buffer.
  */
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { ERRORS, type ErrorCode, type StatusNameOf } from './errors';
+import type { ProtoGrpcType as FlotillaPackage } from './generated/flotilla';
+import type { ProtoGrpcType as PeerPackage } from './generated/peer';
 
+/** The generated types assume these (proto/generate.ts passes them to the generator): `npm run proto:gen` after a change. */
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
   keepCase: false,
   longs: Number,
@@ -33,369 +38,106 @@ export const FAILOVER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
 export const FLOTILLA_PROTO_PATH = fileURLToPath(new URL('./flotilla.proto', import.meta.url));
 export const PEER_PROTO_PATH = fileURLToPath(new URL('./peer.proto', import.meta.url));
 
-/** Trailing-metadata keys of the error contract documented at the top of flotilla.proto. */
-export const META = {
-  error: 'flotilla-error',
-  leader: 'flotilla-leader',
-  leaderAddress: 'flotilla-leader-address',
-  logStartOffset: 'flotilla-log-start-offset',
-  logEndOffset: 'flotilla-log-end-offset',
-  expectedSequence: 'flotilla-expected-sequence',
-  /** On produce errors: 'not-written' or 'unknown' (see OUTCOME and the table in flotilla.proto). */
-  outcome: 'flotilla-outcome',
-} as const;
+export { ERRORS, type ErrorCode, META, OUTCOME, type Outcome } from './errors';
 
-/** Values of META.outcome. A produce error without it is taken as 'unknown'. */
-export const OUTCOME = { notWritten: 'not-written', unknown: 'unknown' } as const;
+/**
+ * The gRPC status of an error code, as a type: the member of grpc-js's `status` enum, so that a
+ * status other than the table's does not compile where this type is asked for.
+ */
+export type GrpcStatusOf<C extends ErrorCode> = (typeof grpc.status)[StatusNameOf<C>];
 
-/** The `flotilla-error` codes (see the table in flotilla.proto). */
-export type ErrorCode =
-  | 'UNKNOWN_TOPIC'
-  | 'UNKNOWN_PARTITION'
-  | 'INVALID_TOPIC_NAME'
-  | 'INVALID_CONFIG'
-  | 'RECORD_TOO_LARGE'
-  | 'INVALID_REQUEST'
-  | 'OFFSET_OUT_OF_RANGE'
-  | 'NOT_LEADER'
-  | 'OFFSET_MISMATCH'
-  | 'OUT_OF_ORDER_SEQUENCE'
-  | 'FENCED'
-  | 'SEQUENCE_CONFLICT'
-  | 'UNKNOWN_PRODUCER'
-  | 'NO_LEADER'
-  | 'NOT_ENOUGH_REPLICAS'
-  | 'SHUTTING_DOWN'
-  | 'TOPIC_EXISTS'
-  | 'TIMEOUT'
-  | 'INTERNAL';
-
-// ---- messages, as decoded with PROTO_LOADER_OPTIONS ----
-
-export interface CreateTopicRequest {
-  name: string;
-  partitions: number;
-  replicationFactor: number;
-  config: Record<string, string>;
-}
-export interface DeleteTopicRequest {
-  name: string;
-}
-export type DeleteTopicResponse = Record<string, never>;
-export type ListTopicsRequest = Record<string, never>;
-export interface TopicSummary {
-  name: string;
-  id: number;
-  partitions: number;
-  replicationFactor: number;
-}
-export interface ListTopicsResponse {
-  topics: TopicSummary[];
-}
-export interface DescribeTopicRequest {
-  name: string;
-}
-export interface PartitionDescription {
-  partition: number;
-  groupId: number;
-  /** 0 = no leader known. */
-  leader: number;
-  /** "" when unknown. */
-  leaderAddress: string;
-  replicas: number[];
-  inSyncReplicas: number[];
-  logStartOffset: number;
-  /** The next offset to be written. */
-  logEndOffset: number;
-  highWatermark: number;
-  leaderEpoch: number;
-  /** leader = 0 only because the answering node cannot reach a quorum: ask another node. */
-  leaderUnreachable: boolean;
-  /** Replicas fenced on their node (apply or storage failed), as far as the answering node heard. */
-  fencedReplicas: FencedReplica[];
-}
-export interface FencedReplica {
-  node: number;
-  reason: string;
-}
-export interface TopicDescription {
-  name: string;
-  id: number;
-  config: Record<string, string>;
-  replicationFactor: number;
-  partitions: PartitionDescription[];
-}
-export type DescribeClusterRequest = Record<string, never>;
-export interface NodeDescription {
-  id: number;
-  address: string;
-  alive: boolean;
-}
-export interface ClusterDescription {
-  clusterId: string;
-  controllerLeader: number;
-  nodes: NodeDescription[];
-}
-export interface InitProducerRequest {
-  producerName: string;
-  /** 0 = a new instance; else the id this instance holds, with currentProducerEpoch (see flotilla.proto). */
-  currentProducerId?: number;
-  currentProducerEpoch?: number;
-}
-export interface InitProducerResponse {
-  producerId: number;
-  producerEpoch: number;
-}
-export interface Header {
-  key: string;
-  value: Buffer;
-}
-export interface WireRecord {
-  /** Absent = null key. */
-  key?: Buffer;
-  value: Buffer;
-  headers: Header[];
-  /** 0 = log append time. */
-  timestampMs: number;
-}
-export type Acks = 'ACKS_ALL' | 'ACKS_LEADER';
-export interface ProduceRequest {
-  topic: string;
-  partition: number;
-  records: WireRecord[];
-  acks: Acks;
-  /** Absent or -1 = not idempotent. */
-  producerId?: number;
-  producerEpoch: number;
-  /** Absent or -1 = none. */
-  baseSequence?: number;
-  /** Absent or -1 = unconditional. */
-  expectedOffset?: number;
-}
-export interface ProduceResponse {
-  baseOffset: number;
-  lastOffset: number;
-  logAppendTimeMs: number;
-  duplicate: boolean;
-}
-export interface ProduceStreamRequest {
-  correlationId: number;
-  request: ProduceRequest;
-}
-export interface ErrorStatus {
-  /** A gRPC status code. */
-  status: number;
-  message: string;
-  /** The keys a unary call would send as trailing metadata (see META). */
-  metadata: Record<string, string>;
-}
-export interface ProduceStreamResponse {
-  correlationId: number;
-  response?: ProduceResponse;
-  error?: ErrorStatus;
-  result?: 'response' | 'error';
-}
-export interface RecordWithOffset {
-  offset: number;
-  key?: Buffer;
-  value: Buffer;
-  headers: Header[];
-  timestampMs: number;
-}
-export interface FetchRequest {
-  topic: string;
-  partition: number;
-  offset: number;
-  maxBytes: number;
-  maxWaitMs: number;
-  minBytes: number;
-}
-export interface FetchResponse {
-  records: RecordWithOffset[];
-  highWatermark: number;
-  logStartOffset: number;
-}
-export interface SubscribeRequest {
-  topic: string;
-  partition: number;
-  offset: number;
-  maxBytes: number;
-}
-export type OffsetSpec = 'OFFSET_SPEC_EARLIEST' | 'OFFSET_SPEC_LATEST' | 'OFFSET_SPEC_TIMESTAMP';
-export interface ListOffsetsRequest {
-  topic: string;
-  partition: number;
-  spec: OffsetSpec;
-  timestampMs: number;
-}
-export interface ListOffsetsResponse {
-  offset: number;
+/** The gRPC status every error with `code` is sent with (proto/errors.ts). */
+export function grpcStatusOf<C extends ErrorCode>(code: C): GrpcStatusOf<C> {
+  return grpc.status[ERRORS[code].status] as GrpcStatusOf<C>;
 }
 
-// peer.proto
-export interface RaftBatch {
-  payload: Buffer;
-}
-export interface RaftAck {
-  ok: boolean;
-}
-export interface SnapshotChunk {
-  group: number;
-  index: number;
-  term: number;
-  offset: number;
-  data: Buffer;
-  last: boolean;
-  metadata: Buffer;
-  from: number;
-  to: number;
-}
-export interface SnapshotAck {
-  ok: boolean;
-  error: string;
-}
-export interface MetadataProposal {
-  command: Buffer;
-}
-export interface MetadataProposalResult {
-  index: number;
-  errorCode: string;
-  errorMessage: string;
-  producerId: number;
-  producerEpoch: number;
-}
-export interface GroupStatusRequest {
-  groups: number[];
-}
-export interface GroupState {
-  group: number;
-  leader: number;
-  term: number;
-  isLeader: boolean;
-  inSync: number[];
-  logStartOffset: number;
-  logEndOffset: number;
-  highWatermark: number;
-  /** The node whose replica this is. */
-  node: number;
-  /** "" unless the replica is fenced on that node: why. */
-  failure: string;
-}
-export interface GroupStatusResponse {
-  groups: GroupState[];
-}
-export type MetadataReadIndexRequest = Record<string, never>;
-export interface MetadataReadIndexResponse {
-  index: number;
-}
+// ---- messages and services ----
+//
+// The types are generated from the protos (proto/generated/, `npm run proto:gen`) with the
+// options above. Each message has two: `X`, what a sender may pass (every field optional, 64-bit
+// fields also as string or Long, bytes also as Uint8Array or string), and `X__Output`, what
+// grpc-js hands a receiver with PROTO_LOADER_OPTIONS: every field present (defaults: true) except
+// proto3 `optional` ones and oneof members (absent when unset), messages `| null` when unset,
+// 64-bit integers as number, enums as their names, bytes as Buffer. The names below are the
+// Output types: what our code reads, and, being stricter, also what it builds to send.
 
-// ---- services ----
+export type { Acks__Output as Acks } from './generated/flotilla/v1/Acks';
+export type { ClusterDescription__Output as ClusterDescription } from './generated/flotilla/v1/ClusterDescription';
+export type { CreateTopicRequest__Output as CreateTopicRequest } from './generated/flotilla/v1/CreateTopicRequest';
+export type { DeleteTopicRequest__Output as DeleteTopicRequest } from './generated/flotilla/v1/DeleteTopicRequest';
+export type { DeleteTopicResponse__Output as DeleteTopicResponse } from './generated/flotilla/v1/DeleteTopicResponse';
+export type { DescribeClusterRequest__Output as DescribeClusterRequest } from './generated/flotilla/v1/DescribeClusterRequest';
+export type { DescribeTopicRequest__Output as DescribeTopicRequest } from './generated/flotilla/v1/DescribeTopicRequest';
+export type { ErrorStatus__Output as ErrorStatus } from './generated/flotilla/v1/ErrorStatus';
+export type { FencedReplica__Output as FencedReplica } from './generated/flotilla/v1/FencedReplica';
+export type { FetchRequest__Output as FetchRequest } from './generated/flotilla/v1/FetchRequest';
+export type { FetchResponse__Output as FetchResponse } from './generated/flotilla/v1/FetchResponse';
+export type { FlotillaClient, FlotillaDefinition, FlotillaHandlers } from './generated/flotilla/v1/Flotilla';
+export type { GroupState__Output as GroupState } from './generated/flotilla/v1/GroupState';
+export type { GroupStatusRequest__Output as GroupStatusRequest } from './generated/flotilla/v1/GroupStatusRequest';
+export type { GroupStatusResponse__Output as GroupStatusResponse } from './generated/flotilla/v1/GroupStatusResponse';
+export type { Header__Output as Header } from './generated/flotilla/v1/Header';
+export type { InitProducerRequest__Output as InitProducerRequest } from './generated/flotilla/v1/InitProducerRequest';
+export type { InitProducerResponse__Output as InitProducerResponse } from './generated/flotilla/v1/InitProducerResponse';
+export type { ListOffsetsRequest__Output as ListOffsetsRequest } from './generated/flotilla/v1/ListOffsetsRequest';
+export type { ListOffsetsResponse__Output as ListOffsetsResponse } from './generated/flotilla/v1/ListOffsetsResponse';
+export type { ListTopicsRequest__Output as ListTopicsRequest } from './generated/flotilla/v1/ListTopicsRequest';
+export type { ListTopicsResponse__Output as ListTopicsResponse } from './generated/flotilla/v1/ListTopicsResponse';
+export type { MetadataProposal__Output as MetadataProposal } from './generated/flotilla/v1/MetadataProposal';
+export type { MetadataProposalResult__Output as MetadataProposalResult } from './generated/flotilla/v1/MetadataProposalResult';
+export type { MetadataReadIndexRequest__Output as MetadataReadIndexRequest } from './generated/flotilla/v1/MetadataReadIndexRequest';
+export type { MetadataReadIndexResponse__Output as MetadataReadIndexResponse } from './generated/flotilla/v1/MetadataReadIndexResponse';
+export type { NodeDescription__Output as NodeDescription } from './generated/flotilla/v1/NodeDescription';
+export type { OffsetSpec__Output as OffsetSpec } from './generated/flotilla/v1/OffsetSpec';
+export type { PartitionDescription__Output as PartitionDescription } from './generated/flotilla/v1/PartitionDescription';
+export type { PeerClient, PeerDefinition, PeerHandlers } from './generated/flotilla/v1/Peer';
+export type { ProduceRequest__Output as ProduceRequest } from './generated/flotilla/v1/ProduceRequest';
+export type { ProduceResponse__Output as ProduceResponse } from './generated/flotilla/v1/ProduceResponse';
+export type { ProduceStreamRequest__Output as ProduceStreamRequest } from './generated/flotilla/v1/ProduceStreamRequest';
+export type { ProduceStreamResponse__Output as ProduceStreamResponse } from './generated/flotilla/v1/ProduceStreamResponse';
+export type { RaftBatch__Output as RaftBatch } from './generated/flotilla/v1/RaftBatch';
+/** A record as produced (the proto's `Record`; renamed so as not to hide TypeScript's Record). */
+export type { Record__Output as WireRecord } from './generated/flotilla/v1/Record';
+export type { RecordWithOffset__Output as RecordWithOffset } from './generated/flotilla/v1/RecordWithOffset';
+export type { SnapshotAck__Output as SnapshotAck } from './generated/flotilla/v1/SnapshotAck';
+export type { SnapshotChunk__Output as SnapshotChunk } from './generated/flotilla/v1/SnapshotChunk';
+export type { SubscribeRequest__Output as SubscribeRequest } from './generated/flotilla/v1/SubscribeRequest';
+export type { TopicDescription__Output as TopicDescription } from './generated/flotilla/v1/TopicDescription';
+export type { TopicSummary__Output as TopicSummary } from './generated/flotilla/v1/TopicSummary';
 
-type Unary<Req, Res> = {
-  (req: Req, callback: grpc.requestCallback<Res>): grpc.ClientUnaryCall;
-  (req: Req, metadata: grpc.Metadata, callback: grpc.requestCallback<Res>): grpc.ClientUnaryCall;
-  (
-    req: Req,
-    metadata: grpc.Metadata,
-    options: Partial<grpc.CallOptions>,
-    callback: grpc.requestCallback<Res>,
-  ): grpc.ClientUnaryCall;
-};
-
-/** The generated client of the Flotilla service (proto-loader adds lowerCamel method names). */
-export interface FlotillaClient extends grpc.Client {
-  createTopic: Unary<CreateTopicRequest, TopicDescription>;
-  deleteTopic: Unary<DeleteTopicRequest, DeleteTopicResponse>;
-  listTopics: Unary<ListTopicsRequest, ListTopicsResponse>;
-  describeTopic: Unary<DescribeTopicRequest, TopicDescription>;
-  describeCluster: Unary<DescribeClusterRequest, ClusterDescription>;
-  initProducer: Unary<InitProducerRequest, InitProducerResponse>;
-  produce: Unary<ProduceRequest, ProduceResponse>;
-  produceStream(
-    metadata?: grpc.Metadata,
-    options?: Partial<grpc.CallOptions>,
-  ): grpc.ClientDuplexStream<ProduceStreamRequest, ProduceStreamResponse>;
-  fetch: Unary<FetchRequest, FetchResponse>;
-  subscribe(
-    req: SubscribeRequest,
-    metadata?: grpc.Metadata,
-    options?: Partial<grpc.CallOptions>,
-  ): grpc.ClientReadableStream<FetchResponse>;
-  listOffsets: Unary<ListOffsetsRequest, ListOffsetsResponse>;
-}
-
-/** What a server implements for the Flotilla service (keys are the proto's method names). */
-export interface FlotillaHandlers extends grpc.UntypedServiceImplementation {
-  CreateTopic: grpc.handleUnaryCall<CreateTopicRequest, TopicDescription>;
-  DeleteTopic: grpc.handleUnaryCall<DeleteTopicRequest, DeleteTopicResponse>;
-  ListTopics: grpc.handleUnaryCall<ListTopicsRequest, ListTopicsResponse>;
-  DescribeTopic: grpc.handleUnaryCall<DescribeTopicRequest, TopicDescription>;
-  DescribeCluster: grpc.handleUnaryCall<DescribeClusterRequest, ClusterDescription>;
-  InitProducer: grpc.handleUnaryCall<InitProducerRequest, InitProducerResponse>;
-  Produce: grpc.handleUnaryCall<ProduceRequest, ProduceResponse>;
-  ProduceStream: grpc.handleBidiStreamingCall<ProduceStreamRequest, ProduceStreamResponse>;
-  Fetch: grpc.handleUnaryCall<FetchRequest, FetchResponse>;
-  Subscribe: grpc.handleServerStreamingCall<SubscribeRequest, FetchResponse>;
-  ListOffsets: grpc.handleUnaryCall<ListOffsetsRequest, ListOffsetsResponse>;
-}
-
-/** The generated client of the Peer service. */
-export interface PeerClient extends grpc.Client {
-  raft(metadata?: grpc.Metadata, options?: Partial<grpc.CallOptions>): grpc.ClientDuplexStream<RaftBatch, RaftAck>;
-  sendSnapshot(callback: grpc.requestCallback<SnapshotAck>): grpc.ClientWritableStream<SnapshotChunk>;
-  sendSnapshot(
-    metadata: grpc.Metadata,
-    options: Partial<grpc.CallOptions>,
-    callback: grpc.requestCallback<SnapshotAck>,
-  ): grpc.ClientWritableStream<SnapshotChunk>;
-  proposeMetadata: Unary<MetadataProposal, MetadataProposalResult>;
-  groupStatus: Unary<GroupStatusRequest, GroupStatusResponse>;
-  metadataReadIndex: Unary<MetadataReadIndexRequest, MetadataReadIndexResponse>;
-}
-
-export interface PeerHandlers extends grpc.UntypedServiceImplementation {
-  Raft: grpc.handleBidiStreamingCall<RaftBatch, RaftAck>;
-  SendSnapshot: grpc.handleClientStreamingCall<SnapshotChunk, SnapshotAck>;
-  ProposeMetadata: grpc.handleUnaryCall<MetadataProposal, MetadataProposalResult>;
-  GroupStatus: grpc.handleUnaryCall<GroupStatusRequest, GroupStatusResponse>;
-  MetadataReadIndex: grpc.handleUnaryCall<MetadataReadIndexRequest, MetadataReadIndexResponse>;
-}
-
-export interface ServiceConstructor<C extends grpc.Client> {
-  new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions): C;
-  service: grpc.ServiceDefinition;
-}
+/** The Flotilla service: a client constructor, whose `.service` is the definition for `server.addService`. */
+export type FlotillaService = FlotillaPackage['flotilla']['v1']['Flotilla'];
+/** The Peer service, likewise. */
+export type PeerService = PeerPackage['flotilla']['v1']['Peer'];
 
 export interface LoadedFlotilla {
-  /** Client constructor; `.service` is the definition to pass to `server.addService`. */
-  Flotilla: ServiceConstructor<FlotillaClient>;
+  Flotilla: FlotillaService;
 }
 
 export interface LoadedPeer {
-  Peer: ServiceConstructor<PeerClient>;
+  Peer: PeerService;
 }
 
 let flotilla: LoadedFlotilla | undefined;
 let peer: LoadedPeer | undefined;
 
-function load(path: string, service: string): unknown {
+/** One service of a proto, loaded with PROTO_LOADER_OPTIONS (the options the generated types assume). */
+function load<Service>(path: string, name: string): Service {
   const definition = protoLoader.loadSync(path, PROTO_LOADER_OPTIONS);
-  const pkg = grpc.loadPackageDefinition(definition) as unknown as {
-    flotilla: { v1: Record<string, unknown> };
-  };
-  const ctor = pkg.flotilla.v1[service];
-  if (typeof ctor !== 'function') throw new Error(`${path} does not define service flotilla.v1.${service}`);
-  return ctor;
+  const pkg = grpc.loadPackageDefinition(definition) as { flotilla?: { v1?: Record<string, unknown> } };
+  const ctor = pkg.flotilla?.v1?.[name];
+  if (typeof ctor !== 'function') throw new Error(`${path} does not define service flotilla.v1.${name}`);
+  return ctor as Service;
 }
 
 /** The client API (flotilla.proto), loaded once per process. */
 export function loadFlotillaProto(): LoadedFlotilla {
-  flotilla ??= { Flotilla: load(FLOTILLA_PROTO_PATH, 'Flotilla') as ServiceConstructor<FlotillaClient> };
+  flotilla ??= { Flotilla: load<FlotillaService>(FLOTILLA_PROTO_PATH, 'Flotilla') };
   return flotilla;
 }
 
 /** The node-to-node API (peer.proto), loaded once per process. */
 export function loadPeerProto(): LoadedPeer {
-  peer ??= { Peer: load(PEER_PROTO_PATH, 'Peer') as ServiceConstructor<PeerClient> };
+  peer ??= { Peer: load<PeerService>(PEER_PROTO_PATH, 'Peer') };
   return peer;
 }

@@ -30,7 +30,7 @@ export class Admin {
       config: options.config ?? {},
     };
     const description = await this.router.callAny(
-      (client, _address, timeoutMs) => unary(client, client.createTopic, request, timeoutMs, { topic: options.name }),
+      (client, _address, timeoutMs) => unary(client, 'createTopic', request, timeoutMs, { topic: options.name }),
       { topic: options.name },
       { write: true },
     );
@@ -41,7 +41,7 @@ export class Admin {
   /** Deletes a topic and all its records. Fails with UnknownTopicError if there is no such topic. */
   async deleteTopic(name: string): Promise<void> {
     await this.router.callAny(
-      (client, _address, timeoutMs) => unary(client, client.deleteTopic, { name }, timeoutMs, { topic: name }),
+      (client, _address, timeoutMs) => unary(client, 'deleteTopic', { name }, timeoutMs, { topic: name }),
       { topic: name },
       { write: true },
     );
@@ -51,7 +51,7 @@ export class Admin {
   /** Every topic, with its partition count and replication factor. */
   async listTopics(): Promise<TopicSummary[]> {
     const response = await this.router.callAny(
-      (client, _address, timeoutMs) => unary(client, client.listTopics, {}, timeoutMs, {}),
+      (client, _address, timeoutMs) => unary(client, 'listTopics', {}, timeoutMs, {}),
       {},
       { hedge: true },
     );
@@ -69,7 +69,7 @@ export class Admin {
   /** The cluster's id, its nodes and which of them are alive, and the metadata group's leader. */
   async describeCluster(): Promise<ClusterDescription> {
     const cluster = await this.router.callAny(
-      (client, _address, timeoutMs) => unary(client, client.describeCluster, {}, timeoutMs, {}),
+      (client, _address, timeoutMs) => unary(client, 'describeCluster', {}, timeoutMs, {}),
       {},
       { hedge: true },
     );

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { FAILOVER_CHANNEL_OPTIONS, type FlotillaClient, loadFlotillaProto } from '../../proto/load';
+import type { MethodDefinition } from '@grpc/proto-loader';
+import { FAILOVER_CHANNEL_OPTIONS, type FlotillaClient, type FlotillaDefinition, loadFlotillaProto } from '../../proto/load';
 import { type ErrorContext, toFlotillaError } from './errors';
 
 /** Failover options, and room for a full fetch or produce batch per message. */
@@ -43,25 +44,34 @@ export class ConnectionPool {
   }
 }
 
-type UnaryMethod<Req, Res> = (
-  req: Req,
-  metadata: grpc.Metadata,
-  options: Partial<grpc.CallOptions>,
-  callback: grpc.requestCallback<Res>,
-) => grpc.ClientUnaryCall;
+/** The Flotilla methods that take one request and give one answer, by their client (lowerCamel) names. */
+export type UnaryMethod = Uncapitalize<Exclude<MethodName, 'ProduceStream' | 'Subscribe'>>;
+/** The service's method names (grpc-js's ServiceDefinition adds an index signature, left out). */
+type MethodName = keyof { [K in keyof FlotillaDefinition as string extends K ? never : number extends K ? never : K]: unknown } & string;
+type DefinitionOf<M extends UnaryMethod> = FlotillaDefinition[Capitalize<M>];
+/** What a call of `M` sends (any form grpc-js accepts) and what it answers (as grpc-js decodes it), from the generated definition. */
+type RequestOf<M extends UnaryMethod> = DefinitionOf<M> extends MethodDefinition<infer Req, any, any, any> ? Req : never;
+type ResponseOf<M extends UnaryMethod> = DefinitionOf<M> extends MethodDefinition<any, any, any, infer Res> ? Res : never;
 
 /** One unary call with a deadline, failing with a typed FlotillaError. */
-export function unary<Req, Res>(
+export function unary<M extends UnaryMethod>(
   client: FlotillaClient,
-  method: UnaryMethod<Req, Res>,
-  request: Req,
+  method: M,
+  request: RequestOf<M>,
   timeoutMs: number,
   context: ErrorContext,
-): Promise<Res> {
+): Promise<ResponseOf<M>> {
+  // The generated client declares each method with four overloads; this is the one called.
+  const call = client[method] as unknown as (
+    req: RequestOf<M>,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<ResponseOf<M>>,
+  ) => grpc.ClientUnaryCall;
   return new Promise((resolve, reject) => {
-    method.call(client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
+    call.call(client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
       if (error) reject(toFlotillaError(error, { broker: addressOf(client), ...context }));
-      else resolve(response as Res);
+      else resolve(response as ResponseOf<M>);
     });
   });
 }

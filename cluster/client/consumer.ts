@@ -57,7 +57,7 @@ export class Consumer {
       (client, _address, timeoutMs) =>
         unary(
           client,
-          client.fetch,
+          'fetch',
           { topic, partition, offset, maxBytes: options.maxBytes ?? 0, maxWaitMs, minBytes: options.minBytes ?? 0 },
           timeoutMs + maxWaitMs,
           { topic, partition, offset },
@@ -84,7 +84,7 @@ export class Consumer {
       timestampMs = spec.timestamp instanceof Date ? spec.timestamp.getTime() : spec.timestamp;
     }
     const response = await this.router.callPartition(topic, partition, (client, _address, timeoutMs) =>
-      unary(client, client.listOffsets, { topic, partition, spec: wireSpec, timestampMs }, timeoutMs, { topic, partition }),
+      unary(client, 'listOffsets', { topic, partition, spec: wireSpec, timestampMs }, timeoutMs, { topic, partition }),
     );
     return response.offset;
   }

@@ -1,13 +1,16 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { META } from '../../proto/load';
+import { ERRORS, type ErrorCode, grpcStatusOf, META } from '../../proto/load';
 import {
   errorFromStatus,
   FlotillaError,
+  type FlotillaErrorCode,
+  isRetriable,
   NotLeaderError,
   OutOfOrderSequenceError,
   toFlotillaError,
   UnavailableError,
+  writeOutcomeOf,
 } from './errors';
 import { Flotilla, InvalidRequestError, TopicExistsError, UnknownTopicError } from './index';
 import { FakeCluster } from './test-broker';
@@ -48,6 +51,25 @@ describe('error mapping', () => {
     expect(said.message).toBe('unknown topic orders');
     const unsaid = errorFromStatus(grpc.status.UNAVAILABLE, 'no leader', { [META.error]: 'NO_LEADER' }, { topic: 'orders', partition: 2 });
     expect(unsaid.message).toBe('no leader (topic orders partition 2)');
+  });
+});
+
+describe('the client follows the error table (proto/errors.ts)', () => {
+  it('every code of the table keeps its code, status and retriable flag, and gets a class of its own kind', () => {
+    for (const code of Object.keys(ERRORS) as ErrorCode[]) {
+      const status = grpcStatusOf(code);
+      const e = errorFromStatus(status, 'x', { [META.error]: code });
+      expect([e.code, e.status, e.retriable], code).toEqual([code, status, ERRORS[code].retriable]);
+      expect(e, code).toBeInstanceOf(FlotillaError);
+    }
+  });
+
+  it('retries exactly what it retried before the table: leader moves, unavailable replicas or nodes, timeouts', () => {
+    const all = [...(Object.keys(ERRORS) as FlotillaErrorCode[]), 'UNAVAILABLE', 'DEADLINE_EXCEEDED', 'CANCELLED', 'UNKNOWN', 'CLOSED'] as const;
+    expect(all.filter((c) => isRetriable(c)).sort()).toEqual(
+      ['DEADLINE_EXCEEDED', 'NOT_ENOUGH_REPLICAS', 'NOT_LEADER', 'NO_LEADER', 'SHUTTING_DOWN', 'TIMEOUT', 'UNAVAILABLE'].sort(),
+    );
+    expect(all.filter((c) => writeOutcomeOf(c) === 'unknown').sort()).toEqual(['CANCELLED', 'DEADLINE_EXCEEDED', 'INTERNAL', 'TIMEOUT', 'UNKNOWN'].sort());
   });
 });
 

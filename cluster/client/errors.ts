@@ -1,18 +1,42 @@
 import * as grpc from '@grpc/grpc-js';
-import { type ErrorCode, type ErrorStatus, META } from '../../proto/load';
+import { ERRORS, type ErrorCode, type ErrorSpec, isErrorCode, META } from '../../proto/errors';
+import type { ErrorStatus } from '../../proto/load';
 
 /**
- * Every error code a client can see: the server's `flotilla-error` codes, plus the gRPC status
- * name when a failure carries none (a dropped connection is `UNAVAILABLE`, a deadline that ran
- * out on the client is `DEADLINE_EXCEEDED`), plus `CLOSED` for use after close().
+ * The codes the client gives failures that carry no `flotilla-error` (the gRPC status name: a
+ * dropped connection is UNAVAILABLE, a deadline that ran out on the client DEADLINE_EXCEEDED),
+ * and CLOSED for use after close(). The same columns as the server's table (proto/errors.ts),
+ * except the status, which is the channel's; outcome 'unknown-once-connected': a write may have
+ * taken effect only if the call reached a broker (a connection refused wrote nothing). None may
+ * have a server code's name (checked by the compiler).
  */
-export type FlotillaErrorCode =
-  | ErrorCode
-  | 'UNAVAILABLE'
-  | 'DEADLINE_EXCEEDED'
-  | 'CANCELLED'
-  | 'UNKNOWN'
-  | 'CLOSED';
+const CLIENT_ERRORS = {
+  UNAVAILABLE: { retriable: true, outcome: 'unknown-once-connected', meaning: 'no answer: the connection failed or broke' },
+  DEADLINE_EXCEEDED: { retriable: true, outcome: 'unknown', meaning: 'no answer within the request timeout' },
+  CANCELLED: { retriable: false, outcome: 'unknown', meaning: 'the call was cancelled' },
+  UNKNOWN: { retriable: false, outcome: 'unknown', meaning: 'a failure the client cannot classify (a code newer than this client, or no status)' },
+  CLOSED: { retriable: false, outcome: 'not-written', meaning: 'the client or producer was closed' },
+} as const satisfies Readonly<Record<string, ClientErrorSpec>> & { readonly [K in ErrorCode]?: never };
+
+type ClientErrorSpec = Omit<ErrorSpec, 'status' | 'outcome'> & { readonly outcome: WriteOutcome };
+
+/** What a failed write did when its error does not say (see ErrorSpec.outcome and CLIENT_ERRORS). */
+export type WriteOutcome = ErrorSpec['outcome'] | 'unknown-once-connected';
+
+/** Every error code a client can see: the server's `flotilla-error` codes and the client's own. */
+export type FlotillaErrorCode = ErrorCode | keyof typeof CLIENT_ERRORS;
+
+const SPECS: Readonly<Record<FlotillaErrorCode, Pick<ClientErrorSpec, 'retriable' | 'outcome'>>> = { ...ERRORS, ...CLIENT_ERRORS };
+
+/** Whether a request that failed with `code` may succeed if sent again (perhaps elsewhere). */
+export function isRetriable(code: FlotillaErrorCode): boolean {
+  return SPECS[code].retriable;
+}
+
+/** What a write that failed with `code` did, when its error carries no flotilla-outcome. */
+export function writeOutcomeOf(code: FlotillaErrorCode): WriteOutcome {
+  return SPECS[code].outcome;
+}
 
 /** Where an error happened, as far as the client knows. */
 export interface ErrorContext {
@@ -24,17 +48,6 @@ export interface ErrorContext {
   /** The request may have taken effect although it failed (a write whose answer was lost). */
   outcomeUnknown?: boolean;
 }
-
-/** Codes after which the same request may succeed if sent again (perhaps elsewhere). */
-const RETRIABLE = new Set<FlotillaErrorCode>([
-  'NOT_LEADER',
-  'NO_LEADER',
-  'NOT_ENOUGH_REPLICAS',
-  'SHUTTING_DOWN',
-  'TIMEOUT',
-  'UNAVAILABLE',
-  'DEADLINE_EXCEEDED',
-]);
 
 /** The base of every error the client throws. */
 export class FlotillaError extends Error {
@@ -67,7 +80,7 @@ export class FlotillaError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.status = status;
-    this.retriable = RETRIABLE.has(code);
+    this.retriable = isRetriable(code);
     this.topic = context.topic;
     this.partition = context.partition;
     this.broker = context.broker;
@@ -156,7 +169,8 @@ type ErrorClass = new (
   details: Record<string, string>,
 ) => FlotillaError;
 
-const CLASS_BY_CODE: Partial<Record<FlotillaErrorCode, ErrorClass>> = {
+/** The class of every code: a new code in the table does not compile until it has one. */
+const CLASS_BY_CODE: Readonly<Record<FlotillaErrorCode, ErrorClass>> = {
   NOT_LEADER: NotLeaderError,
   UNKNOWN_TOPIC: UnknownTopicError,
   UNKNOWN_PARTITION: UnknownPartitionError,
@@ -169,35 +183,19 @@ const CLASS_BY_CODE: Partial<Record<FlotillaErrorCode, ErrorClass>> = {
   OFFSET_OUT_OF_RANGE: OffsetOutOfRangeError,
   OUT_OF_ORDER_SEQUENCE: OutOfOrderSequenceError,
   FENCED: FencedError,
+  SEQUENCE_CONFLICT: FlotillaError,
+  UNKNOWN_PRODUCER: FlotillaError,
   NO_LEADER: UnavailableError,
   NOT_ENOUGH_REPLICAS: UnavailableError,
   SHUTTING_DOWN: UnavailableError,
   UNAVAILABLE: UnavailableError,
   TIMEOUT: TimeoutError,
   DEADLINE_EXCEEDED: TimeoutError,
+  INTERNAL: FlotillaError,
+  CANCELLED: FlotillaError,
+  UNKNOWN: FlotillaError,
+  CLOSED: FlotillaError, // no status maps to CLOSED: ClosedError is only ever made by its own constructor
 };
-
-const KNOWN_CODES = new Set<string>([
-  'UNKNOWN_TOPIC',
-  'UNKNOWN_PARTITION',
-  'INVALID_TOPIC_NAME',
-  'INVALID_CONFIG',
-  'RECORD_TOO_LARGE',
-  'INVALID_REQUEST',
-  'OFFSET_OUT_OF_RANGE',
-  'NOT_LEADER',
-  'OFFSET_MISMATCH',
-  'OUT_OF_ORDER_SEQUENCE',
-  'FENCED',
-  'SEQUENCE_CONFLICT',
-  'UNKNOWN_PRODUCER',
-  'NO_LEADER',
-  'NOT_ENOUGH_REPLICAS',
-  'SHUTTING_DOWN',
-  'TOPIC_EXISTS',
-  'TIMEOUT',
-  'INTERNAL',
-]);
 
 /** The code for a status that came without a `flotilla-error` (a channel-level failure). */
 function codeOfStatus(status: grpc.status): FlotillaErrorCode {
@@ -225,8 +223,8 @@ export function errorFromStatus(
   context: ErrorContext = {},
 ): FlotillaError {
   const sent = details[META.error];
-  const code: FlotillaErrorCode = sent && KNOWN_CODES.has(sent) ? (sent as ErrorCode) : codeOfStatus(status);
-  const Class = CLASS_BY_CODE[code] ?? FlotillaError;
+  const code: FlotillaErrorCode = sent && isErrorCode(sent) ? sent : codeOfStatus(status);
+  const Class = CLASS_BY_CODE[code];
   const text = sent ? message : cleanChannelMessage(message) || grpc.status[status] || 'request failed';
   // The server's own errors name what they concern; the broker matters for connection failures.
   const where = describeContext(sent ? { ...context, broker: undefined } : context, text);

@@ -647,7 +647,7 @@ export class Producer {
   /** A new identity from the cluster; `current`: the one a named producer holds (its bump is refused if the name moved on). */
   private async allocateIdentity(current?: Identity): Promise<Identity> {
     const request = { producerName: this.producerName, currentProducerId: current?.producerId ?? 0, currentProducerEpoch: current?.epoch ?? 0 };
-    const r = await this.router.callAny((client) => unary(client, client.initProducer, request, this.router.requestTimeoutMs, {}));
+    const r = await this.router.callAny((client) => unary(client, 'initProducer', request, this.router.requestTimeoutMs, {}));
     return { producerId: r.producerId, epoch: r.producerEpoch };
   }
 

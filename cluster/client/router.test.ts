@@ -113,7 +113,7 @@ async function disagreeingBrokers(n: number): Promise<ViewBroker[]> {
           if (b.role === 'follower') {
             call.write({ correlationId: msg.correlationId, error: { status: grpc.status.UNAVAILABLE, message: 'no leader', metadata: { [META.error]: 'NO_LEADER', [META.outcome]: 'not-written' } } });
           } else {
-            call.write({ correlationId: msg.correlationId, response: { baseOffset: 1, lastOffset: msg.request.records.length, logAppendTimeMs: 1, duplicate: false } });
+            call.write({ correlationId: msg.correlationId, response: { baseOffset: 1, lastOffset: msg.request?.records.length ?? 0, logAppendTimeMs: 1, duplicate: false } });
           }
         });
         call.on('end', () => call.end());

@@ -10,6 +10,7 @@ import {
   type FlotillaErrorCode,
   NotLeaderError,
   toFlotillaError,
+  writeOutcomeOf,
 } from './errors';
 import { doubtful, mergeDescriptions, namesLeader } from './metadata-views';
 import { backoffMs, gaveUp, remainingMs, type ResolvedRetry, sleep } from './retry';
@@ -27,9 +28,6 @@ const DISCOVERY_INTERVAL_MS = 10_000;
 
 /** Failures that say the broker itself may be cut off, stopped or overloaded, not just wrong about a leader. */
 const UNREACHABLE = new Set<FlotillaErrorCode>(['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'TIMEOUT', 'SHUTTING_DOWN', 'NOT_ENOUGH_REPLICAS', 'CANCELLED']);
-
-/** Failures after which a write may have taken effect although it got no success answer. */
-const AMBIGUOUS = new Set<FlotillaErrorCode>(['DEADLINE_EXCEEDED', 'TIMEOUT', 'CANCELLED', 'UNKNOWN', 'INTERNAL']);
 
 export interface RouterOptions {
   brokers: readonly string[];
@@ -397,7 +395,7 @@ export class Router {
     if (backoff && wait > 0) await sleep(Math.min(wait, remainingMs(deadline)), this.signal);
     const first = await this.callAny(
       (client, address, timeoutMs) =>
-        unary(client, client.describeTopic, { name }, timeoutMs, { topic: name }).then((d) => ({ d, address })),
+        unary(client, 'describeTopic', { name }, timeoutMs, { topic: name }).then((d) => ({ d, address })),
       { topic: name },
       { deadline, hedge: true },
     );
@@ -437,7 +435,7 @@ export class Router {
       for (const address of others) {
         let asked: Promise<TopicDescription>;
         try {
-          asked = unary(this.client(address), this.client(address).describeTopic, { name }, budget, { topic: name });
+          asked = unary(this.client(address), 'describeTopic', { name }, budget, { topic: name });
         } catch (error) {
           asked = Promise.reject(error);
         }
@@ -461,7 +459,7 @@ export class Router {
     if (Date.now() - this.discoveredAt < DISCOVERY_INTERVAL_MS) return;
     this.discoveredAt = Date.now();
     try {
-      const cluster = await unary(this.client(address), this.client(address).describeCluster, {}, timeoutMs, {});
+      const cluster = await unary(this.client(address), 'describeCluster', {}, timeoutMs, {});
       this.learnNodes(cluster.nodes);
     } catch {
       // Then the brokers already known are all there is to ask.
@@ -503,9 +501,15 @@ function mayHaveLanded(e: FlotillaError): boolean {
   const outcome = e.details[META.outcome];
   if (outcome === OUTCOME.notWritten) return false;
   if (outcome === OUTCOME.unknown || e.outcomeUnknown) return true;
-  if (AMBIGUOUS.has(e.code)) return true;
-  // A connection failure without a server answer: ambiguous unless the connection was never made.
-  return e.code === 'UNAVAILABLE' && e.details[META.error] === undefined && !/^no connection/.test(e.message);
+  switch (writeOutcomeOf(e.code)) {
+    case 'unknown':
+      return true;
+    case 'unknown-once-connected':
+      // A connection failure without a server answer: ambiguous unless the connection was never made.
+      return e.details[META.error] === undefined && !/^no connection/.test(e.message);
+    case 'not-written':
+      return false;
+  }
 }
 
 function isUnknownPlace(e: FlotillaError): boolean {

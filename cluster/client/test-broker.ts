@@ -19,6 +19,7 @@
 import * as grpc from '@grpc/grpc-js';
 import {
   type ErrorCode,
+  type GrpcStatusOf,
   type ErrorStatus,
   type FetchResponse,
   type FlotillaHandlers,
@@ -58,12 +59,12 @@ export interface ProduceCall {
 }
 
 /** Failure as the real server sends it: a status, a message, and flotilla-* metadata. */
-export function failure(status: grpc.status, code: ErrorCode, message: string, extra: Record<string, string> = {}): ErrorStatus {
+export function failure<C extends ErrorCode>(status: GrpcStatusOf<C>, code: C, message: string, extra: Record<string, string> = {}): ErrorStatus {
   return { status, message, metadata: { [META.error]: code, ...extra } };
 }
 
 /** A produce refusal: nothing was proposed (flotilla-outcome: not-written). */
-function refusal(status: grpc.status, code: ErrorCode, message: string, extra: Record<string, string> = {}): ErrorStatus {
+function refusal<C extends ErrorCode>(status: GrpcStatusOf<C>, code: C, message: string, extra: Record<string, string> = {}): ErrorStatus {
   return failure(status, code, message, { [META.outcome]: OUTCOME.notWritten, ...extra });
 }
 

@@ -1,11 +1,11 @@
+import { ByteReader, BytesError, ByteWriter } from '../../bytes';
 import { MetadataError } from './errors';
 import type { Command, CommandType, ConfigMap } from './types';
-import { Reader, WireError, Writer } from './wire';
 
 /**
  * The controller log's entry data: version u8 | command type u8 | the command's fields in the
- * order of types.ts (numbers float64, strings u16-length UTF-8, lists a u32 count first; see
- * wire.ts).
+ * order of types.ts (numbers float64, strings u16-length UTF-8, lists a u32 count first; written
+ * with bytes/ByteWriter).
  *
  * The version covers the meaning of a command as well as its bytes: a new command type, a new
  * field, or a change to what apply does with a command (the replica assignment rule, a
@@ -31,19 +31,19 @@ const TYPE_CODES: Readonly<Record<CommandType, number>> = {
 /** initProducer with the caller's current id and epoch (a fenced instance's bump is refused). */
 const INIT_PRODUCER_FROM = 10;
 
-function writeConfig(w: Writer, config: ConfigMap, what: string): void {
+function writeConfig(w: ByteWriter, config: ConfigMap, what: string): void {
   const keys = Object.keys(config).sort();
-  w.count(keys.length, what);
-  for (const k of keys) w.str(k, `${what} key`).str(config[k], `${what} value of ${k}`);
+  w.u32(keys.length);
+  for (const k of keys) w.str16(k, `${what} key`).str16(config[k], `${what} value of ${k}`);
 }
 
-function readConfig(r: Reader, what: string): ConfigMap {
+function readConfig(r: ByteReader, what: string): ConfigMap {
   const out: Record<string, string> = Object.create(null);
   const n = r.count(what, 4);
   for (let i = 0; i < n; i++) {
-    const key = r.str(`${what} key`);
-    const value = r.str(`${what} value`);
-    if (Object.prototype.hasOwnProperty.call(out, key)) throw new WireError(`${what} has key ${JSON.stringify(key)} twice`);
+    const key = r.str16(`${what} key`);
+    const value = r.str16(`${what} value`);
+    if (Object.prototype.hasOwnProperty.call(out, key)) throw new BytesError(`${what} has key ${JSON.stringify(key)} twice`);
     out[key] = value;
   }
   return Object.freeze({ ...out });
@@ -52,76 +52,76 @@ function readConfig(r: Reader, what: string): ConfigMap {
 /** Throws RangeError if a string is too long to encode (the validation functions refuse such values first). */
 export function encodeCommand(command: Command): Uint8Array {
   const code = command.type === 'initProducer' && command.current ? INIT_PRODUCER_FROM : TYPE_CODES[command.type];
-  const w = new Writer().u8(COMMAND_VERSION).u8(code);
+  const w = new ByteWriter().u8(COMMAND_VERSION).u8(code);
   switch (command.type) {
     case 'registerNode':
-      w.num(command.nodeId).str(command.host, 'node host').str(command.peerAddress, 'node peer address');
+      w.f64(command.nodeId).str16(command.host, 'node host').str16(command.peerAddress, 'node peer address');
       break;
     case 'unregisterNode':
-      w.num(command.nodeId);
+      w.f64(command.nodeId);
       break;
     case 'createTopic':
-      w.str(command.name, 'topic name').num(command.partitions).num(command.replicationFactor);
+      w.str16(command.name, 'topic name').f64(command.partitions).f64(command.replicationFactor);
       writeConfig(w, command.config, 'topic config');
       break;
     case 'deleteTopic':
-      w.str(command.name, 'topic name');
+      w.str16(command.name, 'topic name');
       break;
     case 'setPartitionReplicas':
-      w.str(command.topic, 'topic name').num(command.partition).count(command.replicas.length, 'replicas');
-      for (const n of command.replicas) w.num(n);
+      w.str16(command.topic, 'topic name').f64(command.partition).u32(command.replicas.length);
+      for (const n of command.replicas) w.f64(n);
       break;
     case 'purgeTopic':
-      w.num(command.topicId);
+      w.f64(command.topicId);
       break;
     case 'initProducer':
-      w.str(command.producerName, 'producer name');
-      if (command.current) w.num(command.current.producerId).num(command.current.producerEpoch);
+      w.str16(command.producerName, 'producer name');
+      if (command.current) w.f64(command.current.producerId).f64(command.current.producerEpoch);
       break;
     case 'initCluster':
-      w.str(command.clusterId, 'cluster id');
+      w.str16(command.clusterId, 'cluster id');
       break;
     default: {
       const never: never = command;
       throw new TypeError(`unknown controller command ${JSON.stringify(never)}`);
     }
   }
-  return w.finish();
+  return w.finishCopy();
 }
 
-function decodeBody(r: Reader, type: number): Command {
+function decodeBody(r: ByteReader, type: number): Command {
   switch (type) {
     case TYPE_CODES.registerNode:
-      return { type: 'registerNode', nodeId: r.num('node id'), host: r.str('node host'), peerAddress: r.str('node peer address') };
+      return { type: 'registerNode', nodeId: r.f64('node id'), host: r.str16('node host'), peerAddress: r.str16('node peer address') };
     case TYPE_CODES.unregisterNode:
-      return { type: 'unregisterNode', nodeId: r.num('node id') };
+      return { type: 'unregisterNode', nodeId: r.f64('node id') };
     case TYPE_CODES.createTopic:
       return {
         type: 'createTopic',
-        name: r.str('topic name'),
-        partitions: r.num('partition count'),
-        replicationFactor: r.num('replication factor'),
+        name: r.str16('topic name'),
+        partitions: r.f64('partition count'),
+        replicationFactor: r.f64('replication factor'),
         config: readConfig(r, 'topic config'),
       };
     case TYPE_CODES.deleteTopic:
-      return { type: 'deleteTopic', name: r.str('topic name') };
+      return { type: 'deleteTopic', name: r.str16('topic name') };
     case TYPE_CODES.setPartitionReplicas: {
-      const topic = r.str('topic name');
-      const partition = r.num('partition');
-      const replicas = Array.from({ length: r.count('replicas', 8) }, () => r.num('replica'));
+      const topic = r.str16('topic name');
+      const partition = r.f64('partition');
+      const replicas = Array.from({ length: r.count('replicas', 8) }, () => r.f64('replica'));
       return { type: 'setPartitionReplicas', topic, partition, replicas };
     }
     case TYPE_CODES.purgeTopic:
-      return { type: 'purgeTopic', topicId: r.num('topic id') };
+      return { type: 'purgeTopic', topicId: r.f64('topic id') };
     case TYPE_CODES.initProducer:
-      return { type: 'initProducer', producerName: r.str('producer name') };
+      return { type: 'initProducer', producerName: r.str16('producer name') };
     case INIT_PRODUCER_FROM: {
-      const producerName = r.str('producer name');
-      const producerId = r.num('current producer id');
-      return { type: 'initProducer', producerName, current: { producerId, producerEpoch: r.num('current producer epoch') } };
+      const producerName = r.str16('producer name');
+      const producerId = r.f64('current producer id');
+      return { type: 'initProducer', producerName, current: { producerId, producerEpoch: r.f64('current producer epoch') } };
     }
     case TYPE_CODES.initCluster:
-      return { type: 'initCluster', clusterId: r.str('cluster id') };
+      return { type: 'initCluster', clusterId: r.str16('cluster id') };
     default:
       throw new MetadataError(
         'UNSUPPORTED_VERSION',
@@ -136,7 +136,7 @@ function decodeBody(r: Reader, type: number): Command {
  * and CORRUPT_COMMAND for bytes that are not a well-formed command.
  */
 export function decodeCommand(data: Uint8Array): Command {
-  const r = new Reader(data);
+  const r = new ByteReader(data);
   try {
     const version = r.u8('command version');
     if (version !== COMMAND_VERSION) {
@@ -150,7 +150,7 @@ export function decodeCommand(data: Uint8Array): Command {
     r.end(`controller command ${command.type}`);
     return command;
   } catch (e) {
-    if (e instanceof WireError) throw new MetadataError('CORRUPT_COMMAND', `malformed controller command: ${e.message}`);
+    if (e instanceof BytesError) throw new MetadataError('CORRUPT_COMMAND', `malformed controller command: ${e.message}`);
     throw e;
   }
 }

@@ -1,8 +1,8 @@
 import type { NodeId } from '../../raft';
+import { ByteReader, BytesError, ByteWriter } from '../../bytes';
 import { MetadataError } from './errors';
 import type { ConfigMap, NodeInfo, PartitionInfo, TopicInfo } from './types';
 import { MAX_NODE_ID } from './validation';
-import { Reader, WireError, Writer } from './wire';
 
 /** A named producer's current id and epoch. */
 export interface ProducerRecord {
@@ -25,7 +25,8 @@ export interface MetadataImage {
 
 /**
  * Snapshot format: magic "FMD" | version u8 (1) | appliedIndex | clusterId | nextTopicId |
- * nextGroupId | nextProducerId | nodes | topics | producers (primitives as in wire.ts). A partition
+ * nextGroupId | nextProducerId | nodes | topics | producers (numbers float64, strings u16-length
+ * UTF-8, lists a u32 count first: bytes/ByteWriter's f64, str16, u32). A partition
  * is its group id and replicas; its number is its position and its deleted flag the topic's.
  * The bytes depend only on the state, so equal states have equal snapshots.
  */
@@ -33,34 +34,41 @@ const MAGIC = [0x46, 0x4d, 0x44];
 export const SNAPSHOT_VERSION = 1;
 
 export function encodeSnapshot(image: MetadataImage): Uint8Array {
-  const w = new Writer();
+  const w = new ByteWriter();
   for (const b of MAGIC) w.u8(b);
-  w.u8(SNAPSHOT_VERSION).num(image.appliedIndex).str(image.clusterId, 'cluster id');
-  w.num(image.nextTopicId).num(image.nextGroupId).num(image.nextProducerId);
-  w.count(image.nodes.length, 'nodes');
-  for (const n of image.nodes) w.num(n.id).str(n.host, 'node host').str(n.peerAddress, 'node peer address').num(n.registeredIndex);
-  w.count(image.topics.length, 'topics');
+  w.u8(SNAPSHOT_VERSION).f64(image.appliedIndex).str16(image.clusterId, 'cluster id');
+  w.f64(image.nextTopicId).f64(image.nextGroupId).f64(image.nextProducerId);
+  w.u32(image.nodes.length);
+  for (const n of image.nodes) w.f64(n.id).str16(n.host, 'node host').str16(n.peerAddress, 'node peer address').f64(n.registeredIndex);
+  w.u32(image.topics.length);
   for (const t of image.topics) {
-    w.num(t.id).str(t.name, 'topic name').num(t.replicationFactor).num(t.createdIndex).num(t.deletedIndex);
+    w.f64(t.id).str16(t.name, 'topic name').f64(t.replicationFactor).f64(t.createdIndex).f64(t.deletedIndex);
     const keys = Object.keys(t.config).sort();
-    w.count(keys.length, 'topic config');
-    for (const k of keys) w.str(k, 'config key').str(t.config[k], 'config value');
-    w.count(t.partitions.length, 'partitions');
+    w.u32(keys.length);
+    for (const k of keys) w.str16(k, 'config key').str16(t.config[k], 'config value');
+    w.u32(t.partitions.length);
     for (const p of t.partitions) {
-      w.num(p.groupId).count(p.replicas.length, 'replicas');
-      for (const r of p.replicas) w.num(r);
+      w.f64(p.groupId).u32(p.replicas.length);
+      for (const r of p.replicas) w.f64(r);
     }
   }
-  w.count(image.producers.length, 'producers');
-  for (const p of image.producers) w.str(p.name, 'producer name').num(p.producerId).num(p.producerEpoch);
-  return w.finish();
+  w.u32(image.producers.length);
+  for (const p of image.producers) w.str16(p.name, 'producer name').f64(p.producerId).f64(p.producerEpoch);
+  return w.finishCopy();
+}
+
+/** A float64 that must be an integer in min..max (a snapshot holds only such numbers). */
+function int(r: ByteReader, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const n = r.f64(what);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new BytesError(`${what} is ${n}, not an integer in ${min}..${max}`);
+  return n;
 }
 
 /** Throws MetadataError CORRUPT_SNAPSHOT (or UNSUPPORTED_VERSION) on bytes that are not a snapshot this version reads. */
 export function decodeSnapshot(data: Uint8Array): MetadataImage {
-  const r = new Reader(data);
+  const r = new ByteReader(data);
   try {
-    for (const b of MAGIC) if (r.u8('snapshot magic') !== b) throw new WireError('it does not start with the controller snapshot magic "FMD"');
+    for (const b of MAGIC) if (r.u8('snapshot magic') !== b) throw new BytesError('it does not start with the controller snapshot magic "FMD"');
     const version = r.u8('snapshot version');
     if (version !== SNAPSHOT_VERSION) {
       throw new MetadataError(
@@ -68,42 +76,42 @@ export function decodeSnapshot(data: Uint8Array): MetadataImage {
         `controller snapshot version ${version} is not known to this node (it reads version ${SNAPSHOT_VERSION}): upgrade this node`,
       );
     }
-    const appliedIndex = r.int('applied index');
-    const clusterId = r.str('cluster id');
-    const nextTopicId = r.int('next topic id', 1);
-    const nextGroupId = r.int('next group id', 1, 0x1_0000_0000);
-    const nextProducerId = r.int('next producer id', 1);
+    const appliedIndex = int(r, 'applied index');
+    const clusterId = r.str16('cluster id');
+    const nextTopicId = int(r, 'next topic id', 1);
+    const nextGroupId = int(r, 'next group id', 1, 0x1_0000_0000);
+    const nextProducerId = int(r, 'next producer id', 1);
     const nodes = Array.from({ length: r.count('nodes', 20) }, (): NodeInfo =>
       Object.freeze({
-        id: r.int('node id', 1, MAX_NODE_ID),
-        host: r.str('node host'),
-        peerAddress: r.str('node peer address'),
-        registeredIndex: r.int('node registration index'),
+        id: int(r, 'node id', 1, MAX_NODE_ID),
+        host: r.str16('node host'),
+        peerAddress: r.str16('node peer address'),
+        registeredIndex: int(r, 'node registration index'),
       }),
     );
     const topics = Array.from({ length: r.count('topics', 42) }, (): TopicInfo => {
-      const id = r.int('topic id', 1);
-      const name = r.str('topic name');
-      const replicationFactor = r.int('replication factor', 1);
-      const createdIndex = r.int('topic creation index');
-      const deletedIndex = r.int('topic deletion index');
-      const config = Object.fromEntries(Array.from({ length: r.count('topic config', 4) }, () => [r.str('config key'), r.str('config value')]));
+      const id = int(r, 'topic id', 1);
+      const name = r.str16('topic name');
+      const replicationFactor = int(r, 'replication factor', 1);
+      const createdIndex = int(r, 'topic creation index');
+      const deletedIndex = int(r, 'topic deletion index');
+      const config = Object.fromEntries(Array.from({ length: r.count('topic config', 4) }, () => [r.str16('config key'), r.str16('config value')]));
       const partitions = Array.from({ length: r.count('partitions', 12) }, (_, partition): PartitionInfo => {
-        const groupId = r.int('group id', 1, 0xffff_ffff);
-        const replicas = Array.from({ length: r.count('replicas', 8) }, (): NodeId => r.int('replica', 1, MAX_NODE_ID));
+        const groupId = int(r, 'group id', 1, 0xffff_ffff);
+        const replicas = Array.from({ length: r.count('replicas', 8) }, (): NodeId => int(r, 'replica', 1, MAX_NODE_ID));
         return freezePartition({ topicId: id, topic: name, partition, groupId, replicas, deleted: deletedIndex !== 0 });
       });
       return freezeTopic({ id, name, replicationFactor, config, createdIndex, deletedIndex, partitions });
     });
     const producers = Array.from({ length: r.count('producers', 18) }, (): ProducerRecord => ({
-      name: r.str('producer name'),
-      producerId: r.int('producer id', 1),
-      producerEpoch: r.int('producer epoch', 0, 0xffff),
+      name: r.str16('producer name'),
+      producerId: int(r, 'producer id', 1),
+      producerEpoch: int(r, 'producer epoch', 0, 0xffff),
     }));
     r.end('controller snapshot');
     return { appliedIndex, clusterId, nextTopicId, nextGroupId, nextProducerId, nodes, topics, producers };
   } catch (e) {
-    if (e instanceof WireError) throw new MetadataError('CORRUPT_SNAPSHOT', `controller snapshot does not decode: ${e.message}`);
+    if (e instanceof BytesError) throw new MetadataError('CORRUPT_SNAPSHOT', `controller snapshot does not decode: ${e.message}`);
     throw e;
   }
 }

@@ -90,7 +90,7 @@ function checkPartitionArg(topic: string, partition: number): void {
 /** The Flotilla client API (proto/flotilla.proto) served by one node. */
 export function flotillaService(node: PartitionAccess, metadata: MetadataAccess): FlotillaHandlers {
   /** Never throws: the promise fails with an error that says the batch's outcome (see produceFailure). */
-  const produce = (req: ProduceRequest | undefined, deadline: number): Promise<ProduceResponse> => {
+  const produce = (req: ProduceRequest | null | undefined, deadline: number): Promise<ProduceResponse> => {
     let replica: ServedReplica;
     let pc: ProduceCall;
     try {

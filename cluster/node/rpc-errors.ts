@@ -1,33 +1,47 @@
 import * as grpc from '@grpc/grpc-js';
 import { ProposalDroppedError } from '../../raft';
-import { type ErrorCode, type ErrorStatus, META, OUTCOME } from '../../proto/load';
-import { PartitionError } from '../partition';
-import { MetadataError } from '../metadata';
+import { type ErrorCode, type ErrorStatus, type GrpcStatusOf, grpcStatusOf, META, OUTCOME, type Outcome } from '../../proto/load';
+import { PartitionError, wireCodeOf } from '../partition';
+import { MetadataError, type MetadataErrorCode } from '../metadata';
 
 /** What a failed produce did to its batch (META.outcome). */
-export type Outcome = (typeof OUTCOME)[keyof typeof OUTCOME];
+export type { Outcome };
 
 /**
- * A failure to answer with: a gRPC status, the `flotilla-error` code of the table at the top of
- * proto/flotilla.proto, and the metadata that goes with it (leader hint, offsets, sequence).
- * `outcome` is set on produce errors only, by the code that knows whether the batch was proposed.
+ * A failure to answer with: a `flotilla-error` code of proto/errors.ts, its gRPC status, and the
+ * metadata that goes with it (leader hint, offsets, sequence). The status must be the table's for
+ * the code: anything else does not compile (rpcError() looks it up). `outcome` is set on produce
+ * errors only, by the code that knows whether the batch was proposed.
  */
-export class RpcError extends Error {
+export class RpcError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly status: grpc.status;
+
   constructor(
-    readonly status: grpc.status,
-    readonly code: ErrorCode,
+    status: GrpcStatusOf<C>,
+    readonly code: C,
     message: string,
     readonly meta: Readonly<Record<string, string>> = {},
     readonly outcome?: Outcome,
   ) {
     super(message);
     this.name = 'RpcError';
+    this.status = status;
   }
+}
+
+/** An RpcError with the status proto/errors.ts gives `code`. */
+export function rpcError<C extends ErrorCode>(code: C, message: string, meta: Readonly<Record<string, string>> = {}, outcome?: Outcome): RpcError<C> {
+  return new RpcError(grpcStatusOf(code), code, message, meta, outcome);
+}
+
+/** An RpcError with a status it already has, unchecked: one another node answered (passed on as it came), or a copy. */
+function asReceived(status: grpc.status, code: ErrorCode, message: string, meta: Readonly<Record<string, string>>, outcome?: Outcome): RpcError {
+  return new RpcError(status as GrpcStatusOf<ErrorCode>, code, message, meta, outcome);
 }
 
 /** `e`, saying what happened to the produce batch it answers. */
 export function withOutcome(e: RpcError, outcome: Outcome): RpcError {
-  return e.outcome === outcome ? e : new RpcError(e.status, e.code, e.message, e.meta, outcome);
+  return e.outcome === outcome ? e : asReceived(e.status, e.code, e.message, e.meta, outcome);
 }
 
 /** A produce refused before its batch was proposed to Raft: this attempt wrote nothing. */
@@ -61,94 +75,75 @@ export function leaderMeta(leader: LeaderHint | undefined): Record<string, strin
 
 export function notLeader(what: string, leader: LeaderHint | undefined): RpcError {
   if (!leader || leader.id === 0) {
-    return new RpcError(grpc.status.UNAVAILABLE, 'NO_LEADER', `${what} has no leader right now (an election is under way); retry shortly`);
+    return rpcError('NO_LEADER', `${what} has no leader right now (an election is under way); retry shortly`);
   }
   const meta = leaderMeta(leader);
-  return new RpcError(
-    grpc.status.FAILED_PRECONDITION,
-    'NOT_LEADER',
-    `this node does not lead ${what}; node ${leader.id}${leader.address ? ` (${leader.address})` : ''} does: retry there`,
-    meta,
-  );
+  return rpcError('NOT_LEADER', `this node does not lead ${what}; node ${leader.id}${leader.address ? ` (${leader.address})` : ''} does: retry there`, meta);
 }
 
 export function invalidRequest(message: string): RpcError {
-  return new RpcError(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', message);
+  return rpcError('INVALID_REQUEST', message);
 }
 
 export function shuttingDown(nodeId: number): RpcError {
-  return new RpcError(grpc.status.UNAVAILABLE, 'SHUTTING_DOWN', `node ${nodeId} is shutting down; retry on another node`);
+  return rpcError('SHUTTING_DOWN', `node ${nodeId} is shutting down; retry on another node`);
 }
 
+/** A partition error as the wire code the partition layer maps it to, with the metadata that goes with it. */
 function fromPartitionError(e: PartitionError, leader: LeaderHint | undefined): RpcError {
   const d = e.details;
+  const code = wireCodeOf(e.code);
   switch (e.code) {
-    case 'RECORD_TOO_LARGE':
-    case 'BATCH_TOO_LARGE':
-      return new RpcError(grpc.status.INVALID_ARGUMENT, 'RECORD_TOO_LARGE', e.message);
-    case 'INVALID_RECORD':
-      return new RpcError(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', e.message);
+    case 'NOT_LEADER':
+      return notLeader(`topic "${e.context.topic}" partition ${e.context.partition}`, leader);
     case 'OUT_OF_ORDER_SEQUENCE':
-      return new RpcError(grpc.status.FAILED_PRECONDITION, 'OUT_OF_ORDER_SEQUENCE', e.message, { [META.expectedSequence]: String(d.expectedSequence ?? '') });
-    case 'UNKNOWN_PRODUCER_ID':
-      return new RpcError(grpc.status.FAILED_PRECONDITION, 'UNKNOWN_PRODUCER', e.message);
-    case 'FENCED':
-      return new RpcError(grpc.status.FAILED_PRECONDITION, 'FENCED', e.message);
-    case 'SEQUENCE_CONFLICT':
-      return new RpcError(grpc.status.FAILED_PRECONDITION, 'SEQUENCE_CONFLICT', e.message);
+      return rpcError(code, e.message, { [META.expectedSequence]: String(d.expectedSequence ?? '') });
     case 'OFFSET_MISMATCH':
-      return new RpcError(grpc.status.FAILED_PRECONDITION, 'OFFSET_MISMATCH', e.message, { [META.logEndOffset]: String(d.actualOffset ?? '') });
+      return rpcError(code, e.message, { [META.logEndOffset]: String(d.actualOffset ?? '') });
     case 'OFFSET_OUT_OF_RANGE':
-      return new RpcError(grpc.status.OUT_OF_RANGE, 'OFFSET_OUT_OF_RANGE', e.message, {
+      return rpcError(code, e.message, {
         [META.logStartOffset]: String(d.logStartOffset ?? ''),
         [META.logEndOffset]: String(d.highWatermark ?? ''),
       });
-    case 'NOT_LEADER':
-      return notLeader(`topic "${e.context.topic}" partition ${e.context.partition}`, leader);
-    case 'LEADER_NOT_READY':
-      return new RpcError(grpc.status.UNAVAILABLE, 'NO_LEADER', e.message);
-    case 'CORRUPT_BATCH':
-      return new RpcError(grpc.status.INTERNAL, 'INTERNAL', e.message);
     default:
-      return new RpcError(grpc.status.INTERNAL, 'INTERNAL', e.message);
+      return rpcError(code, e.message);
   }
 }
 
+/**
+ * The wire code of every controller refusal: exhaustive, so a new MetadataErrorCode does not
+ * build without one.
+ */
+const METADATA_WIRE_CODES: { readonly [K in MetadataErrorCode]: ErrorCode } = {
+  INVALID_TOPIC_NAME: 'INVALID_TOPIC_NAME',
+  TOPIC_EXISTS: 'TOPIC_EXISTS',
+  UNKNOWN_TOPIC: 'UNKNOWN_TOPIC',
+  UNKNOWN_PARTITION: 'UNKNOWN_PARTITION',
+  // A replication factor above the node count cannot succeed by retrying: a bad request, as
+  // Kafka's INVALID_REPLICATION_FACTOR, not the retriable NOT_ENOUGH_REPLICAS of produce.
+  INVALID_PARTITIONS: 'INVALID_CONFIG',
+  INVALID_REPLICATION_FACTOR: 'INVALID_CONFIG',
+  NOT_ENOUGH_REPLICAS: 'INVALID_CONFIG',
+  INVALID_CONFIG: 'INVALID_CONFIG',
+  IDS_EXHAUSTED: 'INVALID_CONFIG',
+  INVALID_PRODUCER_NAME: 'INVALID_REQUEST',
+  INVALID_REPLICAS: 'INVALID_REQUEST',
+  INVALID_NODE: 'INVALID_REQUEST',
+  INVALID_CLUSTER_ID: 'INVALID_REQUEST',
+  UNKNOWN_NODE: 'INVALID_REQUEST',
+  NODE_ADDRESS_IN_USE: 'INVALID_REQUEST',
+  NODE_HAS_REPLICAS: 'INVALID_REQUEST',
+  TOPIC_NOT_DELETED: 'INVALID_REQUEST',
+  CLUSTER_ID_MISMATCH: 'INVALID_REQUEST',
+  PRODUCER_FENCED: 'FENCED',
+  CORRUPT_COMMAND: 'INTERNAL',
+  UNSUPPORTED_VERSION: 'INTERNAL',
+  CORRUPT_SNAPSHOT: 'INTERNAL',
+};
+
 function fromMetadataError(e: MetadataError): RpcError {
-  switch (e.code) {
-    case 'INVALID_TOPIC_NAME':
-      return new RpcError(grpc.status.INVALID_ARGUMENT, 'INVALID_TOPIC_NAME', e.message);
-    case 'TOPIC_EXISTS':
-      return new RpcError(grpc.status.ALREADY_EXISTS, 'TOPIC_EXISTS', e.message);
-    case 'UNKNOWN_TOPIC':
-      return new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', e.message);
-    case 'UNKNOWN_PARTITION':
-      return new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_PARTITION', e.message);
-    // A replication factor above the node count cannot succeed by retrying: a bad request, as
-    // Kafka's INVALID_REPLICATION_FACTOR, not the retriable NOT_ENOUGH_REPLICAS of produce.
-    case 'INVALID_PARTITIONS':
-    case 'INVALID_REPLICATION_FACTOR':
-    case 'NOT_ENOUGH_REPLICAS':
-    case 'INVALID_CONFIG':
-      return new RpcError(grpc.status.INVALID_ARGUMENT, 'INVALID_CONFIG', e.message);
-    case 'INVALID_PRODUCER_NAME':
-    case 'INVALID_REPLICAS':
-    case 'INVALID_NODE':
-    case 'INVALID_CLUSTER_ID':
-      return new RpcError(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', e.message);
-    case 'UNKNOWN_NODE':
-    case 'NODE_ADDRESS_IN_USE':
-    case 'NODE_HAS_REPLICAS':
-    case 'TOPIC_NOT_DELETED':
-    case 'CLUSTER_ID_MISMATCH':
-      return new RpcError(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', e.message);
-    case 'IDS_EXHAUSTED':
-      return new RpcError(grpc.status.INVALID_ARGUMENT, 'INVALID_CONFIG', e.message);
-    case 'PRODUCER_FENCED':
-      return new RpcError(grpc.status.FAILED_PRECONDITION, 'FENCED', e.message);
-    default:
-      return new RpcError(grpc.status.INTERNAL, 'INTERNAL', e.message);
-  }
+  // The code may come from another node (a forwarded proposal's refusal), perhaps a newer one.
+  return rpcError(Object.hasOwn(METADATA_WIRE_CODES, e.code) ? METADATA_WIRE_CODES[e.code] : 'INTERNAL', e.message);
 }
 
 /** Any failure as an RpcError; `what` names the partition or group for proposal errors. */
@@ -159,9 +154,9 @@ export function toRpcError(e: unknown, what = 'the request', leader?: LeaderHint
   if (e instanceof ProposalDroppedError) {
     if (e.reason === 'notLeader') return notLeader(what, leader);
     if (e.reason === 'tooManyUncommitted') {
-      return new RpcError(grpc.status.UNAVAILABLE, 'NOT_ENOUGH_REPLICAS', `${what}: too much uncommitted data is waiting for the replicas; back off and retry`);
+      return rpcError('NOT_ENOUGH_REPLICAS', `${what}: too much uncommitted data is waiting for the replicas; back off and retry`);
     }
-    return new RpcError(grpc.status.UNAVAILABLE, 'NO_LEADER', `${what}: ${e.message}; retry shortly`);
+    return rpcError('NO_LEADER', `${what}: ${e.message}; retry shortly`);
   }
   // A status another node answered (a forwarded call): pass it on as it came.
   const remote = e as Partial<grpc.ServiceError>;
@@ -171,12 +166,12 @@ export function toRpcError(e: unknown, what = 'the request', leader?: LeaderHint
     for (const [k, v] of Object.entries(remote.metadata.getMap())) if (k.startsWith('flotilla-') && k !== META.error && k !== META.outcome) meta[k] = String(v);
     const outcome = remote.metadata.get(META.outcome)[0];
     const known = outcome === OUTCOME.notWritten || outcome === OUTCOME.unknown ? outcome : undefined;
-    if (typeof code === 'string') return new RpcError(remote.code, code as ErrorCode, remote.details ?? String(e), meta, known);
-    if (remote.code === grpc.status.DEADLINE_EXCEEDED) return new RpcError(remote.code, 'TIMEOUT', `${what}: ${remote.details}; the outcome is unknown`);
-    if (remote.code === grpc.status.UNAVAILABLE) return new RpcError(remote.code, 'NO_LEADER', `${what}: ${remote.details}; retry`);
+    if (typeof code === 'string') return asReceived(remote.code, code as ErrorCode, remote.details ?? String(e), meta, known);
+    if (remote.code === grpc.status.DEADLINE_EXCEEDED) return rpcError('TIMEOUT', `${what}: ${remote.details}; the outcome is unknown`);
+    if (remote.code === grpc.status.UNAVAILABLE) return rpcError('NO_LEADER', `${what}: ${remote.details}; retry`);
   }
   const message = e instanceof Error ? e.message : String(e);
-  return new RpcError(grpc.status.INTERNAL, 'INTERNAL', `internal error serving ${what}: ${message}`);
+  return rpcError('INTERNAL', `internal error serving ${what}: ${message}`);
 }
 
 /** The trailing metadata of `e`: the same keys for a unary status and an in-band stream error. */
@@ -207,8 +202,7 @@ export function toServiceError(e: unknown): Partial<grpc.StatusObject> & { code:
 export function produceFailure(e: unknown): RpcError {
   const r = toRpcError(e);
   if (r.outcome) return r;
-  return new RpcError(
-    grpc.status.INTERNAL,
+  return rpcError(
     'INTERNAL',
     `server bug: a produce error left without its outcome, so it is unknown (an idempotent retry is safe): ${r.code}: ${r.message}`,
     r.meta,

@@ -1,6 +1,6 @@
+import { readI64, readU64, viewOf, writeI64, writeU64 } from '../../bytes';
 import { crc32c } from '../../log-store';
 import { type PartitionContext, PartitionError } from './errors';
-import { readI64, readU64, viewOf, writeI64, writeU64 } from './int64';
 
 /**
  * The record batch: the data of every Normal, non-empty Raft entry of a partition's log.
@@ -116,18 +116,18 @@ export function encodeBatch(
   const v = viewOf(buf);
   buf[H_MAGIC] = BATCH_MAGIC;
   buf[H_ATTRIBUTES] = 0;
-  writeU64(v, H_BASE_OFFSET, header.baseOffset);
+  writeU64(buf, H_BASE_OFFSET, header.baseOffset);
   v.setUint32(H_COUNT, records.length);
-  writeU64(v, H_PRODUCER_ID, header.producerId);
+  writeU64(buf, H_PRODUCER_ID, header.producerId);
   v.setUint16(H_EPOCH, header.producerEpoch);
   v.setInt32(H_BASE_SEQUENCE, header.baseSequence);
-  writeI64(v, H_MAX_TIMESTAMP, maxTimestamp);
+  writeI64(buf, H_MAX_TIMESTAMP, maxTimestamp);
   let crc = crc32c(buf, 0, H_COUNT, H_COUNT + 4);
   let at = BATCH_HEADER_BYTES;
   for (const r of records) {
     const start = at;
     at += 4;
-    writeI64(v, at, r.timestamp); // as sent: the checksum covers this; stamped below
+    writeI64(buf, at, r.timestamp); // as sent: the checksum covers this; stamped below
     at += 8;
     if (r.key) {
       v.setInt32(at, r.key.length);
@@ -153,7 +153,7 @@ export function encodeBatch(
     }
     v.setUint32(start, at - start - 4);
     crc = crc32c(buf, crc, start, at);
-    if (r.timestamp === 0 && appendTime !== undefined) writeI64(v, start + 4, appendTime);
+    if (r.timestamp === 0 && appendTime !== undefined) writeI64(buf, start + 4, appendTime);
   }
   v.setUint32(H_RECORDS_CHECKSUM, crc);
   return buf;
@@ -184,12 +184,12 @@ export function decodeBatchHeader(data: Uint8Array, ctx: PartitionContext, raftI
   if (data.length < headerBytes) throw corrupt(ctx, raftIndex, `${data.length} bytes, shorter than a batch header`);
   const v = viewOf(data);
   const h: BatchHeader = {
-    baseOffset: readU64(v, H_BASE_OFFSET),
+    baseOffset: readU64(data, H_BASE_OFFSET),
     recordCount: v.getUint32(H_COUNT),
-    producerId: readU64(v, H_PRODUCER_ID),
+    producerId: readU64(data, H_PRODUCER_ID),
     producerEpoch: v.getUint16(H_EPOCH),
     baseSequence: v.getInt32(H_BASE_SEQUENCE),
-    maxTimestamp: readI64(v, H_MAX_TIMESTAMP),
+    maxTimestamp: readI64(data, H_MAX_TIMESTAMP),
     recordsChecksum: v1 ? null : v.getUint32(H_RECORDS_CHECKSUM),
   };
   if (!Number.isSafeInteger(h.baseOffset) || !Number.isSafeInteger(h.producerId) || !Number.isSafeInteger(h.maxTimestamp)) {
@@ -241,7 +241,7 @@ export class RecordReader {
   /** Timestamp of the next record, without decoding the rest of it. */
   nextTimestamp(): number {
     if (this.nextSize() < RECORD_OVERHEAD) throw corrupt(this.ctx, this.raftIndex, `record ${this.i} shorter than a record header`);
-    return readI64(this.v, this.pos + 4);
+    return readI64(this.buf, this.pos + 4);
   }
 
   atEnd(): boolean {
@@ -259,7 +259,7 @@ export class RecordReader {
     const bad = (what: string) => corrupt(this.ctx, this.raftIndex, `record ${this.i}: ${what}`);
     let at = this.pos + 4;
     if (at + 8 + 4 > end) throw bad('header truncated');
-    const timestamp = readI64(v, at);
+    const timestamp = readI64(buf, at);
     at += 8;
     const keyLen = v.getInt32(at);
     at += 4;

@@ -1,3 +1,5 @@
+import { ERRORS, type ErrorCode } from '../../proto/errors';
+
 /** Where a partition error happened: every message names the topic and partition. */
 export interface PartitionContext {
   readonly topic: string;
@@ -5,40 +7,50 @@ export interface PartitionContext {
 }
 
 /**
- * What went wrong, for the server to map to a gRPC status and the client to act on:
- *   RECORD_TOO_LARGE      one record exceeds max.message.bytes           (INVALID_ARGUMENT)
- *   BATCH_TOO_LARGE       the batch exceeds max.message.bytes: split it  (INVALID_ARGUMENT)
- *   INVALID_RECORD        malformed request: empty batch, bad timestamp, too many headers... (INVALID_ARGUMENT)
- *   OUT_OF_ORDER_SEQUENCE a sequence gap: an earlier batch of this producer was lost (FAILED_PRECONDITION)
- *   UNKNOWN_PRODUCER_ID   the partition has no state for this producer and the batch does not start at sequence 0
- *   FENCED                a newer epoch of this producer id exists: this producer must stop (FAILED_PRECONDITION)
- *   SEQUENCE_CONFLICT     an idempotent batch reuses the sequences of a stored batch of the same producer id and
- *                         epoch (an equal or overlapping range) but is not provably that batch (its records
- *                         checksum differs or is unknown): never answered with the stored offsets; the producer
- *                         must take a new epoch (FAILED_PRECONDITION)
- *   OFFSET_MISMATCH       conditional append: the log does not end where the producer expected (FAILED_PRECONDITION)
- *   OFFSET_OUT_OF_RANGE   fetch below the log start or past the log end (OUT_OF_RANGE)
- *   NOT_LEADER            this replica's leadership (of the session's term) is over: retry on the leader (UNAVAILABLE)
- *   LEADER_NOT_READY      a new leader has not yet applied its predecessors' entries: retry shortly (UNAVAILABLE)
- *   CORRUPT_BATCH         an entry's bytes are not a record batch this version can read (DATA_LOSS)
- *   INTERNAL              an invariant of the replicated state machine failed: a bug (INTERNAL)
+ * What went wrong, for the server to answer and the client to act on. Each code is answered on the
+ * wire as the `flotilla-error` code `wire` of proto/errors.ts (whose table gives its gRPC status
+ * and whether it is retriable): a code shared with the wire has its name and meaning; the others
+ * say more than the wire does, for this layer's tests and messages. The mapping is exhaustive
+ * and checked by the compiler: a new code here does not build without its wire code, nor a code
+ * named like a wire code that maps to another.
  */
-export type PartitionErrorCode =
-  | 'RECORD_TOO_LARGE'
-  | 'BATCH_TOO_LARGE'
-  | 'INVALID_RECORD'
-  | 'OUT_OF_ORDER_SEQUENCE'
-  | 'UNKNOWN_PRODUCER_ID'
-  | 'FENCED'
-  | 'SEQUENCE_CONFLICT'
-  | 'OFFSET_MISMATCH'
-  | 'OFFSET_OUT_OF_RANGE'
-  | 'NOT_LEADER'
-  | 'LEADER_NOT_READY'
-  | 'CORRUPT_BATCH'
-  | 'INTERNAL';
+export const PARTITION_ERRORS = {
+  RECORD_TOO_LARGE: { wire: 'RECORD_TOO_LARGE', meaning: 'one record exceeds max.message.bytes' },
+  BATCH_TOO_LARGE: { wire: 'RECORD_TOO_LARGE', meaning: 'the batch exceeds max.message.bytes: split it' },
+  INVALID_RECORD: { wire: 'INVALID_REQUEST', meaning: 'malformed request: empty batch, bad timestamp, too many headers...' },
+  OUT_OF_ORDER_SEQUENCE: { wire: 'OUT_OF_ORDER_SEQUENCE', meaning: 'a sequence gap: an earlier batch of this producer was lost' },
+  UNKNOWN_PRODUCER: {
+    wire: 'UNKNOWN_PRODUCER',
+    meaning: 'the partition has no state for this producer and the batch does not start at sequence 0',
+  },
+  FENCED: { wire: 'FENCED', meaning: 'a newer epoch of this producer id exists: this producer must stop' },
+  SEQUENCE_CONFLICT: {
+    wire: 'SEQUENCE_CONFLICT',
+    meaning:
+      'an idempotent batch reuses the sequences of a stored batch of the same producer id and epoch (an equal or ' +
+      'overlapping range) but is not provably that batch (its records checksum differs or is unknown): never answered ' +
+      'with the stored offsets; the producer must take a new epoch',
+  },
+  OFFSET_MISMATCH: { wire: 'OFFSET_MISMATCH', meaning: 'conditional append: the log does not end where the producer expected' },
+  OFFSET_OUT_OF_RANGE: { wire: 'OFFSET_OUT_OF_RANGE', meaning: 'fetch below the log start or past the log end' },
+  NOT_LEADER: {
+    wire: 'NOT_LEADER',
+    meaning: "this replica's leadership (of the session's term) is over: retry on the leader (NO_LEADER when none is known)",
+  },
+  LEADER_NOT_READY: { wire: 'NO_LEADER', meaning: "a new leader has not yet applied its predecessors' entries: retry shortly" },
+  CORRUPT_BATCH: { wire: 'INTERNAL', meaning: "an entry's bytes are not a record batch this version can read" },
+  INTERNAL: { wire: 'INTERNAL', meaning: 'an invariant of the replicated state machine failed: a bug' },
+} as const satisfies Readonly<Record<string, { readonly wire: ErrorCode; readonly meaning: string }>> & {
+  // A code named like a wire code is that code.
+  readonly [K in ErrorCode]?: { readonly wire: K; readonly meaning: string };
+};
 
-const RETRIABLE: ReadonlySet<PartitionErrorCode> = new Set(['NOT_LEADER', 'LEADER_NOT_READY']);
+export type PartitionErrorCode = keyof typeof PARTITION_ERRORS;
+
+/** The `flotilla-error` code a partition error is answered with. */
+export function wireCodeOf(code: PartitionErrorCode): ErrorCode {
+  return PARTITION_ERRORS[code].wire;
+}
 
 /**
  * Numbers that go with an error, so that clients need not parse messages:
@@ -61,7 +73,7 @@ export class PartitionError extends Error {
   ) {
     super(`topic "${context.topic}" partition ${context.partition}: ${detail}`);
     this.name = 'PartitionError';
-    this.retriable = RETRIABLE.has(code);
+    this.retriable = ERRORS[wireCodeOf(code)].retriable;
   }
 }
 

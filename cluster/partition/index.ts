@@ -19,7 +19,7 @@ export {
   type ProduceLimits,
   type StateOptions,
 } from './config';
-export { PartitionError, type ErrorDetails, type PartitionContext, type PartitionErrorCode } from './errors';
+export { PARTITION_ERRORS, PartitionError, type ErrorDetails, type PartitionContext, type PartitionErrorCode, wireCodeOf } from './errors';
 export { decodeRecords, fetchRecords, planFetch, type DecodedRecords, type FetchPlan, type ReadEntries } from './fetch';
 export { LeaderSession, type ProduceOutcome, type Propose } from './leader-session';
 export {

@@ -105,7 +105,7 @@ export class LeaderSession {
         case 'outOfOrder':
           return reject(new PartitionError('OUT_OF_ORDER_SEQUENCE', ctx, `producer ${pid} epoch ${epoch} sent sequence ${baseSequence} but ${check.expectedSequence} was due: an earlier batch was not appended; resend from sequence ${check.expectedSequence}`, { expectedSequence: check.expectedSequence, receivedSequence: baseSequence }));
         case 'unknownProducer':
-          return reject(new PartitionError('UNKNOWN_PRODUCER_ID', ctx, `producer ${pid} is not known to this partition (never seen, or forgotten) and sent sequence ${baseSequence}; start a new epoch at sequence 0`, { receivedSequence: baseSequence }));
+          return reject(new PartitionError('UNKNOWN_PRODUCER', ctx, `producer ${pid} is not known to this partition (never seen, or forgotten) and sent sequence ${baseSequence}; start a new epoch at sequence 0`, { receivedSequence: baseSequence }));
         default: {
           const never: never = check;
           throw internalError(ctx, `unknown sequence check ${JSON.stringify(never)}`);

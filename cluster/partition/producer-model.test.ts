@@ -132,7 +132,7 @@ function reference(batches: LogBatch[], req: ProduceRequest, maxProducers: numbe
   const epoch = req.producerEpoch ?? 0;
   const base = req.baseSequence as number;
   const lastSeq = base + req.records.length - 1;
-  if (history.length === 0) return base === 0 ? conditional() : { kind: 'error', code: 'UNKNOWN_PRODUCER_ID' };
+  if (history.length === 0) return base === 0 ? conditional() : { kind: 'error', code: 'UNKNOWN_PRODUCER' };
   const known = history[history.length - 1];
   if (epoch < known.epoch) return { kind: 'error', code: 'FENCED' };
   if (epoch > known.epoch) return base === 0 ? conditional() : { kind: 'error', code: 'OUT_OF_ORDER_SEQUENCE' };

@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
+import { readI64, viewOf, writeI64 } from '../../bytes';
 import { crc32c } from '../../log-store';
 import { patchCrc32c } from './crc32c-patch';
 import { type PartitionContext, PartitionError } from './errors';
-import { readI64, viewOf, writeI64 } from './int64';
 import { VarintReader, isInt32, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint';
 
 /**
@@ -264,15 +264,15 @@ export function encodeRecordBatch(records: readonly RecordInput[], fields: Recor
 
   const buf = Buffer.allocUnsafe(size);
   const v = viewOf(buf);
-  writeI64(v, BASE_OFFSET, baseOffset);
+  writeI64(buf, BASE_OFFSET, baseOffset);
   v.setInt32(BATCH_LENGTH, size - LOG_OVERHEAD);
   v.setInt32(PARTITION_LEADER_EPOCH, partitionLeaderEpoch);
   buf[MAGIC] = RECORD_BATCH_MAGIC;
   v.setInt16(ATTRIBUTES, logAppendTime === undefined ? 0 : TIMESTAMP_TYPE_BIT);
   v.setInt32(LAST_OFFSET_DELTA, n - 1);
-  writeI64(v, FIRST_TIMESTAMP, firstTimestamp);
-  writeI64(v, MAX_TIMESTAMP, maxTimestamp);
-  writeI64(v, PRODUCER_ID, producerId);
+  writeI64(buf, FIRST_TIMESTAMP, firstTimestamp);
+  writeI64(buf, MAX_TIMESTAMP, maxTimestamp);
+  writeI64(buf, PRODUCER_ID, producerId);
   v.setInt16(PRODUCER_EPOCH, producerEpoch);
   v.setInt32(BASE_SEQUENCE, baseSequence);
   v.setInt32(RECORD_COUNT, n);
@@ -304,8 +304,8 @@ export function encodeRecordBatch(records: readonly RecordInput[], fields: Recor
 // ---------------------------------------------------------------------------------------------
 // Reading the header
 
-function read64(v: DataView, at: number, what: string): number {
-  const n = readI64(v, at);
+function read64(bytes: Uint8Array, at: number, what: string): number {
+  const n = readI64(bytes, at);
   if (!Number.isSafeInteger(n)) throw invalid(at, null, `${what} is beyond ±(2^53-1), more than Flotilla's numbers hold`);
   return n;
 }
@@ -331,7 +331,7 @@ export function readRecordBatchHeader(bytes: Uint8Array): RecordBatchHeader {
   const v = viewOf(bytes);
   const attributes = v.getUint16(ATTRIBUTES);
   return {
-    baseOffset: read64(v, BASE_OFFSET, 'baseOffset'),
+    baseOffset: read64(bytes, BASE_OFFSET, 'baseOffset'),
     batchLength: v.getInt32(BATCH_LENGTH),
     partitionLeaderEpoch: v.getInt32(PARTITION_LEADER_EPOCH),
     magic: bytes[MAGIC],
@@ -339,9 +339,9 @@ export function readRecordBatchHeader(bytes: Uint8Array): RecordBatchHeader {
     attributes,
     timestampType: attributes & TIMESTAMP_TYPE_BIT ? 'logAppend' : 'create',
     lastOffsetDelta: v.getInt32(LAST_OFFSET_DELTA),
-    firstTimestamp: read64(v, FIRST_TIMESTAMP, 'firstTimestamp'),
-    maxTimestamp: read64(v, MAX_TIMESTAMP, 'maxTimestamp'),
-    producerId: read64(v, PRODUCER_ID, 'producerId'),
+    firstTimestamp: read64(bytes, FIRST_TIMESTAMP, 'firstTimestamp'),
+    maxTimestamp: read64(bytes, MAX_TIMESTAMP, 'maxTimestamp'),
+    producerId: read64(bytes, PRODUCER_ID, 'producerId'),
     producerEpoch: v.getInt16(PRODUCER_EPOCH),
     baseSequence: v.getInt32(BASE_SEQUENCE),
     recordCount: v.getInt32(RECORD_COUNT),
@@ -632,7 +632,7 @@ export function stampBaseOffset(bytes: Uint8Array, baseOffset: number): void {
   if (!Number.isSafeInteger(baseOffset) || baseOffset < 0 || !Number.isSafeInteger(last)) {
     throw new RangeError(`stampBaseOffset: ${baseOffset} is not an offset in 0..2^53-1 (with lastOffsetDelta ${v.getInt32(LAST_OFFSET_DELTA)})`);
   }
-  writeI64(v, BASE_OFFSET, baseOffset);
+  writeI64(bytes, BASE_OFFSET, baseOffset);
 }
 
 /** Set the batch's partitionLeaderEpoch (bytes 12..15, outside the CRC, as Kafka designs it). */
@@ -656,7 +656,7 @@ export function stampLogAppendTime(bytes: Uint8Array, ms: number): void {
   const size = stampableSize(v, bytes);
   const before = new Uint8Array(bytes.subarray(ATTRIBUTES, PRODUCER_ID)); // a copy (Buffer's slice would be a view): attributes..maxTimestamp, 22 bytes
   v.setUint16(ATTRIBUTES, v.getUint16(ATTRIBUTES) | TIMESTAMP_TYPE_BIT);
-  writeI64(v, MAX_TIMESTAMP, ms);
+  writeI64(bytes, MAX_TIMESTAMP, ms);
   v.setUint32(CRC, patchCrc32c(v.getUint32(CRC), before, bytes.subarray(ATTRIBUTES, PRODUCER_ID), size - PRODUCER_ID));
 }
 

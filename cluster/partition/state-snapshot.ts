@@ -1,6 +1,6 @@
+import { ByteReader, ByteWriter } from '../../bytes';
 import type { StateOptions } from './config';
 import { type PartitionContext, PartitionError } from './errors';
-import { readI64, readU64, viewOf, writeI64, writeU64 } from './int64';
 import type { ProducerBatch, ProducerEntry } from './producer-table';
 
 /**
@@ -35,44 +35,22 @@ const BATCH = BATCH_V1 + 1 + 4;
 export function encodeStateImage(s: StateImage): Uint8Array {
   let size = FIXED;
   for (const [, e] of s.producers) size += PRODUCER_FIXED + BATCH * e.batches.length;
-  const out = new Uint8Array(size);
-  const v = viewOf(out);
-  out[0] = MAGIC;
-  out[1] = VERSION;
-  let at = 2;
-  for (const n of [s.appliedIndex, s.appliedTerm, s.nextOffset, s.totalBytes, s.bytesSincePoint, s.segmentBytes]) {
-    writeU64(v, at, n);
-    at += 8;
-  }
-  writeI64(v, at, s.maxTimestamp);
-  writeI64(v, at + 8, s.segmentFirstTimestamp);
-  at += 16;
-  writeU64(v, at, 0); // reserved
-  at += 8;
-  v.setUint32(at, s.entriesSincePoint);
-  at += 4;
+  const w = new ByteWriter(size).u8(MAGIC).u8(VERSION);
+  for (const n of [s.appliedIndex, s.appliedTerm, s.nextOffset, s.totalBytes, s.bytesSincePoint, s.segmentBytes]) w.u64(n);
+  w.i64(s.maxTimestamp).i64(s.segmentFirstTimestamp);
+  w.u64(0); // reserved
+  w.u32(s.entriesSincePoint);
   const o = s.options;
-  for (const n of [o.indexIntervalBytes, o.indexIntervalEntries, o.segmentBytes, o.segmentMs, o.maxProducers]) {
-    writeU64(v, at, n);
-    at += 8;
-  }
-  v.setUint32(at, s.producers.length);
-  at += 4;
+  for (const n of [o.indexIntervalBytes, o.indexIntervalEntries, o.segmentBytes, o.segmentMs, o.maxProducers]) w.u64(n);
+  w.u32(s.producers.length);
   for (const [pid, e] of s.producers) {
-    writeU64(v, at, pid);
-    v.setUint16(at + 8, e.epoch);
-    out[at + 10] = e.batches.length;
-    at += PRODUCER_FIXED;
+    w.u64(pid).u16(e.epoch).u8(e.batches.length);
     for (const b of e.batches) {
-      v.setInt32(at, b.baseSequence);
-      v.setInt32(at + 4, b.lastSequence);
-      writeU64(v, at + 8, b.baseOffset);
-      out[at + 16] = b.checksum === null ? 0 : 1;
-      v.setUint32(at + 17, b.checksum ?? 0);
-      at += BATCH;
+      w.i32(b.baseSequence).i32(b.lastSequence).u64(b.baseOffset);
+      w.u8(b.checksum === null ? 0 : 1).u32(b.checksum ?? 0);
     }
   }
-  return out;
+  return w.finishCopy();
 }
 
 export function decodeStateImage(data: Uint8Array, ctx: PartitionContext, snapshotIndex: number): StateImage {
@@ -82,54 +60,50 @@ export function decodeStateImage(data: Uint8Array, ctx: PartitionContext, snapsh
   const version = data[1];
   if (version !== VERSION && version !== VERSION_1) throw bad(`format version ${version}, this node reads ${VERSION_1} and ${VERSION}`);
   const batchBytes = version === VERSION_1 ? BATCH_V1 : BATCH;
-  const v = viewOf(data);
-  let at = 2;
-  const u64 = () => {
-    const n = readU64(v, at);
-    if (!Number.isSafeInteger(n)) throw bad(`a number beyond 2^53 at byte ${at}`);
-    at += 8;
-    return n;
-  };
-  const [appliedIndex, appliedTerm, nextOffset, totalBytes, bytesSincePoint, segmentBytes] = [u64(), u64(), u64(), u64(), u64(), u64()];
-  const maxTimestamp = readI64(v, at);
-  const segmentFirstTimestamp = readI64(v, at + 8);
-  at += 24;
-  const entriesSincePoint = v.getUint32(at);
-  at += 4;
+  const r = new ByteReader(data, bad);
+  r.skip(2);
+  const appliedIndex = r.u64('applied index');
+  const appliedTerm = r.u64('applied term');
+  const nextOffset = r.u64('next offset');
+  const totalBytes = r.u64('total bytes');
+  const bytesSincePoint = r.u64('bytes since the index point');
+  const segmentBytes = r.u64('segment bytes');
+  const maxTimestamp = r.i64('max timestamp');
+  const segmentFirstTimestamp = r.i64('segment first timestamp');
+  r.skip(8, 'reserved');
+  const entriesSincePoint = r.u32('entries since the index point');
   const options: StateOptions = {
-    indexIntervalBytes: u64(),
-    indexIntervalEntries: u64(),
-    segmentBytes: u64(),
-    segmentMs: u64(),
-    maxProducers: u64(),
+    indexIntervalBytes: r.u64('index.interval.bytes'),
+    indexIntervalEntries: r.u64('index interval entries'),
+    segmentBytes: r.u64('segment.bytes'),
+    segmentMs: r.u64('segment.ms'),
+    maxProducers: r.u64('max producers'),
   };
-  const count = v.getUint32(at);
-  at += 4;
+  const count = r.u32('producer count');
   const producers: Array<readonly [number, ProducerEntry]> = [];
   for (let i = 0; i < count; i++) {
-    if (at + PRODUCER_FIXED > data.length) throw bad('producer table truncated');
-    const pid = u64();
-    const epoch = v.getUint16(at);
-    const n = data[at + 2];
-    at += 3;
-    if (n === 0 || at + n * batchBytes > data.length) throw bad(`producer ${pid} has ${n} batches`);
+    if (r.remaining < PRODUCER_FIXED) throw bad('producer table truncated');
+    const pid = r.u64('producer id');
+    const epoch = r.u16();
+    const n = r.u8();
+    if (n === 0 || n * batchBytes > r.remaining) throw bad(`producer ${pid} has ${n} batches`);
     const batches: ProducerBatch[] = [];
     for (let k = 0; k < n; k++) {
-      const baseSequence = v.getInt32(at);
-      const lastSequence = v.getInt32(at + 4);
-      at += 8;
-      const baseOffset = u64();
+      const baseSequence = r.i32();
+      const lastSequence = r.i32();
+      const baseOffset = r.u64(`producer ${pid} batch ${k} base offset`);
       let checksum: number | null = null;
       if (version !== VERSION_1) {
-        if (data[at] > 1) throw bad(`producer ${pid} batch ${k} has checksum flag ${data[at]}`);
-        checksum = data[at] === 1 ? v.getUint32(at + 1) : null;
-        at += 5;
+        const known = r.u8();
+        if (known > 1) throw bad(`producer ${pid} batch ${k} has checksum flag ${known}`);
+        const value = r.u32();
+        checksum = known === 1 ? value : null;
       }
       batches.push({ baseSequence, lastSequence, baseOffset, checksum });
     }
     producers.push([pid, { epoch, batches }]);
   }
-  if (at !== data.length) throw bad(`${data.length - at} stray bytes`);
+  if (r.remaining !== 0) throw bad(`${r.remaining} stray bytes`);
   return {
     appliedIndex, appliedTerm, nextOffset, maxTimestamp, totalBytes, bytesSincePoint, entriesSincePoint,
     segmentBytes, segmentFirstTimestamp, options, producers,

@@ -1,3 +1,4 @@
+import { ByteReader, ByteWriter, unzigzag, zigzag } from '../../bytes';
 import type { Entry, Message, MessageType, NodeId } from '../../raft';
 
 /**
@@ -55,62 +56,9 @@ export class MalformedFrameError extends Error {
 // ---------------------------------------------------------------------------------------------
 // Encoding
 
-class Writer {
-  buf: Buffer;
-  pos = 0;
-
-  constructor(capacity: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(64, capacity));
-  }
-
-  private grow(need: number): void {
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + need));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
-
-  u8(n: number): void {
-    if (this.pos + 1 > this.buf.length) this.grow(1);
-    this.buf[this.pos++] = n;
-  }
-
-  varint(n: number): void {
-    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`raft frame: ${n} is not an integer in 0..2^53-1`);
-    if (this.pos + 8 > this.buf.length) this.grow(8);
-    const b = this.buf;
-    let p = this.pos;
-    // Above 2^31 the bit operators would truncate: divide instead (n < 2^53 takes at most 8 bytes).
-    while (n > 0x7fffffff) {
-      b[p++] = (n & 0x7f) | 0x80;
-      n = Math.floor(n / 128);
-    }
-    while (n >= 0x80) {
-      b[p++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    b[p++] = n;
-    this.pos = p;
-  }
-
-  bytes(data: Uint8Array): void {
-    this.varint(data.length);
-    if (this.pos + data.length > this.buf.length) this.grow(data.length);
-    this.buf.set(data, this.pos);
-    this.pos += data.length;
-  }
-
-  ids(list: readonly NodeId[]): void {
-    this.varint(list.length);
-    for (const id of list) this.varint(id);
-  }
-}
-
-function zigzag(n: number): number {
-  return n >= 0 ? n * 2 : -n * 2 - 1;
-}
-
-function unzigzag(z: number): number {
-  return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+function writeIds(w: ByteWriter, list: readonly NodeId[]): void {
+  w.varint(list.length);
+  for (const id of list) w.varint(id);
 }
 
 /** Encode one frame. Throws RangeError on a message the format cannot carry (a bug in the caller). */
@@ -120,7 +68,7 @@ export function encodeRaftFrame(batch: readonly GroupMessage[]): Buffer {
     if (m.type === 'append') for (const e of m.entries) dataBytes += e.data.length + 4;
     else if (m.type === 'snapshot') dataBytes += m.snapshot.data.length;
   }
-  const w = new Writer(16 + dataBytes + batch.length * 24);
+  const w = new ByteWriter(16 + dataBytes + batch.length * 24);
   w.u8(FRAME_VERSION);
   const first = batch[0]?.message;
   const shared = first !== undefined && batch.every(({ message: m }) => m.from === first.from && m.to === first.to);
@@ -136,10 +84,10 @@ export function encodeRaftFrame(batch: readonly GroupMessage[]): Buffer {
     encodeMessage(w, message, group - prevGroup, shared);
     prevGroup = group;
   }
-  return w.buf.subarray(0, w.pos);
+  return w.finish();
 }
 
-function encodeMessage(w: Writer, m: Message, groupDelta: number, shared: boolean): void {
+function encodeMessage(w: ByteWriter, m: Message, groupDelta: number, shared: boolean): void {
   let head = TYPE_CODES[m.type];
   switch (m.type) {
     case 'voteResponse':
@@ -180,7 +128,7 @@ function encodeMessage(w: Writer, m: Message, groupDelta: number, shared: boolea
         }
         w.varint(m.term - e.term);
         w.u8(e.type);
-        w.bytes(e.data);
+        w.blob(e.data);
         index++;
       }
       return;
@@ -212,9 +160,9 @@ function encodeMessage(w: Writer, m: Message, groupDelta: number, shared: boolea
       const md = m.snapshot.metadata;
       w.varint(md.index);
       w.varint(md.term);
-      w.ids(md.conf.voters);
-      w.ids(md.conf.learners);
-      w.bytes(m.snapshot.data);
+      writeIds(w, md.conf.voters);
+      writeIds(w, md.conf.learners);
+      w.blob(m.snapshot.data);
       return;
     }
     default: {
@@ -227,57 +175,18 @@ function encodeMessage(w: Writer, m: Message, groupDelta: number, shared: boolea
 // ---------------------------------------------------------------------------------------------
 // Decoding
 
-class Reader {
-  pos = 0;
-
-  constructor(readonly buf: Uint8Array) {}
-
-  u8(): number {
-    if (this.pos >= this.buf.length) throw new MalformedFrameError(`truncated at byte ${this.pos}`);
-    return this.buf[this.pos++];
-  }
-
-  varint(): number {
-    const b = this.buf;
-    let p = this.pos;
-    let result = 0;
-    let scale = 1;
-    for (let i = 0; i < 8; i++) {
-      if (p >= b.length) throw new MalformedFrameError(`truncated number at byte ${this.pos}`);
-      const byte = b[p++];
-      result += (byte & 0x7f) * scale;
-      if (byte < 0x80) {
-        if (!Number.isSafeInteger(result)) throw new MalformedFrameError(`number beyond 2^53 at byte ${this.pos}`);
-        this.pos = p;
-        return result;
-      }
-      scale *= 128;
-    }
-    throw new MalformedFrameError(`number longer than 8 bytes at byte ${this.pos}`);
-  }
-
-  /** A copy, not a view: a decoded entry may be cached long after the frame is gone. */
-  bytes(): Uint8Array {
-    const n = this.varint();
-    if (this.pos + n > this.buf.length) throw new MalformedFrameError(`${n} bytes of data run past the end of the frame`);
-    const out = this.buf.slice(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
-
-  ids(): NodeId[] {
-    const n = this.varint();
-    if (n > this.buf.length - this.pos) throw new MalformedFrameError(`id list of ${n} is longer than the frame`);
-    const out: NodeId[] = [];
-    for (let i = 0; i < n; i++) out.push(this.varint());
-    return out;
-  }
+function readIds(r: ByteReader): NodeId[] {
+  const n = r.varint('id count');
+  if (n > r.remaining) throw new MalformedFrameError(`id list of ${n} is longer than the frame`);
+  const out: NodeId[] = [];
+  for (let i = 0; i < n; i++) out.push(r.varint('node id'));
+  return out;
 }
 
 /** Decode one frame. Throws MalformedFrameError on anything that is not a well-formed frame. */
 export function decodeRaftFrame(bytes: Uint8Array): GroupMessage[] {
-  // A plain Uint8Array view, so that slice() copies (Buffer's slice() is a view).
-  const r = new Reader(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  // Entry and snapshot data are copies (ByteReader.blob): a decoded entry may be cached long after the frame is gone.
+  const r = new ByteReader(bytes, (detail) => new MalformedFrameError(detail));
   const version = r.u8();
   if (version !== FRAME_VERSION) throw new MalformedFrameError(`version ${version}, this node reads version ${FRAME_VERSION}`);
   const flags = r.u8();
@@ -296,11 +205,11 @@ export function decodeRaftFrame(bytes: Uint8Array): GroupMessage[] {
     const envTo = shared ? to : r.varint();
     out[i] = { group, message: decodeMessage(r, head, envFrom, envTo, r.varint()) };
   }
-  if (r.pos !== bytes.length) throw new MalformedFrameError(`${bytes.length - r.pos} trailing bytes`);
+  if (r.remaining !== 0) throw new MalformedFrameError(`${r.remaining} trailing bytes`);
   return out;
 }
 
-function decodeMessage(r: Reader, head: number, from: NodeId, to: NodeId, term: number): Message {
+function decodeMessage(r: ByteReader, head: number, from: NodeId, to: NodeId, term: number): Message {
   const type = TYPES[head & 0x0f];
   if (type === undefined || (head & 0xc0) !== 0) throw new MalformedFrameError(`unknown message head 0x${head.toString(16)}`);
   const flag = (head & FLAG_BOOL) !== 0;
@@ -310,14 +219,14 @@ function decodeMessage(r: Reader, head: number, from: NodeId, to: NodeId, term: 
       const prevTerm = r.varint();
       const commit = r.varint();
       const n = r.varint();
-      if (n > r.buf.length) throw new MalformedFrameError(`entry count ${n} is larger than the frame`);
+      if (n > r.length) throw new MalformedFrameError(`entry count ${n} is larger than the frame`);
       const entries: Entry[] = new Array(n);
       for (let i = 0; i < n; i++) {
         const entryTerm = term - r.varint();
         if (entryTerm < 0) throw new MalformedFrameError(`entry term above the append's term ${term}`);
         const entryType = r.u8();
         if (entryType > 1) throw new MalformedFrameError(`unknown entry type ${entryType}`);
-        entries[i] = { term: entryTerm, index: prevIndex + 1 + i, type: entryType, data: r.bytes() };
+        entries[i] = { term: entryTerm, index: prevIndex + 1 + i, type: entryType, data: r.blob('entry data') };
       }
       return { type, from, to, term, prevIndex, prevTerm, entries, commit };
     }
@@ -341,9 +250,9 @@ function decodeMessage(r: Reader, head: number, from: NodeId, to: NodeId, term: 
     case 'snapshot': {
       const index = r.varint();
       const snapTerm = r.varint();
-      const voters = r.ids();
-      const learners = r.ids();
-      const data = r.bytes();
+      const voters = readIds(r);
+      const learners = readIds(r);
+      const data = r.blob('snapshot data');
       return { type, from, to, term, snapshot: { metadata: { index, term: snapTerm, conf: { voters, learners } }, data } };
     }
     case 'timeoutNow':

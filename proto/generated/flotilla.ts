@@ -1,0 +1,75 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { ClusterDescription as _flotilla_v1_ClusterDescription, ClusterDescription__Output as _flotilla_v1_ClusterDescription__Output } from './flotilla/v1/ClusterDescription';
+import type { CreateTopicRequest as _flotilla_v1_CreateTopicRequest, CreateTopicRequest__Output as _flotilla_v1_CreateTopicRequest__Output } from './flotilla/v1/CreateTopicRequest';
+import type { DeleteTopicRequest as _flotilla_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _flotilla_v1_DeleteTopicRequest__Output } from './flotilla/v1/DeleteTopicRequest';
+import type { DeleteTopicResponse as _flotilla_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _flotilla_v1_DeleteTopicResponse__Output } from './flotilla/v1/DeleteTopicResponse';
+import type { DescribeClusterRequest as _flotilla_v1_DescribeClusterRequest, DescribeClusterRequest__Output as _flotilla_v1_DescribeClusterRequest__Output } from './flotilla/v1/DescribeClusterRequest';
+import type { DescribeTopicRequest as _flotilla_v1_DescribeTopicRequest, DescribeTopicRequest__Output as _flotilla_v1_DescribeTopicRequest__Output } from './flotilla/v1/DescribeTopicRequest';
+import type { ErrorStatus as _flotilla_v1_ErrorStatus, ErrorStatus__Output as _flotilla_v1_ErrorStatus__Output } from './flotilla/v1/ErrorStatus';
+import type { FencedReplica as _flotilla_v1_FencedReplica, FencedReplica__Output as _flotilla_v1_FencedReplica__Output } from './flotilla/v1/FencedReplica';
+import type { FetchRequest as _flotilla_v1_FetchRequest, FetchRequest__Output as _flotilla_v1_FetchRequest__Output } from './flotilla/v1/FetchRequest';
+import type { FetchResponse as _flotilla_v1_FetchResponse, FetchResponse__Output as _flotilla_v1_FetchResponse__Output } from './flotilla/v1/FetchResponse';
+import type { FlotillaClient as _flotilla_v1_FlotillaClient, FlotillaDefinition as _flotilla_v1_FlotillaDefinition } from './flotilla/v1/Flotilla';
+import type { Header as _flotilla_v1_Header, Header__Output as _flotilla_v1_Header__Output } from './flotilla/v1/Header';
+import type { InitProducerRequest as _flotilla_v1_InitProducerRequest, InitProducerRequest__Output as _flotilla_v1_InitProducerRequest__Output } from './flotilla/v1/InitProducerRequest';
+import type { InitProducerResponse as _flotilla_v1_InitProducerResponse, InitProducerResponse__Output as _flotilla_v1_InitProducerResponse__Output } from './flotilla/v1/InitProducerResponse';
+import type { ListOffsetsRequest as _flotilla_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _flotilla_v1_ListOffsetsRequest__Output } from './flotilla/v1/ListOffsetsRequest';
+import type { ListOffsetsResponse as _flotilla_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _flotilla_v1_ListOffsetsResponse__Output } from './flotilla/v1/ListOffsetsResponse';
+import type { ListTopicsRequest as _flotilla_v1_ListTopicsRequest, ListTopicsRequest__Output as _flotilla_v1_ListTopicsRequest__Output } from './flotilla/v1/ListTopicsRequest';
+import type { ListTopicsResponse as _flotilla_v1_ListTopicsResponse, ListTopicsResponse__Output as _flotilla_v1_ListTopicsResponse__Output } from './flotilla/v1/ListTopicsResponse';
+import type { NodeDescription as _flotilla_v1_NodeDescription, NodeDescription__Output as _flotilla_v1_NodeDescription__Output } from './flotilla/v1/NodeDescription';
+import type { PartitionDescription as _flotilla_v1_PartitionDescription, PartitionDescription__Output as _flotilla_v1_PartitionDescription__Output } from './flotilla/v1/PartitionDescription';
+import type { ProduceRequest as _flotilla_v1_ProduceRequest, ProduceRequest__Output as _flotilla_v1_ProduceRequest__Output } from './flotilla/v1/ProduceRequest';
+import type { ProduceResponse as _flotilla_v1_ProduceResponse, ProduceResponse__Output as _flotilla_v1_ProduceResponse__Output } from './flotilla/v1/ProduceResponse';
+import type { ProduceStreamRequest as _flotilla_v1_ProduceStreamRequest, ProduceStreamRequest__Output as _flotilla_v1_ProduceStreamRequest__Output } from './flotilla/v1/ProduceStreamRequest';
+import type { ProduceStreamResponse as _flotilla_v1_ProduceStreamResponse, ProduceStreamResponse__Output as _flotilla_v1_ProduceStreamResponse__Output } from './flotilla/v1/ProduceStreamResponse';
+import type { Record as _flotilla_v1_Record, Record__Output as _flotilla_v1_Record__Output } from './flotilla/v1/Record';
+import type { RecordWithOffset as _flotilla_v1_RecordWithOffset, RecordWithOffset__Output as _flotilla_v1_RecordWithOffset__Output } from './flotilla/v1/RecordWithOffset';
+import type { SubscribeRequest as _flotilla_v1_SubscribeRequest, SubscribeRequest__Output as _flotilla_v1_SubscribeRequest__Output } from './flotilla/v1/SubscribeRequest';
+import type { TopicDescription as _flotilla_v1_TopicDescription, TopicDescription__Output as _flotilla_v1_TopicDescription__Output } from './flotilla/v1/TopicDescription';
+import type { TopicSummary as _flotilla_v1_TopicSummary, TopicSummary__Output as _flotilla_v1_TopicSummary__Output } from './flotilla/v1/TopicSummary';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  flotilla: {
+    v1: {
+      Acks: EnumTypeDefinition
+      ClusterDescription: MessageTypeDefinition<_flotilla_v1_ClusterDescription, _flotilla_v1_ClusterDescription__Output>
+      CreateTopicRequest: MessageTypeDefinition<_flotilla_v1_CreateTopicRequest, _flotilla_v1_CreateTopicRequest__Output>
+      DeleteTopicRequest: MessageTypeDefinition<_flotilla_v1_DeleteTopicRequest, _flotilla_v1_DeleteTopicRequest__Output>
+      DeleteTopicResponse: MessageTypeDefinition<_flotilla_v1_DeleteTopicResponse, _flotilla_v1_DeleteTopicResponse__Output>
+      DescribeClusterRequest: MessageTypeDefinition<_flotilla_v1_DescribeClusterRequest, _flotilla_v1_DescribeClusterRequest__Output>
+      DescribeTopicRequest: MessageTypeDefinition<_flotilla_v1_DescribeTopicRequest, _flotilla_v1_DescribeTopicRequest__Output>
+      ErrorStatus: MessageTypeDefinition<_flotilla_v1_ErrorStatus, _flotilla_v1_ErrorStatus__Output>
+      FencedReplica: MessageTypeDefinition<_flotilla_v1_FencedReplica, _flotilla_v1_FencedReplica__Output>
+      FetchRequest: MessageTypeDefinition<_flotilla_v1_FetchRequest, _flotilla_v1_FetchRequest__Output>
+      FetchResponse: MessageTypeDefinition<_flotilla_v1_FetchResponse, _flotilla_v1_FetchResponse__Output>
+      Flotilla: SubtypeConstructor<typeof grpc.Client, _flotilla_v1_FlotillaClient> & { service: _flotilla_v1_FlotillaDefinition }
+      Header: MessageTypeDefinition<_flotilla_v1_Header, _flotilla_v1_Header__Output>
+      InitProducerRequest: MessageTypeDefinition<_flotilla_v1_InitProducerRequest, _flotilla_v1_InitProducerRequest__Output>
+      InitProducerResponse: MessageTypeDefinition<_flotilla_v1_InitProducerResponse, _flotilla_v1_InitProducerResponse__Output>
+      ListOffsetsRequest: MessageTypeDefinition<_flotilla_v1_ListOffsetsRequest, _flotilla_v1_ListOffsetsRequest__Output>
+      ListOffsetsResponse: MessageTypeDefinition<_flotilla_v1_ListOffsetsResponse, _flotilla_v1_ListOffsetsResponse__Output>
+      ListTopicsRequest: MessageTypeDefinition<_flotilla_v1_ListTopicsRequest, _flotilla_v1_ListTopicsRequest__Output>
+      ListTopicsResponse: MessageTypeDefinition<_flotilla_v1_ListTopicsResponse, _flotilla_v1_ListTopicsResponse__Output>
+      NodeDescription: MessageTypeDefinition<_flotilla_v1_NodeDescription, _flotilla_v1_NodeDescription__Output>
+      OffsetSpec: EnumTypeDefinition
+      PartitionDescription: MessageTypeDefinition<_flotilla_v1_PartitionDescription, _flotilla_v1_PartitionDescription__Output>
+      ProduceRequest: MessageTypeDefinition<_flotilla_v1_ProduceRequest, _flotilla_v1_ProduceRequest__Output>
+      ProduceResponse: MessageTypeDefinition<_flotilla_v1_ProduceResponse, _flotilla_v1_ProduceResponse__Output>
+      ProduceStreamRequest: MessageTypeDefinition<_flotilla_v1_ProduceStreamRequest, _flotilla_v1_ProduceStreamRequest__Output>
+      ProduceStreamResponse: MessageTypeDefinition<_flotilla_v1_ProduceStreamResponse, _flotilla_v1_ProduceStreamResponse__Output>
+      Record: MessageTypeDefinition<_flotilla_v1_Record, _flotilla_v1_Record__Output>
+      RecordWithOffset: MessageTypeDefinition<_flotilla_v1_RecordWithOffset, _flotilla_v1_RecordWithOffset__Output>
+      SubscribeRequest: MessageTypeDefinition<_flotilla_v1_SubscribeRequest, _flotilla_v1_SubscribeRequest__Output>
+      TopicDescription: MessageTypeDefinition<_flotilla_v1_TopicDescription, _flotilla_v1_TopicDescription__Output>
+      TopicSummary: MessageTypeDefinition<_flotilla_v1_TopicSummary, _flotilla_v1_TopicSummary__Output>
+    }
+  }
+}
+

@@ -1,0 +1,8 @@
+// Original file: proto/flotilla.proto
+
+
+export interface DeleteTopicResponse {
+}
+
+export interface DeleteTopicResponse__Output {
+}

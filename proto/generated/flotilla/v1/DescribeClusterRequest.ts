@@ -1,0 +1,8 @@
+// Original file: proto/flotilla.proto
+
+
+export interface DescribeClusterRequest {
+}
+
+export interface DescribeClusterRequest__Output {
+}

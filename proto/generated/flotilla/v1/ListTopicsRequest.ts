@@ -1,0 +1,8 @@
+// Original file: proto/flotilla.proto
+
+
+export interface ListTopicsRequest {
+}
+
+export interface ListTopicsRequest__Output {
+}

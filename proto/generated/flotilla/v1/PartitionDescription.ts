@@ -1,0 +1,34 @@
+// Original file: proto/flotilla.proto
+
+import type { FencedReplica as _flotilla_v1_FencedReplica, FencedReplica__Output as _flotilla_v1_FencedReplica__Output } from '../../flotilla/v1/FencedReplica';
+import type { Long } from '@grpc/proto-loader';
+
+export interface PartitionDescription {
+  'partition'?: (number);
+  'groupId'?: (number | string | Long);
+  'leader'?: (number);
+  'leaderAddress'?: (string);
+  'replicas'?: (number)[];
+  'inSyncReplicas'?: (number)[];
+  'logStartOffset'?: (number | string | Long);
+  'logEndOffset'?: (number | string | Long);
+  'highWatermark'?: (number | string | Long);
+  'leaderEpoch'?: (number | string | Long);
+  'leaderUnreachable'?: (boolean);
+  'fencedReplicas'?: (_flotilla_v1_FencedReplica)[];
+}
+
+export interface PartitionDescription__Output {
+  'partition': (number);
+  'groupId': (number);
+  'leader': (number);
+  'leaderAddress': (string);
+  'replicas': (number)[];
+  'inSyncReplicas': (number)[];
+  'logStartOffset': (number);
+  'logEndOffset': (number);
+  'highWatermark': (number);
+  'leaderEpoch': (number);
+  'leaderUnreachable': (boolean);
+  'fencedReplicas': (_flotilla_v1_FencedReplica__Output)[];
+}
