@@ -29,7 +29,7 @@ async function firstFailure(bug: PlantedHostBug): Promise<HostSimFailure | undef
 
 describe('the host simulator finds planted host bugs', () => {
   for (const bug of PLANTED_HOST_BUGS) {
-    it(`finds ${bug} (${why[bug]}) within ${BUDGET} schedules, and the seed replays it`, async () => {
+    it(`finds ${bug} (${why[bug]}) within ${BUDGET} schedules, and the seed replays it`, { timeout: 600_000 }, async () => {
       const found = await firstFailure(bug);
       expect(found, `${bug} went unnoticed for ${BUDGET} schedules`).toBeDefined();
       const f = found!;

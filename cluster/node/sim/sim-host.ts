@@ -279,10 +279,6 @@ export class ConnectionLost extends Error {
   }
 }
 
-export function isRpcError(e: unknown): e is RpcError {
-  return e instanceof RpcError;
-}
-
 /**
  * The partition replica as the host drives it, seen by the checker: every apply is checked
  * against every other replica's, and an injected fault makes an apply throw (as a bug or a
