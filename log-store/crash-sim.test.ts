@@ -614,7 +614,8 @@ describe('LogStore over SimKv: corruption', () => {
                 await sim.clock.settle(outcome.close());
               } else if (!exact) expect(outcome instanceof CorruptionError || outcome instanceof StoreOpenError).toBe(true);
               else if (kind === 'identity') expect(String(outcome)).toMatch(/corrupt identity record/);
-              else expect(outcome).toMatchObject({ name: 'CorruptionError', group });
+              // Neither names an index: a state record has none, and a rotted snapshot's own index cannot be trusted.
+              else expect(outcome).toMatchObject({ name: 'CorruptionError', group, index: undefined });
               await sim.clock.settle(sim.kv.open());
             }
             detected[kind]++;
@@ -649,5 +650,43 @@ describe('LogStore over SimKv: corruption', () => {
     if (process.env.CRASH_SIM_SEED) return; // a replay runs one case: the coverage counts below do not apply
     for (const kind of Object.keys(detected) as Array<keyof typeof detected>) expect(detected[kind], `runs that rotted a ${kind}`).toBeGreaterThan(0);
     expect(transient).toBeGreaterThan(0);
+  });
+});
+
+describe('LogStore over SimKv: damage no checksum can see', () => {
+  /** A store with group 1 compacted at 5 (entries 6..8 left), closed, and its SimKv reopened. */
+  async function compactedStore(seed: number): Promise<{ clock: VirtualClock; kv: SimKv }> {
+    const clock = new VirtualClock(seed);
+    const kv = new SimKv(clock);
+    const store = await clock.settle(LogStore.openOn(kv, 'sim', STORE));
+    store.openGroup(1, CONF);
+    const b = store.beginBatch();
+    b.stage(1, { entries: Array.from({ length: 8 }, (_, i) => entry(i + 1, 1, 8, 1)) });
+    b.createSnapshot(1, 5, CONF, Buffer.from('s'));
+    b.compact(1, 5);
+    await clock.settle(b.commit({ sync: true }));
+    await clock.settle(store.close());
+    await clock.settle(kv.open());
+    return { clock, kv };
+  }
+
+  it('a directory that holds data but lost its identity record is refused, not adopted under the identity asked for', async () => {
+    const { clock, kv } = await compactedStore(1);
+    await clock.settle(kv.batch([{ type: 'del', key: NODE_KEY }], { sync: true }));
+    const err = await clock.settle(LogStore.openOn(kv, 'sim', { ...STORE, nodeId: 2 })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreOpenError);
+    expect(String(err)).toMatch(/holds data but no identity record/);
+    // An empty database is a new node: it gets the identity.
+    const fresh = new SimKv(clock);
+    const store = await clock.settle(LogStore.openOn(fresh, 'fresh', STORE));
+    await clock.settle(store.close());
+  });
+
+  it("a compacted group whose snapshot record is gone is reported as corrupt, not served as an empty snapshot", async () => {
+    const { clock, kv } = await compactedStore(2);
+    await clock.settle(kv.batch([{ type: 'del', key: snapshotKey(1) }], { sync: true }));
+    const err = await clock.settle(LogStore.openOn(kv, 'sim', STORE)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptionError);
+    expect(err).toMatchObject({ group: 1, index: 5, what: 'snapshot (missing)' });
   });
 });
