@@ -187,7 +187,9 @@ export class GroupStorage implements Storage {
     let next = lo;
     // From the disk up to what it holds, then on in the cache (entries not yet written stay there).
     // While a disk read is in flight, writes may land and the cache evict what they made durable:
-    // then the disk is read again from where the last read stopped, so the cut stays exact.
+    // then the disk is read again from where the last read stopped, so the cut stays exact. If the
+    // log is compacted past that point, replaced by a snapshot or dropped meanwhile, the answer
+    // stops at what was read (a prefix; the rest is gone).
     while (next < hi && next < this.cacheStart() && next > this.snapIndex && !this.dropped) {
       const to = Math.min(hi, this.durableIndex + 1);
       if (to <= next) break; // not reached: what is not in the cache has landed
