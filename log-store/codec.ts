@@ -134,7 +134,8 @@ export function decodeSnapshot(group: number, v: Buffer): { metadata: SnapshotMe
   const bad = () => new CorruptionError(group, undefined, 'snapshot');
   if (v.length < 24) throw bad();
   const index = readU64(v, 4);
-  if (v.readUInt32BE(0) !== crc32c(v, seedCrc(group, index), 4)) throw new CorruptionError(group, index, 'snapshot');
+  // The index the checksum is seeded with is itself unverified: on a mismatch it cannot be named.
+  if (v.readUInt32BE(0) !== crc32c(v, seedCrc(group, index), 4)) throw bad();
   try {
     const term = readU64(v, 12);
     const [voters, a1] = readIds(v, 20);

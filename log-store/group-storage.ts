@@ -182,14 +182,25 @@ export class GroupStorage implements Storage {
     hi = Math.min(hi, this.lastIndex_ + 1);
     if (lo >= hi) return [];
     if (lo >= this.cacheStart()) return this.fromCache(lo, hi, maxBytes, [], 0);
-    const fromDisk = await this.host.readFromDisk(this.id, lo, Math.min(hi, this.durableIndex + 1), maxBytes);
-    const next = lo + fromDisk.length;
-    // Entries not yet written stay in the cache: continue there if the budget allows.
-    if (next < hi && next >= this.cacheStart() && next <= this.lastIndex_) {
-      const used = fromDisk.reduce((n, e) => n + e.data.length, 0);
-      this.fromCache(next, hi, maxBytes, fromDisk, used);
+    const out: Entry[] = [];
+    let used = 0;
+    let next = lo;
+    // From the disk up to what it holds, then on in the cache (entries not yet written stay there).
+    // While a disk read is in flight, writes may land and the cache evict what they made durable:
+    // then the disk is read again from where the last read stopped, so the cut stays exact. If the
+    // log is compacted past that point, replaced by a snapshot or dropped meanwhile, the answer
+    // stops at what was read (a prefix; the rest is gone).
+    while (next < hi && next < this.cacheStart() && next > this.snapIndex && !this.dropped) {
+      const to = Math.min(hi, this.durableIndex + 1);
+      if (to <= next) break; // not reached: what is not in the cache has landed
+      const got = await this.host.readFromDisk(this.id, next, to, out.length === 0 ? maxBytes : maxBytes - used);
+      const before = out.length;
+      used = takeInto(out, got, 0, got.length, maxBytes, used);
+      next += out.length - before;
+      if (next < to) return out; // the byte budget stopped it
     }
-    return fromDisk;
+    if (next < hi && next >= this.cacheStart() && next <= this.lastIndex_) this.fromCache(next, hi, maxBytes, out, used);
+    return out;
   }
 
   private fromCache(lo: number, hi: number, maxBytes: number, out: Entry[], used: number): Entry[] {

@@ -4,4 +4,4 @@ export { GroupStorage } from './group-storage';
 export { CorruptionError, StoreFailedError, StoreOpenError } from './errors';
 export { crc32c } from './crc32c';
 export type { KvDatabase, KvIterator, KvKeyIterator, KvOp, KvRange } from './kv';
-export { SimKv, SimKvError, type SimKvIo, type SimKvOptions } from './sim-kv';
+export { SimKv, SimKvError, type SimKvIo, type SimKvOptions, type SimKvStatus } from './sim-kv';

@@ -115,6 +115,13 @@ export class LogStore implements GroupHost {
   private async checkIdentity({ clusterId, nodeId }: LogStoreOptions): Promise<void> {
     const raw = await this.db.get(NODE_KEY);
     if (raw === undefined) {
+      // The identity is the first record a directory ever gets: data without it means the record
+      // was lost (its key damaged, say), and adopting the data under any identity would be wrong.
+      const it = this.db.keys({});
+      const any = await it.next().finally(() => it.close());
+      if (any !== undefined) {
+        throw new StoreOpenError(`data directory ${this.dir} holds data but no identity record (lost or damaged): it cannot be trusted; wipe it and let the node resync from its peers`);
+      }
       await this.db.put(NODE_KEY, encodeIdentity({ clusterId, nodeId }), { sync: true });
       return;
     }
@@ -139,6 +146,11 @@ export class LogStore implements GroupHost {
           const state = decodeState(group, value);
           const rawSnap = await this.db.get(snapshotKey(group));
           const latest = rawSnap === undefined ? undefined : decodeSnapshot(group, rawSnap);
+          // A compacted log always has its snapshot (written in the same batch as the install, or
+          // before the compaction): its absence is a lost record, not an empty state machine.
+          if (state.snapIndex > 0 && (latest === undefined || latest.metadata.index < state.snapIndex)) {
+            throw new CorruptionError(group, state.snapIndex, 'snapshot (missing)');
+          }
           this.groups_.set(group, new GroupStorage(group, state, latest, this));
         }
       }

@@ -118,7 +118,8 @@ class Table {
   }
 }
 
-type Status = 'opening' | 'open' | 'closing' | 'closed' | 'crashed';
+/** Where a SimKv is in its life: as level's `status`, plus 'crashed' (it refuses every call). */
+export type SimKvStatus = 'opening' | 'open' | 'closing' | 'closed' | 'crashed';
 
 /**
  * An in-memory, deterministic model of one LevelDB database as LogStore sees it through
@@ -159,7 +160,7 @@ type Status = 'opening' | 'open' | 'closing' | 'closed' | 'crashed';
 export class SimKv implements KvDatabase {
   private readonly maxLatency: number;
   private readonly readCorruptionPercent: number;
-  private status_: Status = 'opening';
+  private status_: SimKvStatus = 'opening';
   /** What reads see. */
   private live = new Table();
   /** What a crash keeps for certain: the state as of the last synced write. */
@@ -190,7 +191,7 @@ export class SimKv implements KvDatabase {
     this.opened = this.startOpen();
   }
 
-  get status(): Status {
+  get status(): SimKvStatus {
     return this.status_;
   }
 

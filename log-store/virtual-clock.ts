@@ -22,8 +22,6 @@ export class VirtualClock implements SimKvIo {
   /** A binary min-heap on (at, seq). */
   private heap: Event[] = [];
   private seq = 0;
-  /** Events run so far: a measure of the work a run did. */
-  steps = 0;
 
   constructor(seed: number) {
     this.rng = new Rng(seed);
@@ -56,7 +54,6 @@ export class VirtualClock implements SimKvIo {
       if (!next || next.at > until) break;
       this.pop();
       this.now = next.at;
-      this.steps++;
       next.fn();
       await drainMicrotasks();
     }
