@@ -135,7 +135,8 @@ export function decodeSnapshot(group: number, v: Buffer): { metadata: SnapshotMe
   if (v.length < 24) throw bad();
   const index = readU64(v, 4);
   // The index the checksum is seeded with is itself unverified: on a mismatch it cannot be named.
-  if (v.readUInt32BE(0) !== crc32c(v, seedCrc(group, index), 4)) throw bad();
+  // A rotted high byte reads as NaN (past 2^53), which no checksum seed can be made of.
+  if (!Number.isSafeInteger(index) || v.readUInt32BE(0) !== crc32c(v, seedCrc(group, index), 4)) throw bad();
   try {
     const term = readU64(v, 12);
     const [voters, a1] = readIds(v, 20);
