@@ -657,7 +657,7 @@ describe('LogStore over SimKv: corruption', () => {
   });
 });
 
-describe('LogStore over SimKv: damage no checksum can see', () => {
+describe('LogStore over SimKv: damage the value checksums alone do not catch', () => {
   /** A store with group 1 compacted at 5 (entries 6..8 left), closed, and its SimKv reopened. */
   async function compactedStore(seed: number): Promise<{ clock: VirtualClock; kv: SimKv }> {
     const clock = new VirtualClock(seed);
@@ -684,6 +684,20 @@ describe('LogStore over SimKv: damage no checksum can see', () => {
     const fresh = new SimKv(clock);
     const store = await clock.settle(LogStore.openOn(fresh, 'fresh', STORE));
     await clock.settle(store.close());
+  });
+
+  it('a snapshot record whose index bytes rot past 2^53 is reported as corrupt, like any other flip', async () => {
+    const { clock, kv } = await compactedStore(3);
+    const stored = (await clock.settle(kv.get(snapshotKey(1))))!;
+    for (const at of [4, 5, 11]) {
+      const rotted = Buffer.from(stored);
+      rotted[at] ^= 0xff;
+      await clock.settle(kv.put(snapshotKey(1), rotted, { sync: true }));
+      const err = await clock.settle(LogStore.openOn(kv, 'sim', STORE)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CorruptionError);
+      expect(err).toMatchObject({ group: 1, index: undefined, what: 'snapshot' });
+      await clock.settle(kv.open());
+    }
   });
 
   it("a compacted group whose snapshot record is gone is reported as corrupt, not served as an empty snapshot", async () => {
