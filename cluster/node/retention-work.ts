@@ -15,7 +15,11 @@ export function enqueueRetention(multi: MultiRaft, replicas: ReadonlyMap<number,
     const current = () => replicas.get(g) === r && multi.failure(g) === undefined;
     multi.enqueueStoreWork({
       stage: (batch) => {
-        if (!current()) return false;
+        // The group may have been restarted from its store since (a repair): its new incarnation
+        // replays from an older snapshot, and compacting past what it applied would lose entries
+        // it has yet to apply (found by the host simulator's invariant checks).
+        const applied = multi.node(g)?.status().applied ?? 0;
+        if (!current() || applied < point.index || r.state.appliedIndex < point.index) return false;
         batch.createSnapshot(g, point.index, conf, point.snapshot.data);
         batch.compact(g, point.index);
         return true;
