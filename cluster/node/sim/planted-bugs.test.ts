@@ -8,7 +8,7 @@ import { HostSimFailure, runHostSimulation } from './host-simulation';
  * bounded number of schedules; the replay command's seed fails the same way, and the same seed
  * with the bug off is clean.
  */
-const BUDGET = 150;
+const BUDGET = 500;
 const why: Record<PlantedHostBug, string> = {
   ackBeforeCommit: 'an acknowledged write is lost when its leader is cut off before committing it',
   advancePastFailedApply: 'a replica that skipped entries diverges or stops serving',
