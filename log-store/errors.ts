@@ -7,7 +7,9 @@ export class CorruptionError extends Error {
   ) {
     super(
       `corrupt ${what} in group ${group}${index === undefined ? '' : ` at index ${index}`}: checksum mismatch or malformed record. ` +
-        'The node must not serve this data: restore the node from a replica (wipe its data directory and let it resync).',
+        'This data is never served: the group is fenced on this node and its other replicas serve it. ' +
+        'Do not wipe the data directory to recover: a node that forgot its log can vote as if it had it and lose committed records ' +
+        '(safe resync of a lost disk is not supported yet).',
     );
     this.name = 'CorruptionError';
   }
