@@ -235,9 +235,6 @@ export async function runHostSimulation(opts: HostSimOptions): Promise<HostSimRe
   });
 
   const deadline = clientEnd + LIVENESS_MS;
-  const check = () => {
-    for (const h of hosts) h.multi?.checkInvariants();
-  };
   try {
     while (!clientsDone) {
       if (failure) throw failure;
@@ -251,7 +248,7 @@ export async function runHostSimulation(opts: HostSimOptions): Promise<HostSimRe
       }
       await drain();
       steps++;
-      check();
+      checkHosts(hosts);
     }
     if (failure) throw failure;
     await settle(time, hosts, partitions, () => steps++, deadline + LIVENESS_MS);
@@ -277,6 +274,11 @@ export async function runHostSimulation(opts: HostSimOptions): Promise<HostSimRe
     repairs: hosts.reduce((a, h) => a + h.stats.repairs, 0),
     snapshots: net.stats.snapshots,
   };
+}
+
+/** Every live group's Raft invariants, on every host (after each step). */
+function checkHosts(hosts: readonly SimHost[]): void {
+  for (const h of hosts) h.multi?.checkInvariants();
 }
 
 /** Let every microtask chain started by the last event run to its end (all of it is simulated I/O). */
@@ -308,6 +310,6 @@ async function settle(time: VirtualTime, hosts: readonly SimHost[], partitions: 
     if (!time.runNext()) break;
     await drain();
     step();
-    for (const h of hosts) h.multi?.checkInvariants();
+    checkHosts(hosts);
   }
 }

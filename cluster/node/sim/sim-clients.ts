@@ -1,5 +1,5 @@
 import type { NodeId, Rng } from '../../../raft';
-import { META, type ProduceResponse } from '../../../proto/load';
+import { type FetchResponse, META, type ProduceResponse } from '../../../proto/load';
 import type { ProduceCall } from '../partition-replica';
 import { RpcError } from '../rpc-errors';
 import { type HostChecker, HostSimViolation } from './host-checker';
@@ -219,7 +219,7 @@ export class SimClients {
     while (!until()) {
       const host = this.pick(partition, this.rng.int(3) === 0);
       try {
-        const r = await this.rpc<Awaited<ReturnType<import('../partition-replica').PartitionReplica['fetch']>>>(host, partition, (rep) => rep.fetch(position, 2048, 30, 1));
+        const r = await this.rpc<FetchResponse>(host, partition, (rep) => rep.fetch(position, 2048, 30, 1));
         this.stats.fetches++;
         const records = r.records.map((x) => ({ offset: x.offset, value: x.value.toString('utf8') }));
         if (records.length > 0 && records[0].offset !== position) {
