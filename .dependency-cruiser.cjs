@@ -54,6 +54,13 @@ module.exports = {
       to: { ...ours, pathNot: ['^cluster/', '^(raft|bytes|log-store)/index\\.ts$', '^proto/(load|errors)\\.ts$', STORE_LAYOUT] },
     },
     {
+      name: 'records-import-only-bytes',
+      comment: 'cluster/records/ (the record batch codec) is shared by the client library and the partition: it depends on bytes/ alone, so a client never loads the server (log-store, LevelDB).',
+      severity: 'error',
+      from: { path: '^cluster/records/' },
+      to: { ...ours, pathNot: ['^cluster/records/', '^bytes/index\\.ts$'] },
+    },
+    {
       name: 'only-the-e2e-tests-reach-the-store-layout',
       comment: 'log-store/keys.ts and codec.ts are for the end-to-end tests alone (they damage a stopped node\'s database).',
       severity: 'error',

@@ -41,6 +41,7 @@ describe('dependency rules', () => {
       [
         'raft-imports-nothing-of-ours: raft/log.ts → proto/load.ts',
         'log-store-imports-only-raft: log-store/log-store.ts → raft/rng.ts',
+        'records-import-only-bytes: cluster/records/index.ts → log-store/index.ts',
         'folders-are-imported-through-their-face: cluster/node/node.ts → cluster/transport/peers.ts',
         'chaos-tests-use-only-the-public-client-and-cli: chaos-tests/index.ts → cluster/node/index.ts',
         'top-level-code-imports-folders-through-their-face: bench/run.ts → raft/rng.ts',

@@ -10,3 +10,6 @@ export { readI64, readU64, viewOf, writeI64, writeU64 } from './int64';
 export { ByteReader, BytesError } from './reader';
 export { ByteWriter } from './writer';
 export { unzigzag, zigzag } from './zigzag';
+export { crc32c } from './crc32c';
+export { patchCrc32c } from './crc32c-patch';
+export { isInt32, sizeOfVarint, sizeOfVarlong, VarintReader, type VarintProblem, writeVarint, writeVarlong } from './kafka-varint';

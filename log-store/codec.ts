@@ -1,6 +1,6 @@
 import { readU64, writeU64 } from '../bytes';
 import type { ConfState, Entry, HardState, SnapshotMetadata } from '../raft/types';
-import { crc32c } from './crc32c';
+import { crc32c } from '../bytes';
 import { CorruptionError } from './errors';
 import type { TermRun } from './term-runs';
 

@@ -2,6 +2,6 @@
 export { LogStore, StoreBatch, type LogStoreOptions, type StoreStats } from './log-store';
 export { GroupStorage } from './group-storage';
 export { CorruptionError, StoreFailedError, StoreOpenError } from './errors';
-export { crc32c } from './crc32c';
+export { crc32c } from '../bytes';
 export type { KvDatabase, KvIterator, KvKeyIterator, KvOp, KvRange } from './kv';
 export { SimKv, SimKvError, type SimKvIo, type SimKvOptions, type SimKvStatus } from './sim-kv';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EntryType, UNAVAILABLE } from '../raft/types';
-import { crc32c } from './crc32c';
+import { crc32c } from '../bytes';
 import { CorruptionError, StoreFailedError, StoreOpenError } from './errors';
 import { entryKey } from './keys';
 import { LogStore } from './log-store';

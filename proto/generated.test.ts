@@ -49,23 +49,26 @@ describe('what grpc-js hands over is what the generated types say', () => {
   it('64-bit integers are numbers, bytes are Buffers, enums are names, and unset scalars are their defaults', () => {
     const r = received<ProduceRequest>(flotilla, 'Flotilla', 'Produce', {
       topic: 't',
-      records: [{ value: Buffer.from('v'), timestampMs: 2 ** 40 }],
+      recordBatch: Buffer.from('batch'),
       acks: 'ACKS_LEADER',
       expectedOffset: 2 ** 52,
     });
-    expect(r.records[0].timestampMs).toBe(2 ** 40);
-    expect(Buffer.isBuffer(r.records[0].value)).toBe(true);
-    expect(r.records[0].headers).toEqual([]);
+    expect(Buffer.isBuffer(r.recordBatch)).toBe(true);
+    expect(r.recordBatch.toString()).toBe('batch');
     expect(r.acks).toBe('ACKS_LEADER');
     expect(r.expectedOffset).toBe(2 ** 52);
-    expect([r.partition, r.producerEpoch]).toEqual([0, 0]);
+    expect(r.partition).toBe(0);
+    const answer = method(flotilla, 'Flotilla', 'Produce').responseDeserialize(
+      method(flotilla, 'Flotilla', 'Produce').responseSerialize({ baseOffset: 2 ** 50, lastOffset: 2 ** 50, logAppendTimeMs: -1, duplicate: false }),
+    ) as { logAppendTimeMs: number; baseOffset: number };
+    expect([answer.baseOffset, answer.logAppendTimeMs]).toEqual([2 ** 50, -1]);
   });
 
-  it('an unset proto3 optional field and a null key are absent, not defaulted', () => {
-    const r = received<ProduceRequest>(flotilla, 'Flotilla', 'Produce', { topic: 't', records: [{ value: Buffer.alloc(0) }] });
-    expect('producerId' in r).toBe(false);
-    expect(r.baseSequence).toBeUndefined();
-    expect(r.records[0].key).toBeUndefined();
+  it('an unset proto3 optional field is absent, not defaulted; unset bytes are an empty Buffer', () => {
+    const r = received<ProduceRequest>(flotilla, 'Flotilla', 'Produce', { topic: 't' });
+    expect('expectedOffset' in r).toBe(false);
+    expect(r.expectedOffset).toBeUndefined();
+    expect(Buffer.isBuffer(r.recordBatch) && r.recordBatch.length).toBe(0);
     expect(r.acks).toBe('ACKS_ALL');
   });
 

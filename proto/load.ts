@@ -76,7 +76,6 @@ export type { FlotillaClient, FlotillaDefinition, FlotillaHandlers } from './gen
 export type { GroupState__Output as GroupState } from './generated/flotilla/v1/GroupState';
 export type { GroupStatusRequest__Output as GroupStatusRequest } from './generated/flotilla/v1/GroupStatusRequest';
 export type { GroupStatusResponse__Output as GroupStatusResponse } from './generated/flotilla/v1/GroupStatusResponse';
-export type { Header__Output as Header } from './generated/flotilla/v1/Header';
 export type { InitProducerRequest__Output as InitProducerRequest } from './generated/flotilla/v1/InitProducerRequest';
 export type { InitProducerResponse__Output as InitProducerResponse } from './generated/flotilla/v1/InitProducerResponse';
 export type { ListOffsetsRequest__Output as ListOffsetsRequest } from './generated/flotilla/v1/ListOffsetsRequest';
@@ -96,9 +95,6 @@ export type { ProduceResponse__Output as ProduceResponse } from './generated/flo
 export type { ProduceStreamRequest__Output as ProduceStreamRequest } from './generated/flotilla/v1/ProduceStreamRequest';
 export type { ProduceStreamResponse__Output as ProduceStreamResponse } from './generated/flotilla/v1/ProduceStreamResponse';
 export type { RaftBatch__Output as RaftBatch } from './generated/flotilla/v1/RaftBatch';
-/** A record as produced (the proto's `Record`; renamed so as not to hide TypeScript's Record). */
-export type { Record__Output as WireRecord } from './generated/flotilla/v1/Record';
-export type { RecordWithOffset__Output as RecordWithOffset } from './generated/flotilla/v1/RecordWithOffset';
 export type { SnapshotAck__Output as SnapshotAck } from './generated/flotilla/v1/SnapshotAck';
 export type { SnapshotChunk__Output as SnapshotChunk } from './generated/flotilla/v1/SnapshotChunk';
 export type { SubscribeRequest__Output as SubscribeRequest } from './generated/flotilla/v1/SubscribeRequest';

@@ -17,14 +17,15 @@ export function formatRecord(r: ConsumedRecord, out: Output): string {
       offset: r.offset,
       timestamp: r.timestamp,
       key: r.key === null ? null : r.key.toString('utf8'),
-      value: r.value.toString('utf8'),
-      headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value.toString('utf8')])),
+      value: r.value === null ? null : r.value.toString('utf8'),
+      headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value === null ? null : h.value.toString('utf8')])),
     });
   }
   let line = '';
   if (out.printOffset) line += `${r.partition}:${r.offset}\t`;
   if (out.printKey) line += `${r.key === null ? '' : r.key.toString('utf8')}\t`;
-  return `${line}${r.value.toString('utf8')}\n`;
+  // A tombstone prints as "null", as Kafka's console consumer prints it.
+  return `${line}${r.value === null ? 'null' : r.value.toString('utf8')}\n`;
 }
 
 export async function consume(ctx: CommandContext): Promise<void> {

@@ -55,7 +55,7 @@ describe('flotilla CLI against a server', () => {
     const piped = await cli(['produce', '-t', 'events', '--key-separator', ':', '--json'], 'k1:c\nk2:d\n');
     expect(JSON.parse(piped.stdout)).toEqual({ topic: 'events', count: 2, partitions: [{ partition: 0, firstOffset: 2, lastOffset: 3, count: 2 }] });
     const log = cluster.topics.get('events')!.partitions[0].log;
-    expect(log.map((r) => [r.key?.toString() ?? null, r.value.toString()])).toEqual([
+    expect(log.map((r) => [r.key?.toString() ?? null, r.value!.toString()])).toEqual([
       [null, 'a'],
       [null, 'b'],
       ['k1', 'c'],

@@ -43,7 +43,7 @@ describe('follow', () => {
     cluster.subscribeOverlap = 2;
     const got = await take(client.consumer().follow({ topic: 't', partition: 0, fromOffset: 'earliest' }), 20);
     expect(got.map((r) => r.offset)).toEqual(range(0, 20));
-    expect(got.map((r) => r.value.toString())).toEqual(range(0, 20).map(String));
+    expect(got.map((r) => r.value!.toString())).toEqual(range(0, 20).map(String));
     expect(cluster.breakSubscriptionAfter).toBeUndefined(); // the break did happen
   });
 
@@ -58,7 +58,7 @@ describe('follow', () => {
     cluster.appendValues('t', 0, ['c', 'd']);
     got.push((await iterator.next()).value!, (await iterator.next()).value!);
     await iterator.return?.();
-    expect(got.map((r) => [r.offset, r.value.toString()])).toEqual([
+    expect(got.map((r) => [r.offset, r.value!.toString()])).toEqual([
       [0, 'a'],
       [1, 'b'],
       [2, 'c'],
@@ -88,7 +88,7 @@ describe('follow', () => {
     const pending = take(client.consumer().follow({ topic: 't', partition: 0, fromOffset: 'latest' }), 3);
     setTimeout(() => cluster.appendValues('t', 0, ['x', 'y', 'z']), 50);
     const got = await pending;
-    expect(got.map((r) => [r.offset, r.value.toString()])).toEqual([
+    expect(got.map((r) => [r.offset, r.value!.toString()])).toEqual([
       [1, 'x'],
       [2, 'y'],
       [3, 'z'],
@@ -106,7 +106,7 @@ describe('follow', () => {
     setTimeout(() => cluster.appendValues('t', 0, ['one']), 20);
     setTimeout(() => controller.abort(), 150);
     await expect(done).resolves.toBeUndefined();
-    expect(got.map((r) => r.value.toString())).toEqual(['one']);
+    expect(got.map((r) => r.value!.toString())).toEqual(['one']);
   });
 });
 
@@ -121,7 +121,7 @@ describe('fetch and offsets', () => {
     ]);
     const r = await client.consumer().fetch({ topic: 't', partition: 0, offset: 0 });
     expect(r.highWatermark).toBe(2);
-    expect(r.records.map((x) => [x.offset, x.key?.toString() ?? null, x.value.toString()])).toEqual([
+    expect(r.records.map((x) => [x.offset, x.key?.toString() ?? null, x.value!.toString()])).toEqual([
       [0, 'k', 'v0'],
       [1, null, 'v1'],
     ]);

@@ -2,7 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { META, type FetchResponse, type OffsetSpec } from '../../proto/load';
 import { unary } from './connections';
 import { ClosedError, errorFromStatus, type FlotillaError, toFlotillaError } from './errors';
-import { type ConsumedRecord, fromWireRecord } from './records';
+import { RecordBatchError } from '../records';
+import { type ConsumedRecord, recordsOfBatches } from './records';
 import { backoffMs, gaveUp, sleep } from './retry';
 import type { Router } from './router';
 
@@ -66,7 +67,7 @@ export class Consumer {
       { deadline: this.router.deadline() + maxWaitMs },
     );
     return {
-      records: response.records.map((r) => fromWireRecord(topic, partition, r)),
+      records: decodeFetched(topic, partition, response.recordBatches, offset),
       highWatermark: response.highWatermark,
       logStartOffset: response.logStartOffset,
     };
@@ -121,9 +122,8 @@ export class Consumer {
         this.router.signal.addEventListener('abort', stop, { once: true });
         try {
           for await (const batch of call as AsyncIterable<FetchResponse>) {
-            for (const wire of batch.records) {
-              // A resubscription may repeat what was already yielded: skip it.
-              if (wire.offset < next) continue;
+            // A resubscription may repeat what was already yielded: records below `next` are skipped.
+            for (const wire of decodeFetched(topic, partition, batch.recordBatches, next, address)) {
               if (wire.offset !== next) {
                 throw errorFromStatus(
                   grpc.status.INTERNAL,
@@ -137,7 +137,7 @@ export class Consumer {
               failures = 0;
               failingSince = undefined;
               redirects = 0;
-              yield fromWireRecord(topic, partition, wire);
+              yield wire;
             }
           }
           // The server ended the stream without a status: follow on from the next offset, at once
@@ -181,5 +181,15 @@ export class Consumer {
 function checkOffset(offset: number, topic: string, partition: number): void {
   if (!Number.isSafeInteger(offset) || offset < 0) {
     throw errorFromStatus(grpc.status.INVALID_ARGUMENT, `offset must be an integer >= 0 (got ${offset})`, { [META.error]: 'INVALID_REQUEST' }, { topic, partition });
+  }
+}
+
+/** The records of fetched batches from `from` on; a damaged batch is a DATA_LOSS error naming the partition, never records. */
+function decodeFetched(topic: string, partition: number, bytes: Buffer, from: number, broker?: string): ConsumedRecord[] {
+  try {
+    return recordsOfBatches(topic, partition, bytes, from);
+  } catch (e) {
+    if (!(e instanceof RecordBatchError)) throw e;
+    throw errorFromStatus(grpc.status.DATA_LOSS, `topic ${topic} partition ${partition}: a fetched ${e.message}; nothing from it was returned`, { [META.error]: 'INTERNAL' }, { topic, partition, broker });
   }
 }

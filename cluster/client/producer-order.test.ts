@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { META, OUTCOME } from '../../proto/load';
 import { Flotilla } from './index';
-import { FakeCluster, failure } from './test-broker';
+import { FakeCluster, failure, type ProduceCall } from './test-broker';
 
 const FAST_RETRY = { retries: 20, initialBackoffMs: 1, maxBackoffMs: 5 };
 let cluster: FakeCluster | undefined;
@@ -20,11 +20,11 @@ afterEach(async () => {
   cluster = undefined;
 });
 
-const values = (c: FakeCluster, topic: string) => c.topics.get(topic)!.partitions[0].log.map((r) => r.value.toString());
+const values = (c: FakeCluster, topic: string) => c.topics.get(topic)!.partitions[0].log.map((r) => r.value!.toString());
 const notEnoughReplicas = () => ({
   error: failure(grpc.status.UNAVAILABLE, 'NOT_ENOUGH_REPLICAS', 'too few replicas in sync', { [META.outcome]: OUTCOME.notWritten }),
 });
-const valueOf = (call: { request: { records: { value: Buffer | Uint8Array }[] } }) => call.request.records.map((r) => Buffer.from(r.value).toString()).join(',');
+const valueOf = (call: ProduceCall) => call.batch.records.map((r) => String(r.value)).join(',');
 
 describe('batch order vs sequence order (append queued behind a topic whose metadata is loading)', () => {
   it('an append queued after a send to the same partition survives one retriable refusal of both', async () => {
@@ -72,7 +72,7 @@ describe('batch order vs sequence order (append queued behind a topic whose meta
       const s = producer.send({ topic: 't', partition: 0, value: 's' }); // a third batch, after the append
       cluster.produceFault = (call) => {
         const v = valueOf(call);
-        if (v === 'r' || v === 'a') return call.request.producerEpoch === 0 && cluster!.produceCalls.filter((c) => valueOf(c) === v).length === 1 ? notEnoughReplicas() : undefined;
+        if (v === 'r' || v === 'a') return call.batch.producerEpoch === 0 && cluster!.produceCalls.filter((c) => valueOf(c) === v).length === 1 ? notEnoughReplicas() : undefined;
         // 's' is refused for good (as RECORD_TOO_LARGE): given up "not written", its identity retires.
         if (v === 's') return { error: failure(grpc.status.INVALID_ARGUMENT, 'RECORD_TOO_LARGE', 'too large', { [META.outcome]: OUTCOME.notWritten }) };
         return undefined;

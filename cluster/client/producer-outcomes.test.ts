@@ -164,7 +164,7 @@ describe('idempotent producer acknowledgements under every attempt outcome', () 
           cluster.produceFault = () => undefined;
 
           for (let q = 0; q < partitions; q++) {
-            const log = cluster.topics.get(topic)!.partitions[q].log.map((r) => r.value.toString());
+            const log = cluster.topics.get(topic)!.partitions[q].log.map((r) => r.value!.toString());
             const records = log.filter((v) => !v.startsWith(`${topic}-after`));
             expect(new Set(records).size, `a record is in partition ${q} twice: ${log.join(' ')}`).toBe(records.length);
             expect(log[after[q].offset]).toBe(`${topic}-after-${q}`);
@@ -221,11 +221,11 @@ describe('a batch whose fate is unknown', () => {
     expect(first).toBeInstanceOf(FlotillaError);
     expect((first as FlotillaError).outcomeUnknown).toBe(true);
     expect((first as FlotillaError).message).toMatch(/outcome of 1 record\(s\) is unknown/);
-    const log = p.log.map((r) => r.value.toString());
+    const log = p.log.map((r) => r.value!.toString());
     expect(log).toEqual(['p1-4535', 'p1-4536']);
     expect(second.offset).toBe(1);
     // The second record went out under a higher epoch, from sequence 0.
-    const last = cluster.produceCalls.filter((c) => c.request.topic === topic).at(-1)!.request;
+    const last = cluster.produceCalls.filter((c) => c.request.topic === topic).at(-1)!.batch;
     expect(last.producerEpoch).toBe(1);
     expect(last.baseSequence).toBe(0);
   });
@@ -244,10 +244,10 @@ describe('a batch whose fate is unknown', () => {
     await producer.send({ topic, value: 'small' });
     await producer.close();
     cluster.produceFault = () => undefined;
-    const epochs = cluster.produceCalls.filter((c) => c.request.topic === topic).map((c) => c.request.producerEpoch);
+    const epochs = cluster.produceCalls.filter((c) => c.request.topic === topic).map((c) => c.batch.producerEpoch);
     // InitProducer with the name bumped the epoch: another instance can never be handed the same one.
     expect(epochs).toEqual([0, 1]);
-    expect(cluster.topics.get(topic)!.partitions[0].log.map((r) => r.value.toString())).toEqual(['small']);
+    expect(cluster.topics.get(topic)!.partitions[0].log.map((r) => r.value!.toString())).toEqual(['small']);
   });
 
   it('a fenced instance that resets one partition does not take the name back from the instance that fenced it', async () => {
@@ -263,7 +263,7 @@ describe('a batch whose fate is unknown', () => {
     let refusedOnce = false;
     cluster.produceFault = (call) => {
       if (call.request.topic !== 'fencing') return undefined;
-      if (!refusedOnce && Buffer.from(call.request.records[0].value).toString() === 'zombie-big') {
+      if (!refusedOnce && String(call.batch.records[0].value) === 'zombie-big') {
         refusedOnce = true;
         return { error: failure(grpc.status.INVALID_ARGUMENT, 'RECORD_TOO_LARGE', 'too large', { [META.outcome]: OUTCOME.notWritten }) };
       }
@@ -280,7 +280,7 @@ describe('a batch whose fate is unknown', () => {
     );
     cluster.produceFault = () => undefined;
     await Promise.all([old.close().catch(() => undefined), fresh.close()]);
-    const epochs = cluster.produceCalls.filter((c) => c.request.topic === 'fencing').map((c) => `${Buffer.from(c.request.records[0].value).toString()}@${c.request.producerEpoch}`);
+    const epochs = cluster.produceCalls.filter((c) => c.request.topic === 'fencing').map((c) => `${String(c.batch.records[0].value)}@${c.batch.producerEpoch}`);
     // The bug this guards against: the zombie took epoch 2 from InitProducer and wrote partition 1; the new
     // instance (epoch 1) is fenced there by the zombie.
     expect({ zombie, legit, epochs }).toMatchObject({ zombie: expect.any(FencedError), legit: 'written' });
@@ -303,7 +303,7 @@ describe('a batch whose fate is unknown', () => {
     await producer.close();
     cluster.produceFault = () => undefined;
     expect(after.map((m) => m.offset)).toEqual([0, 0]);
-    const epochs = cluster.produceCalls.filter((c) => c.request.topic === topic).map((c) => `${c.request.partition}@${c.request.producerEpoch}`);
+    const epochs = cluster.produceCalls.filter((c) => c.request.topic === topic).map((c) => `${c.request.partition}@${c.batch.producerEpoch}`);
     expect(epochs.sort()).toEqual(['0@0', '0@1', '1@0', '1@1']);
   });
 

@@ -24,7 +24,7 @@ async function setup(brokers: number, options: { requestTimeoutMs?: number } = {
 }
 
 const values = (c: FakeCluster, topic: string, partition = 0) =>
-  c.topics.get(topic)!.partitions[partition].log.map((r) => r.value.toString());
+  c.topics.get(topic)!.partitions[partition].log.map((r) => r.value!.toString());
 
 describe('producer batching', () => {
   it('records sent within one linger window travel in one produce call', async () => {
@@ -34,22 +34,22 @@ describe('producer batching', () => {
     const sent = Array.from({ length: 50 }, (_, i) => `v${i}`);
     const results = await Promise.all(sent.map((value) => producer.send({ topic: 't', value })));
     expect(cluster.produceCalls).toHaveLength(1);
-    expect(cluster.produceCalls[0].request.records.map((r) => r.value.toString())).toEqual(sent);
+    expect(cluster.produceCalls[0].batch.records.map((r) => r.value!.toString())).toEqual(sent);
     expect(results.map((r) => r.offset)).toEqual(sent.map((_, i) => i));
   });
 
   it('a batch that reaches batchBytes is sent before its linger ends', async () => {
     const { cluster, client } = await setup(1);
     cluster.createTopic('t', 1);
-    // A 100-byte record counts 124 bytes toward a batch: 4 of them fill a 496-byte batch.
-    const producer = client.producer({ lingerMs: 60_000, batchBytes: 496 });
+    // A 100-byte record counts 122 bytes toward a batch: 4 of them fill a 488-byte batch.
+    const producer = client.producer({ lingerMs: 60_000, batchBytes: 488 });
     const started = Date.now();
     const results = await Promise.all(
       Array.from({ length: 8 }, () => producer.send({ topic: 't', value: Buffer.alloc(100) })),
     );
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(results.map((r) => r.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(cluster.produceCalls.map((c) => c.request.records.length)).toEqual([4, 4]);
+    expect(cluster.produceCalls.map((c) => c.batch.records.length)).toEqual([4, 4]);
   });
 
   it('records with equal keys land on the same partition, the one Kafka would choose', async () => {
@@ -72,7 +72,7 @@ describe('producer batching', () => {
       { topic: 't', key: '', value: 'b' },
     ]);
     const log = cluster.topics.get('t')!.partitions[0].log;
-    expect(log[0].key).toBeUndefined();
+    expect(log[0].key).toBeNull();
     expect(log[1].key).toEqual(Buffer.alloc(0));
   });
 });
@@ -119,7 +119,7 @@ describe('idempotent retries', () => {
     };
     const producer = client.producer({ lingerMs: 1 });
     const r = await producer.send({ topic: 't', value: 'once' });
-    const [first, second] = cluster.produceCalls.map((c) => c.request);
+    const [first, second] = cluster.produceCalls.map((c) => c.batch);
     expect(cluster.produceCalls).toHaveLength(2);
     expect(second.producerId).toBe(first.producerId);
     expect(second.producerEpoch).toBe(first.producerEpoch);
@@ -136,7 +136,7 @@ describe('idempotent retries', () => {
     cluster.produceFault = () => (calls++ === 0 ? 'drop' : undefined);
     const producer = client.producer({ lingerMs: 1 });
     const r = await producer.send({ topic: 't', value: 'late' });
-    const seqs = cluster.produceCalls.map((c) => [c.request.producerId, c.request.baseSequence]);
+    const seqs = cluster.produceCalls.map((c) => [c.batch.producerId, c.batch.baseSequence]);
     expect(seqs).toHaveLength(2);
     expect(seqs[1]).toEqual(seqs[0]);
     expect(r.offset).toBe(0);
@@ -194,8 +194,8 @@ describe('idempotent retries', () => {
               case 'refuse': {
                 // A permanent failure: this batch is rejected, the ones after it must still go in.
                 // (A server answers a retry of a batch it already wrote as a duplicate instead.)
-                const written = p.producers.get(call.request.producerId ?? -1)?.nextSequence ?? 0;
-                if ((call.request.baseSequence ?? -1) < written) return undefined;
+                const written = p.producers.get(call.batch.producerId ?? -1)?.nextSequence ?? 0;
+                if ((call.batch.baseSequence ?? -1) < written) return undefined;
                 return { error: failure(grpc.status.INVALID_ARGUMENT, 'RECORD_TOO_LARGE', 'batch too large', { [META.outcome]: OUTCOME.notWritten }) };
               }
               case 'none':

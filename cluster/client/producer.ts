@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { META, OUTCOME, type ProduceRequest, type ProduceResponse, type WireRecord } from '../../proto/load';
+import { META, OUTCOME, type ProduceRequest, type ProduceResponse } from '../../proto/load';
+import { encodeRecordBatch, type RecordInput } from '../records';
 import {
   ClosedError,
   errorFromStatus,
@@ -11,7 +12,7 @@ import {
 } from './errors';
 import { partitionForKey } from './murmur2';
 import { ProduceStreams } from './produce-streams';
-import { type Bytes, type ProducerRecord, type RecordMetadata, toWireRecord, wireSize } from './records';
+import { type Bytes, type ProducerRecord, type RecordMetadata, recordSize, toRecordInput } from './records';
 import { backoffMs } from './retry';
 import type { Router } from './router';
 import { unary } from './connections';
@@ -61,8 +62,8 @@ export interface AppendResult {
 /** The server remembers this many recent batches per producer and partition to spot retries. */
 const MAX_IDEMPOTENT_INFLIGHT = 5;
 
-/** Epochs are 16 bits in the batch header; past the last one a producer takes a fresh id. */
-const MAX_PRODUCER_EPOCH = 0xffff;
+/** Epochs are int16 in the batch header (0..32767); past the last one a producer takes a fresh id. */
+const MAX_PRODUCER_EPOCH = 0x7fff;
 
 /** Kafka's default delivery.timeout.ms. */
 const DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
@@ -84,7 +85,9 @@ interface Waiter {
 interface Batch {
   readonly topic: string;
   readonly partition: number;
-  readonly records: WireRecord[];
+  readonly records: RecordInput[];
+  /** The batch as last encoded, and the numbering it was encoded under (a retry under the same numbers sends these bytes again). */
+  encoded?: { readonly records: RecordInput[]; readonly identity: Identity | undefined; readonly baseSequence: number; readonly bytes: Buffer };
   /** One per record (send), or none (append: `onAppend` instead). */
   readonly waiters: Waiter[];
   readonly onAppend?: { resolve: (r: AppendResult) => void; reject: (e: FlotillaError) => void };
@@ -154,7 +157,7 @@ interface PartitionState {
 
 /** A record, or a conditional append, waiting for its topic's metadata (in send order). */
 type Queued =
-  | { kind: 'record'; topic: string; record: ProducerRecord; wire: WireRecord; waiter: Waiter }
+  | { kind: 'record'; topic: string; record: ProducerRecord; wire: RecordInput; waiter: Waiter }
   | { kind: 'append'; topic: string; batch: Batch };
 
 /**
@@ -251,10 +254,10 @@ export class Producer {
         reject(refusal);
         return;
       }
-      let wire: WireRecord;
+      let wire: RecordInput;
       try {
         if (typeof record.topic !== 'string' || record.topic === '') throw new RangeError('a record needs a topic');
-        wire = toWireRecord(record, Date.now());
+        wire = toRecordInput(record, Date.now());
       } catch (error) {
         reject(invalid(error instanceof Error ? error.message : String(error), record.topic));
         return;
@@ -308,7 +311,13 @@ export class Producer {
         return;
       }
       const now = Date.now();
-      const records = request.records.map((r) => toWireRecord(r, now));
+      let records: RecordInput[];
+      try {
+        records = request.records.map((r) => toRecordInput(r, now));
+      } catch (error) {
+        reject(invalid(error instanceof Error ? error.message : String(error), request.topic));
+        return;
+      }
       this.unsettled++;
       const batch: Batch = {
         topic: request.topic,
@@ -327,7 +336,7 @@ export class Producer {
         },
         expectedOffset: request.expectedOffset,
         order: -1, // set when it joins its partition, after what was sent there before it
-        bytes: records.reduce((n, r) => n + wireSize(r), 0),
+        bytes: records.reduce((n, r) => n + recordSize(r), 0),
         baseSequence: -1,
         attempts: 0,
         mayBeWritten: false,
@@ -387,7 +396,7 @@ export class Producer {
       const count = description.partitions.length;
       let partition = head.record.partition;
       if (partition === undefined) {
-        if (head.wire.key !== undefined) partition = partitionForKey(head.wire.key, count);
+        if (head.wire.key !== null) partition = partitionForKey(head.wire.key, count);
         else partition = this.stickyPartition(topic, count);
       } else if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
         head.waiter.reject(
@@ -456,8 +465,8 @@ export class Producer {
     return ps;
   }
 
-  private addRecord(ps: PartitionState, wire: WireRecord, waiter: Waiter): void {
-    const size = wireSize(wire);
+  private addRecord(ps: PartitionState, wire: RecordInput, waiter: Waiter): void {
+    const size = recordSize(wire);
     if (ps.open && ps.open.bytes + size > this.batchBytes) this.closeOpen(ps);
     if (!ps.open) {
       ps.open = {
@@ -584,16 +593,17 @@ export class Producer {
   }
 
   private request(batch: Batch): ProduceRequest {
-    return {
-      topic: batch.topic,
-      partition: batch.partition,
-      records: batch.records,
-      acks: this.acks,
-      producerId: batch.identity ? batch.identity.producerId : -1,
-      producerEpoch: batch.identity ? batch.identity.epoch : 0,
-      baseSequence: batch.identity ? batch.baseSequence : -1,
-      expectedOffset: batch.expectedOffset,
-    };
+    const e = batch.encoded;
+    let bytes: Buffer;
+    // Reused only for the same records under the same numbers: a split piece keeps its parent's
+    // identity and first sequence but not its records.
+    if (e && e.records === batch.records && e.identity === batch.identity && e.baseSequence === batch.baseSequence) bytes = e.bytes;
+    else {
+      const id = batch.identity;
+      bytes = encodeRecordBatch(batch.records, id ? { producerId: id.producerId, producerEpoch: id.epoch, baseSequence: batch.baseSequence } : {});
+      batch.encoded = { records: batch.records, identity: id, baseSequence: batch.baseSequence, bytes };
+    }
+    return { topic: batch.topic, partition: batch.partition, recordBatch: bytes, acks: this.acks, expectedOffset: batch.expectedOffset };
   }
 
   private refreshMetadata(ps: PartitionState): void {
@@ -861,9 +871,10 @@ function splitBatch(batch: Batch): Batch[] {
   return batch.records.map((record, i) => ({
     ...batch,
     records: [record],
+    encoded: undefined,
     waiters: [batch.waiters[i]],
     order: batch.order + i / batch.records.length,
-    bytes: wireSize(record),
+    bytes: recordSize(record),
     baseSequence: batch.baseSequence < 0 ? -1 : batch.baseSequence + i,
     acked: false,
   }));

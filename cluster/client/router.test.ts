@@ -20,6 +20,7 @@ import {
 } from '../../proto/load';
 import { Flotilla, type FlotillaError, type FlotillaOptions } from './index';
 import { FakeCluster } from './test-broker';
+import { encodeRecordBatch } from '../records';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -104,7 +105,7 @@ async function disagreeingBrokers(n: number): Promise<ViewBroker[]> {
         b.fetches++;
         if (b.role === 'silent') return; // a node that takes requests and never answers
         if (b.role === 'follower') cb(notLeader());
-        else cb(null, { records: [{ offset: 0, value: Buffer.from(`from node ${id}`), headers: [], timestampMs: 1 }], highWatermark: 1, logStartOffset: 0 } satisfies FetchResponse);
+        else cb(null, { recordBatches: encodeRecordBatch([{ key: null, value: Buffer.from(`from node ${id}`), timestamp: 1 }]), highWatermark: 1, logStartOffset: 0 } satisfies FetchResponse);
       },
       ProduceStream: (call) => {
         call.on('data', (msg: ProduceStreamRequest) => {
@@ -113,7 +114,7 @@ async function disagreeingBrokers(n: number): Promise<ViewBroker[]> {
           if (b.role === 'follower') {
             call.write({ correlationId: msg.correlationId, error: { status: grpc.status.UNAVAILABLE, message: 'no leader', metadata: { [META.error]: 'NO_LEADER', [META.outcome]: 'not-written' } } });
           } else {
-            call.write({ correlationId: msg.correlationId, response: { baseOffset: 1, lastOffset: msg.request?.records.length ?? 0, logAppendTimeMs: 1, duplicate: false } });
+            call.write({ correlationId: msg.correlationId, response: { baseOffset: 1, lastOffset: 1, logAppendTimeMs: -1, duplicate: false } });
           }
         });
         call.on('end', () => call.end());
@@ -150,7 +151,7 @@ describe('a client that saw no leader', () => {
     // An election is over: broker 2 leads.
     topic.partitions[0].leader = 2;
     const fetched = await consumer.fetch({ topic: 't', partition: 0, offset: 0 });
-    expect(fetched.records.map((r) => r.value.toString())).toEqual(['a', 'b']);
+    expect(fetched.records.map((r) => r.value!.toString())).toEqual(['a', 'b']);
     expect(await consumer.listOffsets({ topic: 't', partition: 0, spec: 'latest' })).toBe(2);
   });
 
@@ -163,7 +164,7 @@ describe('a client that saw no leader', () => {
     const pending = flotilla.consumer().fetch({ topic: 't', partition: 0, offset: 0 });
     await sleep(200);
     topic.partitions[0].leader = 1;
-    expect((await pending).records.map((r) => r.value.toString())).toEqual(['x']);
+    expect((await pending).records.map((r) => r.value!.toString())).toEqual(['x']);
   });
 
   it('follow() subscribes once the partition has a leader', async () => {
@@ -175,7 +176,7 @@ describe('a client that saw no leader', () => {
     setTimeout(() => (topic.partitions[0].leader = 1), 200);
     const got: string[] = [];
     for await (const r of flotilla.consumer().follow({ topic: 't', partition: 0, fromOffset: 0 })) {
-      got.push(r.value.toString());
+      got.push(r.value!.toString());
       if (got.length === 2) break;
     }
     expect(got).toEqual(['x', 'y']);
@@ -195,7 +196,7 @@ describe('a client that saw no leader', () => {
     }
     await sleep(200);
     cluster.appendValues('t', 0, ['after four moves']);
-    expect((await first).value?.value.toString()).toBe('after four moves');
+    expect((await first).value?.value!.toString()).toBe('after four moves');
     await iterator.return?.();
   });
 
@@ -243,7 +244,7 @@ describe("one broker's no-leader is not the truth", () => {
     b2.role = 'leader';
     const flotilla = client({ brokers: [b1.address, b2.address, b3.address], callTimeoutMs: 3000, retry: QUICK });
     const fetched = await flotilla.consumer().fetch({ topic: 't', partition: 0, offset: 0 });
-    expect(fetched.records[0].value.toString()).toBe('from node 2');
+    expect(fetched.records[0].value!.toString()).toBe('from node 2');
     expect(b1.fetches).toBe(0);
     const described = await flotilla.admin().describeTopic('t');
     expect(described.partitions[0].leader).toBe(2);
@@ -275,7 +276,7 @@ describe("one broker's no-leader is not the truth", () => {
     const consumer = flotilla.consumer();
     // First lookup from node 1 (the first broker): the fetch goes there and times out.
     const fetched = await consumer.fetch({ topic: 't', partition: 0, offset: 0 });
-    expect(fetched.records[0].value.toString()).toBe('from node 3');
+    expect(fetched.records[0].value!.toString()).toBe('from node 3');
     expect(b1.fetches).toBe(1);
     expect(b2.describes + b3.describes).toBeGreaterThan(0);
   });
@@ -287,7 +288,7 @@ describe("one broker's no-leader is not the truth", () => {
     b2.role = 'leader';
     const flotilla = client({ brokers: [b1.address], callTimeoutMs: 3000, retry: QUICK });
     const fetched = await flotilla.consumer().fetch({ topic: 't', partition: 0, offset: 0 });
-    expect(fetched.records[0].value.toString()).toBe('from node 2');
+    expect(fetched.records[0].value!.toString()).toBe('from node 2');
   });
 });
 

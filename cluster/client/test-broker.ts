@@ -29,12 +29,56 @@ import {
   type PartitionDescription,
   type ProduceRequest,
   type ProduceResponse,
-  type RecordWithOffset,
   type TopicDescription,
 } from '../../proto/load';
+import { decodeRecordBatch, encodeRecordBatch, unstampedCrc } from '../records';
+
+/** A record as the fake stores it. */
+export interface FakeRecord {
+  offset: number;
+  key: Buffer | null;
+  /** null: a tombstone. */
+  value: Buffer | null;
+  headers: Array<{ key: string; value: Buffer | null }>;
+  timestampMs: number;
+}
+
+/** What a produce request carries, read from its record batch (the fields the real leader reads). */
+export interface DecodedProduce {
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+  records: Array<{ key: Buffer | null; value: Buffer | null; headers: Array<{ key: string; value: Buffer | null }>; timestamp: number }>;
+  /** The batch's CRC without the leader's stamps: equal for a faithful retry. */
+  checksum: number;
+}
+
+const view = (u: Uint8Array | null): Buffer | null => (u === null ? null : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+
+/** Decode a produce request's batch (CRC checked): throws RecordBatchError for bytes the real leader would refuse. */
+export function decodeProduce(req: ProduceRequest): DecodedProduce {
+  const { header, records } = decodeRecordBatch(req.recordBatch);
+  return {
+    producerId: header.producerId,
+    producerEpoch: header.producerEpoch,
+    baseSequence: header.baseSequence,
+    records: records.map((r) => ({ key: view(r.key), value: view(r.value), headers: r.headers.map((h) => ({ key: h.key, value: view(h.value) })), timestamp: r.timestamp })),
+    checksum: unstampedCrc(req.recordBatch),
+  };
+}
+
+/** Records as one stored batch, the way a real leader answers a fetch (baseOffset stamped). */
+function fetchResponse(records: readonly FakeRecord[], highWatermark: number): FetchResponse {
+  if (records.length === 0) return { recordBatches: Buffer.alloc(0), highWatermark, logStartOffset: 0 };
+  const batch = encodeRecordBatch(
+    records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestampMs })),
+    { baseOffset: records[0].offset },
+  );
+  return { recordBatches: batch, highWatermark, logStartOffset: 0 };
+}
 
 export interface FakePartition {
-  log: RecordWithOffset[];
+  log: FakeRecord[];
   /** Node id of the broker that leads it (0 = none). */
   leader: number;
   producers: Map<number, { epoch: number; nextSequence: number; recent: Array<{ base: number; count: number; offset: number; content: string }> }>;
@@ -56,6 +100,19 @@ export type ProduceFault = { error: ErrorStatus } | 'drop' | 'break-stream' | un
 export interface ProduceCall {
   broker: number;
   request: ProduceRequest;
+  /** The request's batch, decoded (producer fields and records). */
+  readonly batch: DecodedProduce;
+}
+
+function produceCall(broker: number, request: ProduceRequest): ProduceCall {
+  let decoded: DecodedProduce | undefined;
+  return {
+    broker,
+    request,
+    get batch() {
+      return (decoded ??= decodeProduce(request));
+    },
+  };
 }
 
 /** Failure as the real server sends it: a status, a message, and flotilla-* metadata. */
@@ -66,13 +123,6 @@ export function failure<C extends ErrorCode>(status: GrpcStatusOf<C>, code: C, m
 /** A produce refusal: nothing was proposed (flotilla-outcome: not-written). */
 function refusal<C extends ErrorCode>(status: GrpcStatusOf<C>, code: C, message: string, extra: Record<string, string> = {}): ErrorStatus {
   return failure(status, code, message, { [META.outcome]: OUTCOME.notWritten, ...extra });
-}
-
-/** What a batch's records are, for telling a faithful retry from another batch with the same sequences. */
-function contentOf(req: ProduceRequest): string {
-  return JSON.stringify(
-    req.records.map((r) => [r.key === undefined ? null : Buffer.from(r.key).toString('hex'), Buffer.from(r.value).toString('hex'), r.timestampMs]),
-  );
 }
 
 function toServiceError(e: ErrorStatus): Partial<grpc.StatusObject> {
@@ -143,7 +193,7 @@ export class FakeCluster {
   /** Appends records directly (as if produced by someone else) and wakes subscribers. */
   appendValues(topic: string, partition: number, values: string[]): void {
     const p = this.topics.get(topic)!.partitions[partition];
-    for (const v of values) p.log.push({ offset: p.log.length, value: Buffer.from(v), headers: [], timestampMs: Date.now() });
+    for (const v of values) p.log.push({ offset: p.log.length, key: null, value: Buffer.from(v), headers: [], timestampMs: Date.now() });
     for (const wake of p.subscribers) wake();
   }
 
@@ -202,33 +252,41 @@ export class FakeCluster {
     if (!p) return refusal(grpc.status.NOT_FOUND, 'UNKNOWN_PARTITION', `topic ${req.topic} has no partition ${req.partition}`);
     const notLeader = this.notLeader(broker, req.topic, req.partition, p);
     if (notLeader) return notLeader;
-    const pid = req.producerId ?? -1;
-    const seq = req.baseSequence ?? -1;
-    const content = contentOf(req);
+    let batch: DecodedProduce;
+    try {
+      batch = decodeProduce(req);
+    } catch (e) {
+      return refusal(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', `topic ${req.topic} partition ${req.partition}: ${(e as Error).message}`);
+    }
+    const pid = batch.producerId;
+    const seq = batch.baseSequence;
+    const epoch = batch.producerEpoch;
+    const count = batch.records.length;
+    const content = String(batch.checksum);
     let state: ReturnType<FakePartition['producers']['get']>;
     let fresh = false;
     if (pid >= 0 && seq >= 0) {
       // Per partition, as the real server's producer table: a lower epoch is fenced, a higher one
       // starts afresh at sequence 0, an unknown producer must start at 0.
       state = p.producers.get(pid);
-      if (state && req.producerEpoch < state.epoch) {
-        return refusal(grpc.status.FAILED_PRECONDITION, 'FENCED', `producer ${pid} epoch ${req.producerEpoch} is fenced by epoch ${state.epoch}`);
+      if (state && epoch < state.epoch) {
+        return refusal(grpc.status.FAILED_PRECONDITION, 'FENCED', `producer ${pid} epoch ${epoch} is fenced by epoch ${state.epoch}`);
       }
-      if (!state || req.producerEpoch > state.epoch) {
+      if (!state || epoch > state.epoch) {
         if (seq !== 0) {
           return state
-            ? refusal(grpc.status.FAILED_PRECONDITION, 'OUT_OF_ORDER_SEQUENCE', `producer ${pid} epoch ${req.producerEpoch} must start at sequence 0, not ${seq}`, { [META.expectedSequence]: '0' })
+            ? refusal(grpc.status.FAILED_PRECONDITION, 'OUT_OF_ORDER_SEQUENCE', `producer ${pid} epoch ${epoch} must start at sequence 0, not ${seq}`, { [META.expectedSequence]: '0' })
             : refusal(grpc.status.FAILED_PRECONDITION, 'UNKNOWN_PRODUCER', `producer ${pid} is not known to topic ${req.topic} partition ${req.partition}`);
         }
-        state = { epoch: req.producerEpoch, nextSequence: 0, recent: [] };
+        state = { epoch: epoch, nextSequence: 0, recent: [] };
         fresh = true;
       }
       if (seq < state.nextSequence) {
-        const dup = state.recent.find((r) => r.base === seq && r.count === req.records.length);
+        const dup = state.recent.find((r) => r.base === seq && r.count === count);
         if (dup && (dup.content === content || !this.verifyDuplicates)) {
-          return { baseOffset: dup.offset, lastOffset: dup.offset + dup.count - 1, logAppendTimeMs: Date.now(), duplicate: true };
+          return { baseOffset: dup.offset, lastOffset: dup.offset + dup.count - 1, logAppendTimeMs: -1, duplicate: true };
         }
-        if (this.verifyDuplicates && state.recent.some((r) => seq < r.base + r.count && r.base < seq + req.records.length)) {
+        if (this.verifyDuplicates && state.recent.some((r) => seq < r.base + r.count && r.base < seq + count)) {
           return refusal(grpc.status.FAILED_PRECONDITION, 'SEQUENCE_CONFLICT', `producer ${pid} reused sequences ${seq}.. for other records`);
         }
       }
@@ -251,18 +309,17 @@ export class FakeCluster {
       );
     }
     const base = p.log.length;
-    const now = Date.now();
-    for (const r of req.records) {
-      p.log.push({ offset: p.log.length, key: r.key, value: r.value, headers: r.headers, timestampMs: r.timestampMs || now });
+    for (const r of batch.records) {
+      p.log.push({ offset: p.log.length, key: r.key, value: r.value, headers: r.headers, timestampMs: r.timestamp });
     }
     if (state) {
       if (fresh) p.producers.set(pid, state);
-      state.nextSequence = seq + req.records.length;
-      state.recent.push({ base: seq, count: req.records.length, offset: base, content });
+      state.nextSequence = seq + count;
+      state.recent.push({ base: seq, count, offset: base, content });
       if (state.recent.length > 5) state.recent.shift();
     }
     for (const wake of p.subscribers) wake();
-    return { baseOffset: base, lastOffset: p.log.length - 1, logAppendTimeMs: now, duplicate: false };
+    return { baseOffset: base, lastOffset: p.log.length - 1, logAppendTimeMs: -1, duplicate: false };
   }
 
   notLeader(broker: number, topic: string, partition: number, p: FakePartition): ErrorStatus | undefined {
@@ -348,7 +405,7 @@ export class FakeBroker {
         else cb(null, answer);
       },
       Produce: (call, cb) => {
-        const pc = { broker: id, request: call.request };
+        const pc = produceCall(id, call.request);
         cluster.produceCalls.push(pc);
         const fault = cluster.produceFault(pc);
         if (fault === 'drop' || fault === 'break-stream') {
@@ -361,7 +418,7 @@ export class FakeBroker {
       },
       ProduceStream: (call) => {
         call.on('data', (msg: { correlationId: number; request: ProduceRequest }) => {
-          const pc = { broker: id, request: msg.request };
+          const pc = produceCall(id, msg.request);
           cluster.produceCalls.push(pc);
           const fault = cluster.produceFault(pc);
           if (fault === 'drop') return;
@@ -393,7 +450,7 @@ export class FakeBroker {
           );
           return;
         }
-        cb(null, { records: p.log.slice(r.offset, r.offset + 100), highWatermark: p.log.length, logStartOffset: 0 });
+        cb(null, fetchResponse(p.log.slice(r.offset, r.offset + 100), p.log.length));
       },
       Subscribe: (call) => {
         const r = call.request;
@@ -410,13 +467,13 @@ export class FakeBroker {
             if (limit !== undefined && records.length >= limit) {
               records = records.slice(0, limit);
               cluster.breakSubscriptionAfter = undefined;
-              if (records.length > 0) call.write({ records, highWatermark: p.log.length, logStartOffset: 0 } satisfies FetchResponse);
+              if (records.length > 0) call.write(fetchResponse(records, p.log.length));
               p.subscribers.delete(push);
               call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'injected subscription break' });
               return;
             }
             if (limit !== undefined) cluster.breakSubscriptionAfter = limit - records.length;
-            call.write({ records, highWatermark: p.log.length, logStartOffset: 0 } satisfies FetchResponse);
+            call.write(fetchResponse(records, p.log.length));
             next += records.length;
           }
         };

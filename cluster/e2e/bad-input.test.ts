@@ -7,6 +7,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProduceRequest } from '../../proto/load';
+import { crc32c } from '../../bytes';
+import { encodeRecordBatch } from '../records';
 import {
   type Flotilla,
   InvalidRequestError,
@@ -25,8 +27,8 @@ const SMALL = 'bad-input-small';
 const RECORDS = 300;
 const MiB = 1024 * 1024;
 
-function produceRequest(topic: string, partition: number, values: Buffer[]): ProduceRequest {
-  return { topic, partition, records: values.map((value) => ({ value, headers: [], timestampMs: 0 })), acks: 'ACKS_ALL', producerEpoch: 0 };
+function produceRequest(topic: string, partition: number, values: Buffer[], producer: { producerId: number; producerEpoch: number; baseSequence: number } | object = {}): ProduceRequest {
+  return { topic, partition, recordBatch: encodeRecordBatch(values.map((value) => ({ key: null, value, timestamp: Date.now() })), producer), acks: 'ACKS_ALL' };
 }
 
 function fetchRequest(topic: string, partition: number, offset: number) {
@@ -61,7 +63,7 @@ describe('bad input is refused precisely and harms nothing', () => {
     written = new Map();
     for (let p = 0; p < 3; p++) {
       const records = await readPartition(flotilla.consumer(), TOPIC, p, { from: 0, to: RECORDS / 3 });
-      written.set(p, records.map((r) => ({ offset: r.offset, value: r.value.toString() })));
+      written.set(p, records.map((r) => ({ offset: r.offset, value: r.value!.toString() })));
     }
   });
 
@@ -142,7 +144,25 @@ describe('bad input is refused precisely and harms nothing', () => {
     await producer.send({ topic: SMALL, partition: 0, value: 'after' });
     await producer.close();
     const small = await readPartition(flotilla.consumer(), SMALL, 0, { from: 0 });
-    expect(small.map((r) => r.value.toString())).toEqual(['c'.repeat(200), 'before', 'after']);
+    expect(small.map((r) => r.value!.toString())).toEqual(['c'.repeat(200), 'before', 'after']);
+  });
+
+  it('a record batch that is damaged, compressed or missing: INVALID_ARGUMENT INVALID_REQUEST naming the problem, nothing written', async () => {
+    cluster.dumpLogsOnFailure();
+    const { leader } = await partitionLeader(flotilla.admin(), SMALL, 0);
+    const raw = cluster.rawClient(leader);
+    const before = (await flotilla.admin().describeTopic(SMALL)).partitions[0].highWatermark;
+    const damaged = produceRequest(SMALL, 0, [Buffer.from('damaged')]);
+    damaged.recordBatch[damaged.recordBatch.length - 2] ^= 0x01; // a bit of the value flipped after the CRC was computed
+    expectFailure(await rawFailure(raw, 'produce', damaged), grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', [SMALL, /CRC32C mismatch/]);
+    const compressed = produceRequest(SMALL, 0, [Buffer.from('gzip')]);
+    compressed.recordBatch.writeUInt16BE(1, 21); // attributes: gzip (CRC not resealed: the CRC check speaks first)
+    const sealed = encodeRecordBatch([{ key: null, value: Buffer.from('gzip'), timestamp: Date.now() }]);
+    sealed.writeUInt16BE(1, 21);
+    sealed.writeUInt32BE(crc32c(sealed, 0, 21), 17); // resealed: intact bytes that ask for compression
+    expectFailure(await rawFailure(raw, 'produce', { ...compressed, recordBatch: sealed }), grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', [SMALL, /compressed with gzip/]);
+    expectFailure(await rawFailure(raw, 'produce', { ...damaged, recordBatch: Buffer.alloc(0) }), grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', [/no record_batch/]);
+    expect((await flotilla.admin().describeTopic(SMALL)).partitions[0].highWatermark).toBe(before);
   });
 
   it('invalid topic names: INVALID_ARGUMENT INVALID_TOPIC_NAME', async () => {
@@ -203,8 +223,8 @@ describe('bad input is refused precisely and harms nothing', () => {
     expect(f.metadata['flotilla-log-end-offset']).toBe(String(end));
     expect(f.metadata['flotilla-log-start-offset']).toBe('0');
     // At the end exactly is not an error: nothing yet.
-    const atEnd = await rawCall<{ records: unknown[]; highWatermark: number }>(cluster.rawClient(p.leader), 'fetch', fetchRequest(TOPIC, 1, end));
-    expect(atEnd.records).toEqual([]);
+    const atEnd = await rawCall<{ recordBatches: Buffer; highWatermark: number }>(cluster.rawClient(p.leader), 'fetch', fetchRequest(TOPIC, 1, end));
+    expect(atEnd.recordBatches.length).toBe(0);
     expect(atEnd.highWatermark).toBe(end);
     const e = await flotilla
       .consumer()
@@ -237,7 +257,7 @@ describe('bad input is refused precisely and harms nothing', () => {
     const p = await partitionLeader(flotilla.admin(), SMALL, 0);
     const allocated = await rawCall<{ producerId: number }>(cluster.rawClient(1), 'initProducer', { producerName: '' });
     const before = (await flotilla.admin().describeTopic(SMALL)).partitions[0].highWatermark;
-    const request = { ...produceRequest(SMALL, 0, [Buffer.from('mid-stream')]), producerId: allocated.producerId, producerEpoch: 0, baseSequence: 5 };
+    const request = produceRequest(SMALL, 0, [Buffer.from('mid-stream')], { producerId: allocated.producerId, producerEpoch: 0, baseSequence: 5 });
     const outcome = await rawFailure(cluster.rawClient(p.leader), 'produce', request).catch((e: Error) => e);
     const after = (await flotilla.admin().describeTopic(SMALL)).partitions[0].highWatermark;
     expect(outcome, `produce of an unknown producer at sequence 5 (high watermark ${before} -> ${after})`).not.toBeInstanceOf(Error);
@@ -253,7 +273,7 @@ describe('bad input is refused precisely and harms nothing', () => {
       expect(p.highWatermark, `high watermark of ${TOPIC}/${p.partition}`).toBe(RECORDS / 3);
       expect(p.logEndOffset).toBe(RECORDS / 3);
       const records = await readPartition(flotilla.consumer(), TOPIC, p.partition, { from: 0, to: RECORDS / 3 });
-      expect(records.map((r) => ({ offset: r.offset, value: r.value.toString() }))).toEqual(written.get(p.partition));
+      expect(records.map((r) => ({ offset: r.offset, value: r.value!.toString() }))).toEqual(written.get(p.partition));
     }
     const cluster0 = await admin.describeCluster();
     expect(cluster0.nodes.map((n) => n.id).sort()).toEqual([1, 2, 3]);
@@ -261,3 +281,4 @@ describe('bad input is refused precisely and harms nothing', () => {
     for (const id of cluster.ids()) expect(cluster.isRunning(id), `node ${id} still running`).toBe(true);
   });
 });
+

@@ -77,7 +77,7 @@ describe('a replica with a corrupted log entry', () => {
       await Promise.all(Array.from({ length: 10 }, (_, k) => producer.send({ topic: TOPIC, partition: 0, value: `v-${at + k}` })));
     }
     const records = await readPartition(flotilla.consumer(), TOPIC, 0, { to: 300 });
-    expect(records.map((r) => r.value.toString())).toEqual(Array.from({ length: 300 }, (_, i) => `v-${i}`));
+    expect(records.map((r) => r.value!.toString())).toEqual(Array.from({ length: 300 }, (_, i) => `v-${i}`));
     await flotilla.close();
   });
 });

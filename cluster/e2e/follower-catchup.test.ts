@@ -6,7 +6,7 @@
  * exactly the acknowledged ones.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { decodeBatch, isRecordBatch } from '../partition';
+import { decodeRecordBatch, isRecordBatch } from '../records';
 import type { RecordMetadata } from '../client';
 import { type EntrySummary, openNodeStore, ProcessCluster, partitionLeader, readGroupLog, readPartition, waitFor } from './process-cluster';
 
@@ -86,7 +86,7 @@ describe('a stopped follower catches up', () => {
 
     // The data reads back (through the leader).
     const records = await readPartition(flotilla.consumer(), TOPIC, 0, { from: 0, to: 1600 });
-    expect(records.map((r) => r.value.toString())).toEqual(Array.from({ length: 1600 }, (_, i) => `c-${i}`));
+    expect(records.map((r) => r.value!.toString())).toEqual(Array.from({ length: 1600 }, (_, i) => `c-${i}`));
     expect(acks.map((a) => a.offset).sort((a, b) => a - b)).toEqual(Array.from({ length: 1600 }, (_, i) => i));
 
     const logs = await stopAndReadLogs(cluster, group, finalLeader);
@@ -147,7 +147,7 @@ describe('a stopped follower catches up', () => {
     const start = after.logStartOffset;
     const records = await readPartition(flotilla.consumer(), topic, 0, { from: start, to: 1010 });
     expect(records.map((r) => r.offset)).toEqual(Array.from({ length: 1010 - start }, (_, k) => start + k));
-    for (const r of records) expect(r.value.toString().startsWith(`s-${r.offset}-`), `value at offset ${r.offset}`).toBe(true);
+    for (const r of records) expect(r.value!.toString().startsWith(`s-${r.offset}-`), `value at offset ${r.offset}`).toBe(true);
 
     const logs = await stopAndReadLogs(cluster, group, after.leader);
     const summary = describeLogs(logs);
@@ -225,7 +225,7 @@ function decodeRecords(l: GroupLog, topic: string): Array<{ offset: number; valu
   const out: Array<{ offset: number; value: string }> = [];
   for (const e of l.entries) {
     if (e.type !== 0 || !isRecordBatch(e.data)) continue;
-    for (const r of decodeBatch(e.data, { topic, partition: 0 }, e.index).records) out.push({ offset: r.offset, value: Buffer.from(r.value).toString() });
+    for (const r of decodeRecordBatch(e.data).records) out.push({ offset: r.offset, value: Buffer.from(r.value!).toString() });
   }
   return out;
 }

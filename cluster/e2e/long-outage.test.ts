@@ -85,7 +85,7 @@ describe('a leaderless partition for longer than the retry budget', () => {
       const l = loads[k];
       const inLogValues = new Set<string>();
       for (const p of t.partitions) {
-        for (const r of await readPartition(consumer, name, p.partition, { from: 0, to: p.highWatermark })) inLogValues.add(r.value.toString());
+        for (const r of await readPartition(consumer, name, p.partition, { from: 0, to: p.highWatermark })) inLogValues.add(r.value!.toString());
       }
       for (const value of l.acked.keys()) expect(inLogValues.has(value), `acknowledged ${value} is in the log`).toBe(true);
       const unknownInLog = [...l.failed].filter(([v, e]) => e.outcomeUnknown && inLogValues.has(v)).length;

@@ -66,7 +66,7 @@ describe('produce and consume on a 3-node cluster', () => {
       expect(records.map((r) => r.offset)).toEqual(Array.from({ length: countPerPartition[p] }, (_, o) => o));
       let lastSendIndex = -1;
       for (const r of records) {
-        const value = r.value.toString('utf8');
+        const value = r.value!.toString('utf8');
         expect(seen.has(value), `${value} read twice: at ${seen.get(value)} and ${p}:${r.offset}`).toBe(false);
         seen.set(value, `${p}:${r.offset}`);
         // At the offset its ack named.
@@ -106,5 +106,49 @@ describe('produce and consume on a 3-node cluster', () => {
       expect(p.logEndOffset, `log end offset of partition ${p.partition}`).toBe(countPerPartition[p.partition]);
       expect(p.logStartOffset).toBe(0);
     }
+  });
+
+  it('the record fields round-trip as sent: null and empty keys, tombstones, headers with and without values, timestamps', async () => {
+    cluster.dumpLogsOnFailure();
+    const flotilla = cluster.client();
+    await flotilla.admin().createTopic({ name: 'fields', partitions: 1, replicationFactor: 3 });
+    const producer = flotilla.producer({ acks: 'all' });
+    const sent = [
+      { key: null, value: 'no key', timestamp: 1_000 },
+      { key: '', value: 'empty key', timestamp: 2_000 },
+      { key: 'k', value: null, timestamp: 3_000 }, // a tombstone
+      { key: 'k', value: '', headers: [{ key: 'h', value: null }, { key: 'h', value: 'again' }, { key: 'é', value: '' }], timestamp: 500 },
+    ];
+    for (const r of sent) await producer.send({ topic: 'fields', partition: 0, ...r });
+    await producer.close();
+    const got = (await flotilla.consumer().fetch({ topic: 'fields', partition: 0, offset: 0 })).records;
+    expect(got.map((r) => ({ key: r.key === null ? null : r.key.toString(), value: r.value === null ? null : r.value.toString(), timestamp: r.timestamp }))).toEqual(
+      sent.map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp })),
+    );
+    expect(got[3].headers.map((h) => [h.key, h.value === null ? null : h.value.toString()])).toEqual([
+      ['h', null],
+      ['h', 'again'],
+      ['é', ''],
+    ]);
+    // Fetching from the middle of a batch skips the records before the offset asked for.
+    expect((await flotilla.consumer().fetch({ topic: 'fields', partition: 0, offset: 2 })).records.map((r) => r.offset)).toEqual([2, 3]);
+  });
+
+  it('a LogAppendTime topic stores the leader\'s clock on every record, whatever the producer set', async () => {
+    cluster.dumpLogsOnFailure();
+    const flotilla = cluster.client();
+    await flotilla.admin().createTopic({ name: 'append-time', partitions: 1, replicationFactor: 3, config: { 'message.timestamp.type': 'LogAppendTime' } });
+    const before = Date.now();
+    const producer = flotilla.producer({ acks: 'all', lingerMs: 20 });
+    await Promise.all([producer.send({ topic: 'append-time', value: 'a', timestamp: 5 }), producer.send({ topic: 'append-time', value: 'b', timestamp: 7 })]);
+    await producer.close();
+    const after = Date.now();
+    const got = (await flotilla.consumer().fetch({ topic: 'append-time', partition: 0, offset: 0 })).records;
+    expect(got).toHaveLength(2);
+    for (const r of got) {
+      expect(r.timestamp).toBeGreaterThanOrEqual(before - 1000); // the nodes' clocks are this machine's
+      expect(r.timestamp).toBeLessThanOrEqual(after + 1000);
+    }
+    expect((await flotilla.admin().describeTopic('append-time')).config['message.timestamp.type']).toBe('LogAppendTime');
   });
 });

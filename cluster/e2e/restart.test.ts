@@ -21,8 +21,8 @@ function snapshot(records: ConsumedRecord[]) {
   return records.map((r) => ({
     offset: r.offset,
     key: r.key === null ? null : r.key.toString('utf8'),
-    value: r.value.toString('utf8'),
-    headers: r.headers.map((h) => [h.key, h.value.toString('utf8')]),
+    value: r.value!.toString('utf8'),
+    headers: r.headers.map((h) => [h.key, h.value!.toString('utf8')]),
     timestamp: r.timestamp,
   }));
 }

@@ -8,6 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FlotillaError, PartitionDescription, Producer, TopicDescription } from '../client';
 import { ProcessCluster, type RawFailure, rawCall, rawFailure, spawnCli, topicLeaders, waitFor } from './process-cluster';
+import type { ProduceRequest } from '../../proto/load';
+import { encodeRecordBatch } from '../records';
 
 // Real processes: generous limits whatever the project's vitest config says (waits inside poll with their own deadlines).
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -187,7 +189,7 @@ describe('routing on a cluster with per-link proxies', () => {
     let values: string[] = [];
     let latest = 0;
     while ((values.length === 0 || latest !== 1) && Date.now() < deadline) {
-      values = (await seen.consumer().fetch({ topic, partition: 0, offset: 0 })).records.map((r) => r.value.toString());
+      values = (await seen.consumer().fetch({ topic, partition: 0, offset: 0 })).records.map((r) => r.value!.toString());
       latest = await seen.consumer().listOffsets({ topic, partition: 0, spec: 'latest' });
       if (values.length === 0 || latest !== 1) await new Promise((r) => setTimeout(r, 100));
     }
@@ -267,7 +269,7 @@ describe('routing on a cluster with per-link proxies', () => {
       failure = await rawFailure(
         cluster.rawClient(leader),
         'produce',
-        { topic, partition: 0, records: [{ value: Buffer.from('pending'), headers: [] }], acks: 'ACKS_ALL', producerId: -1, baseSequence: -1, expectedOffset: -1 },
+        { topic, partition: 0, recordBatch: encodeRecordBatch([{ key: null, value: Buffer.from('pending'), timestamp: Date.now() }]), acks: 'ACKS_ALL', expectedOffset: -1 } satisfies ProduceRequest,
         deadlineMs,
       );
     } finally {

@@ -98,7 +98,7 @@ describe('controller state', () => {
     expect(state.partition('t', 1)).toBe(other);
   });
 
-  it('an anonymous producer gets a fresh id; a named one keeps its id and bumps its epoch, moving to a fresh id past epoch 65535', () => {
+  it('an anonymous producer gets a fresh id; a named one keeps its id and bumps its epoch, moving to a fresh id past epoch 32767 (an int16 in record batches)', () => {
     const state = new MetadataState();
     const ids = applyAll(state, [
       { type: 'initProducer', producerName: '' },
@@ -112,8 +112,8 @@ describe('controller state', () => {
       [3, 0],
       [3, 1],
     ]);
-    const bumps = applyAll(state, Array.from({ length: 65_534 }, () => ({ type: 'initProducer' as const, producerName: 'app' })));
-    expect(outcome(bumps[bumps.length - 1], 'initProducer')).toMatchObject({ producerId: 3, producerEpoch: 65_535 });
+    const bumps = applyAll(state, Array.from({ length: 32_766 }, () => ({ type: 'initProducer' as const, producerName: 'app' })));
+    expect(outcome(bumps[bumps.length - 1], 'initProducer')).toMatchObject({ producerId: 3, producerEpoch: 32_767 });
     const next = outcome(applyAll(state, [{ type: 'initProducer', producerName: 'app' }])[0], 'initProducer');
     expect(next).toEqual({ type: 'initProducer', producerId: 4, producerEpoch: 0 });
     expect(state.producer('app')).toEqual({ producerId: 4, producerEpoch: 0 });

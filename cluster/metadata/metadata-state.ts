@@ -26,8 +26,8 @@ import {
 
 /** Group ids are u32 (log-store keys, peer frames); 0 is the controller. */
 const MAX_GROUP_ID = 0xffff_ffff;
-/** Producer epochs are u16 in record batches. */
-const MAX_PRODUCER_EPOCH = 0xffff;
+/** Producer epochs are int16 in record batches (RecordBatch v2: 0..32767). */
+const MAX_PRODUCER_EPOCH = 0x7fff;
 
 /** A command's effect, run only after its checks passed. */
 type Effect = () => CommandOutcome;
@@ -413,6 +413,11 @@ export class MetadataState {
   topic(name: string): TopicInfo | undefined {
     const id = this.liveTopicIds.get(name);
     return id === undefined ? undefined : this.topicsById.get(id);
+  }
+
+  /** Deleted topics not yet purged, by id. */
+  deletedTopics(): TopicInfo[] {
+    return [...this.topicsById.values()].filter((t) => t.deletedIndex !== 0).sort((a, b) => a.id - b.id);
   }
 
   /** A live or deleted (not yet purged) topic. */

@@ -25,6 +25,11 @@ export interface TopicConfig {
   readonly segmentBytes: number;
   /** ... or once it spans this many milliseconds of record time (fixed at creation). */
   readonly segmentMs: number;
+  /**
+   * Whose clock a record's timestamp is (Kafka's message.timestamp.type): 'create', the
+   * producer's (CreateTime), or 'logAppend', the leader's when it appended the batch (LogAppendTime).
+   */
+  readonly timestampType: 'create' | 'logAppend';
 }
 
 /** A batch is one Raft entry: it is sent in one message and held whole in the entry caches. */
@@ -70,6 +75,11 @@ const SPECS: Readonly<Record<string, Spec>> = {
     () => `an integer in 1..${MAX_MESSAGE_BYTES_LIMIT} (64 MiB)`,
     (n) => n >= 1 && n <= MAX_MESSAGE_BYTES_LIMIT,
   ),
+  'message.timestamp.type': {
+    default: 'CreateTime',
+    rule: () => '"CreateTime" (the producer\'s timestamps) or "LogAppendTime" (the leader\'s clock when it appends)',
+    parse: (value) => (value === 'CreateTime' || value === 'LogAppendTime' ? value : undefined),
+  },
   'min.insync.replicas': integerSpec(
     1,
     (rf) => `an integer in 1..${rf} (the replication factor)`,
@@ -146,5 +156,6 @@ export function resolveTopicConfig(overrides: ConfigMap): TopicConfig {
     minInsyncReplicas: Number(get('min.insync.replicas')),
     segmentBytes: Number(get('segment.bytes')),
     segmentMs: Number(get('segment.ms')),
+    timestampType: get('message.timestamp.type') === 'LogAppendTime' ? 'logAppend' : 'create',
   };
 }

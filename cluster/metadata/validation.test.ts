@@ -57,6 +57,7 @@ const REFUSALS: [string, Command, MetadataErrorCode, RegExp][] = [
   ['min.insync.replicas=0', create({ config: { 'min.insync.replicas': '0' } }), 'INVALID_CONFIG', /min\.insync\.replicas="0"/],
   ['segment.bytes below 1 KiB', create({ config: { 'segment.bytes': '1023' } }), 'INVALID_CONFIG', /segment\.bytes="1023".*1024\.\.1073741824/],
   ['segment.ms below one second', create({ config: { 'segment.ms': '999' } }), 'INVALID_CONFIG', /segment\.ms="999".*>= 1000/],
+  ['message.timestamp.type not one of its two values', create({ config: { 'message.timestamp.type': 'createtime' } }), 'INVALID_CONFIG', /message\.timestamp\.type="createtime".*"CreateTime".*"LogAppendTime"/],
   ['a number with a plus sign', create({ config: { 'retention.bytes': '+5' } }), 'INVALID_CONFIG', /retention\.bytes="\+5"/],
   ['deleting an unknown topic', { type: 'deleteTopic', name: 'nope' }, 'UNKNOWN_TOPIC', /unknown topic "nope"/],
   ['deleting a deleted topic', { type: 'deleteTopic', name: 'gone' }, 'UNKNOWN_TOPIC', /unknown topic "gone"/],
@@ -132,8 +133,8 @@ describe('validation', () => {
 
   it('config values are stored in canonical form and unset keys resolve to the defaults', () => {
     const state = fixture();
-    applyAll(state, [create({ name: 'canon', config: { 'retention.bytes': '007', 'cleanup.policy': 'compact' } })]);
-    expect(state.topic('canon')!.config).toEqual({ 'cleanup.policy': 'compact', 'retention.bytes': '7' });
+    applyAll(state, [create({ name: 'canon', config: { 'retention.bytes': '007', 'cleanup.policy': 'compact', 'message.timestamp.type': 'LogAppendTime' } })]);
+    expect(state.topic('canon')!.config).toEqual({ 'cleanup.policy': 'compact', 'message.timestamp.type': 'LogAppendTime', 'retention.bytes': '7' });
     expect(state.topicConfig('canon')).toEqual({
       retentionMs: 604_800_000,
       retentionBytes: 7,
@@ -142,7 +143,8 @@ describe('validation', () => {
       minInsyncReplicas: 1,
       segmentBytes: 16 * 1024 * 1024,
       segmentMs: 3_600_000,
+      timestampType: 'logAppend',
     });
-    expect(resolveTopicConfig({})).toEqual({ ...state.topicConfig('canon'), retentionBytes: -1, cleanupPolicy: 'delete' });
+    expect(resolveTopicConfig({})).toEqual({ ...state.topicConfig('canon'), retentionBytes: -1, cleanupPolicy: 'delete', timestampType: 'create' });
   });
 });

@@ -69,15 +69,10 @@ function optional(n: number | undefined): number | undefined {
 
 function produceCall(req: ProduceRequest, deadline: number): ProduceCall {
   if (req.acks !== 'ACKS_ALL' && req.acks !== 'ACKS_LEADER') throw invalidRequest(`acks ${String(req.acks)} is not ACKS_ALL or ACKS_LEADER`);
-  return {
-    records: req.records,
-    acks: req.acks,
-    producerId: optional(req.producerId),
-    producerEpoch: req.producerEpoch,
-    baseSequence: optional(req.baseSequence),
-    expectedOffset: optional(req.expectedOffset),
-    deadline,
-  };
+  if (!Buffer.isBuffer(req.recordBatch) || req.recordBatch.length === 0) {
+    throw invalidRequest('the produce request has no record_batch; send one RecordBatch v2 (proto/record-batch.md)');
+  }
+  return { batch: req.recordBatch, acks: req.acks, expectedOffset: optional(req.expectedOffset), deadline };
 }
 
 function checkPartitionArg(topic: string, partition: number): void {
@@ -206,9 +201,9 @@ export function flotillaService(node: PartitionAccess, metadata: MetadataAccess)
         const replica = node.replicaFor(req.topic, req.partition);
         let offset = req.offset;
         while (!cancelled && !node.stopping) {
-          const batch: FetchResponse = await replica.fetch(offset, req.maxBytes, 1000, 0, () => cancelled);
-          if (batch.records.length === 0 || cancelled) continue;
-          offset = batch.records[batch.records.length - 1].offset + 1;
+          const batch = await replica.fetch(offset, req.maxBytes, 1000, 0, () => cancelled);
+          if (batch.recordBatches.length === 0 || cancelled) continue;
+          offset = batch.nextOffset;
           if (!call.write(batch)) {
             // A cancelled call never drains: stop waiting on whichever comes first.
             await new Promise<void>((r) => {

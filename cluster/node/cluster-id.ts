@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32c } from '../../log-store';
+import { crc32c } from '../../bytes';
 
 /**
  * A cluster id every node of the same initial cluster derives alike: from the node ids only, as

@@ -2,9 +2,24 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../raft';
 import { type ErrorStatus, type FetchResponse, type FlotillaClient, META, OUTCOME, type ProduceResponse, type ProduceStreamResponse } from '../../proto/load';
+import { encodeRecordBatch, readRecords, splitRecordBatches, validateRecordBatch } from '../records';
 import { InProcessCluster, rawCall, rawClient, waitFor } from './in-process-cluster';
 
-const value = (s: string) => ({ value: Buffer.from(s), headers: [], timestampMs: 0 });
+/**
+ * A Produce request as a client sends it: one RecordBatch v2 of UTF-8 values, idempotent when
+ * `producer` is given. Encoded once: a retry sends this same object, the same bytes.
+ */
+function produceRequest(topic: string, values: string[], producer?: { producerId: number; producerEpoch: number; baseSequence: number }, extra: Record<string, unknown> = {}) {
+  const recordBatch = encodeRecordBatch(values.map((v) => ({ key: null, value: Buffer.from(v), timestamp: 1_700_000_000_000 })), producer ?? {});
+  return { topic, partition: 0, acks: 'ACKS_ALL', recordBatch, ...extra };
+}
+
+/** The values of a fetch's records, as a consumer decodes them (every batch's CRC checked). */
+function valuesOf(r: FetchResponse, from = 0): string[] {
+  const out: string[] = [];
+  for (const b of splitRecordBatches(r.recordBatches)) for (const rec of readRecords(b, validateRecordBatch(b), from)) out.push(Buffer.from(rec.value!).toString());
+  return out;
+}
 
 /** Far beyond an election (200-400 ms here): an answer that took this long came from the deadline. */
 const DEADLINE_MS = 20_000;
@@ -102,7 +117,7 @@ describe('a deposed leader answers its pending produces at once (3 nodes in one 
 
   async function logOf(topic: string, at: number): Promise<string[]> {
     const r = await rawCall<FetchResponse>(client(at), 'fetch', { topic, partition: 0, offset: 0, maxBytes: 0, maxWaitMs: 0, minBytes: 0 });
-    return r.records.map((x) => x.value.toString());
+    return valuesOf(r);
   }
 
   function expectDeposedAnswer(metadata: Record<string, string>, status: number): void {
@@ -115,8 +130,8 @@ describe('a deposed leader answers its pending produces at once (3 nodes in one 
     const { group, leader, followers, producerId, producerEpoch } = await newTopic('cut-off');
     // The batch stays on the leader alone (heartbeats still flow, so it keeps leading meanwhile).
     cut(group, leader, followers, (m) => m.type === 'append' && m.entries.length > 0);
-    const batch = { topic: 'cut-off', partition: 0, records: [value('once')], acks: 'ACKS_ALL', producerId, producerEpoch, baseSequence: 0 };
-    const streamed = { ...batch, records: [value('streamed')], producerId: producerId, baseSequence: 1 };
+    const batch = produceRequest('cut-off', ['once'], { producerId, producerEpoch, baseSequence: 0 });
+    const streamed = produceRequest('cut-off', ['streamed'], { producerId, producerEpoch, baseSequence: 1 });
     const deadline = Date.now() + DEADLINE_MS;
     const unary = produce(client(leader), batch, deadline).catch((e: grpc.ServiceError) => e);
     const stream = produceOnStream(client(leader), streamed);
@@ -159,7 +174,7 @@ describe('a deposed leader answers its pending produces at once (3 nodes in one 
       if (!m.reject && m.index >= entryIndex) acked.add(m.from);
       return true;
     });
-    const batch = { topic: 'replicated', partition: 0, records: [value('kept-a'), value('kept-b')], acks: 'ACKS_ALL', producerId, producerEpoch, baseSequence: 0 };
+    const batch = produceRequest('replicated', ['kept-a', 'kept-b'], { producerId, producerEpoch, baseSequence: 0 });
     const deadline = Date.now() + DEADLINE_MS;
     const pending = produce(client(leader), batch, deadline).catch((e: grpc.ServiceError) => e);
     await waitFor(() => acked.size === 2, 'both followers to store the batch');
@@ -180,17 +195,20 @@ describe('a deposed leader answers its pending produces at once (3 nodes in one 
 
   it('refusals carry outcome not-written, the same metadata on unary Produce and in-band on ProduceStream', async () => {
     const { leader, followers, producerId, producerEpoch } = await newTopic('refusals');
-    const ok = { topic: 'refusals', partition: 0, records: [value('first')], acks: 'ACKS_ALL', producerId, producerEpoch, baseSequence: 0 };
+    const ok = produceRequest('refusals', ['first'], { producerId, producerEpoch, baseSequence: 0 });
+    const damaged = Buffer.from(ok.recordBatch);
+    damaged[damaged.length - 2] ^= 0x20; // a byte of the record's value: the CRC no longer matches
     await produce(client(leader), ok);
     const cases: Array<{ at: number; req: unknown; code: string; meta?: Record<string, string> }> = [
       { at: followers[0], req: ok, code: 'NOT_LEADER', meta: { [META.leader]: String(leader), [META.leaderAddress]: cluster.address(leader) } },
-      { at: leader, req: { ...ok, baseSequence: 5 }, code: 'OUT_OF_ORDER_SEQUENCE', meta: { [META.expectedSequence]: '1' } },
-      { at: leader, req: { ...ok, producerId: producerId + 1000, baseSequence: 3 }, code: 'UNKNOWN_PRODUCER' },
-      { at: leader, req: { ...ok, producerId: -1, baseSequence: -1, expectedOffset: 7 }, code: 'OFFSET_MISMATCH', meta: { [META.logEndOffset]: '1' } },
+      { at: leader, req: produceRequest('refusals', ['x'], { producerId, producerEpoch, baseSequence: 5 }), code: 'OUT_OF_ORDER_SEQUENCE', meta: { [META.expectedSequence]: '1' } },
+      { at: leader, req: produceRequest('refusals', ['x'], { producerId: producerId + 1000, producerEpoch, baseSequence: 3 }), code: 'UNKNOWN_PRODUCER' },
+      { at: leader, req: produceRequest('refusals', ['x'], undefined, { expectedOffset: 7 }), code: 'OFFSET_MISMATCH', meta: { [META.logEndOffset]: '1' } },
       { at: leader, req: { ...ok, topic: 'no-such-topic' }, code: 'UNKNOWN_TOPIC' },
       { at: leader, req: { ...ok, partition: 3 }, code: 'UNKNOWN_PARTITION' },
       { at: leader, req: { ...ok, acks: 5 }, code: 'INVALID_REQUEST' },
-      { at: leader, req: { ...ok, records: [] }, code: 'INVALID_REQUEST' },
+      { at: leader, req: { ...ok, recordBatch: Buffer.alloc(0) }, code: 'INVALID_REQUEST' },
+      { at: leader, req: { ...ok, recordBatch: damaged }, code: 'INVALID_REQUEST' },
     ];
     for (const c of cases) {
       const unary = (await produce(client(c.at), c.req).catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;

@@ -80,6 +80,7 @@ export class DescribeFanOut {
       'min.insync.replicas': String(cfg.minInsyncReplicas),
       'segment.bytes': String(cfg.segmentBytes),
       'segment.ms': String(cfg.segmentMs),
+      'message.timestamp.type': cfg.timestampType === 'logAppend' ? 'LogAppendTime' : 'CreateTime',
     };
     const partitions: PartitionDescription[] = topic.partitions.map((p) => {
       const s = states.get(p.groupId)?.best;

@@ -7,13 +7,14 @@ import type { NodeRegistration } from './node-registration';
 import type { ReplicaSet } from './replica-set';
 import { enqueueRetention } from './retention-work';
 import { RpcError } from './rpc-errors';
+import type { TopicPurger } from './topic-purger';
 
 const INTERVAL_MS = 200;
 
 /**
  * A node's background work, on one timer: expire waiters past their deadline, register and catch
  * up with the metadata until done, and at their own intervals balance leadership and apply
- * retention (partitions, then the metadata log).
+ * retention (partitions, then the metadata log, then deleted topics leave the metadata).
  */
 export class Housekeeping {
   private timer: NodeJS.Timeout | undefined;
@@ -27,6 +28,7 @@ export class Housekeeping {
     private readonly replicas: ReplicaSet,
     private readonly registration: NodeRegistration,
     private readonly reader: MetadataReader,
+    private readonly purger: TopicPurger,
   ) {
     this.balancer = new LeadershipBalancer(core);
   }
@@ -55,6 +57,7 @@ export class Housekeeping {
       this.lastRetention = now;
       enqueueRetention(core.multi, this.replicas.all(), now);
       this.controllerSnapshots.maybeSnapshot(core.multi, core.controller.state);
+      this.purger.round(now);
     }
   }
 }

@@ -2,9 +2,26 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FetchResponse } from '../../proto/load';
 import { FencedError, OffsetMismatchError } from '../client';
+import { type DecodedRecord, encodeRecordBatch, readRecords, type RecordInput, splitRecordBatches, validateRecordBatch } from '../records';
 import { InProcessCluster, rawCall as call, rawClient as raw, waitFor } from './in-process-cluster';
 
-const value = (s: string) => ({ value: Buffer.from(s), headers: [], timestampMs: 0 });
+/**
+ * A Produce request as a client sends it: one RecordBatch v2 of UTF-8 values (timestamp 1000),
+ * idempotent when `producer` is given. Encoded once: a retry sends this same object, the same bytes.
+ */
+function produceRequest(topic: string, values: Array<string | RecordInput>, producer?: { producerId: number; producerEpoch: number; baseSequence: number }, extra: Record<string, unknown> = {}) {
+  const records = values.map((v): RecordInput => (typeof v === 'string' ? { key: null, value: Buffer.from(v), timestamp: 1000 } : v));
+  return { topic, partition: 0, acks: 'ACKS_ALL', recordBatch: encodeRecordBatch(records, producer ?? {}), ...extra };
+}
+
+/** The records of a fetch from `from` on, as a consumer decodes them (every batch's CRC checked). */
+function recordsOf(r: FetchResponse, from = 0): DecodedRecord[] {
+  const out: DecodedRecord[] = [];
+  for (const b of splitRecordBatches(r.recordBatches)) for (const rec of readRecords(b, validateRecordBatch(b), from)) out.push(rec);
+  return out;
+}
+
+const valuesOf = (r: FetchResponse, from = 0) => recordsOf(r, from).map((x) => Buffer.from(x.value!).toString());
 
 describe('node server (3 nodes in one process, real gRPC and LevelDB)', () => {
   const cluster = new InProcessCluster(3);
@@ -46,32 +63,32 @@ describe('node server (3 nodes in one process, real gRPC and LevelDB)', () => {
     expect(await producer.append({ topic: 'events', partition: 0, expectedOffset: 2, records: [{ value: 'Closed' }] })).toEqual({ baseOffset: 2, lastOffset: 2 });
     await producer.close();
     const read = await cluster.client.consumer().fetch({ topic: 'events', partition: 0, offset: 0 });
-    expect(read.records.map((r) => r.value.toString())).toEqual(['Opened', 'Deposited', 'Closed']);
+    expect(read.records.map((r) => r.value?.toString())).toEqual(['Opened', 'Deposited', 'Closed']);
   });
 
   it('idempotent produce: a retried batch is answered with its original offsets and written once; a newer epoch fences', async () => {
     await cluster.client.admin().createTopic({ name: 'idem', partitions: 1, replicationFactor: 3 });
     const leader = raw(cluster.address(await leaderOf('idem')));
     const { producerId, producerEpoch } = await call<{ producerId: number; producerEpoch: number }>(leader, 'initProducer', { producerName: 'db-writer' });
-    const batch = { topic: 'idem', partition: 0, records: [value('a'), value('b')], acks: 'ACKS_ALL', producerId, producerEpoch, baseSequence: 0 };
+    const batch = produceRequest('idem', ['a', 'b'], { producerId, producerEpoch, baseSequence: 0 });
     const once = await call<{ baseOffset: number; duplicate: boolean }>(leader, 'produce', batch);
     const again = await call<{ baseOffset: number; duplicate: boolean }>(leader, 'produce', batch);
     expect(once).toMatchObject({ baseOffset: 0, duplicate: false });
     expect(again).toMatchObject({ baseOffset: 0, lastOffset: 1, duplicate: true });
     // The same sequences with other records: refused, never answered with the stored batch's offsets.
-    const reused = (await call(leader, 'produce', { ...batch, records: [value('a'), value('not b')] }).catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;
+    const reused = (await call(leader, 'produce', produceRequest('idem', ['a', 'not b'], { producerId, producerEpoch, baseSequence: 0 })).catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;
     expect(reused.code).toBe(grpc.status.FAILED_PRECONDITION);
     expect(reused.metadata.get('flotilla-error')).toEqual(['SEQUENCE_CONFLICT']);
     expect(reused.details).toMatch(/topic "idem" partition 0: producer \d+ epoch \d+ sent sequences 0\.\.1, the same sequences as the batch stored at offsets 0\.\.1/);
-    const gap = await call(leader, 'produce', { ...batch, baseSequence: 5 }).catch((e: grpc.ServiceError) => e);
+    const gap = await call(leader, 'produce', produceRequest('idem', ['a', 'b'], { producerId, producerEpoch, baseSequence: 5 })).catch((e: grpc.ServiceError) => e);
     expect((gap as grpc.ServiceError).metadata.get('flotilla-error')).toEqual(['OUT_OF_ORDER_SEQUENCE']);
     expect((gap as grpc.ServiceError).metadata.get('flotilla-expected-sequence')).toEqual(['2']);
 
     // The same name again bumps the epoch: the first holder is fenced.
     const newer = await call<{ producerId: number; producerEpoch: number }>(leader, 'initProducer', { producerName: 'db-writer' });
     expect(newer).toEqual({ producerId, producerEpoch: producerEpoch + 1 });
-    await call(leader, 'produce', { ...batch, producerEpoch: newer.producerEpoch, baseSequence: 0, records: [value('c')] });
-    const fenced = await call(leader, 'produce', { ...batch, baseSequence: 2, records: [value('d')] }).catch((e: grpc.ServiceError) => e);
+    await call(leader, 'produce', produceRequest('idem', ['c'], { producerId, producerEpoch: newer.producerEpoch, baseSequence: 0 }));
+    const fenced = await call(leader, 'produce', produceRequest('idem', ['d'], { producerId, producerEpoch, baseSequence: 2 })).catch((e: grpc.ServiceError) => e);
     expect((fenced as grpc.ServiceError).code).toBe(grpc.status.FAILED_PRECONDITION);
     expect((fenced as grpc.ServiceError).metadata.get('flotilla-error')).toEqual(['FENCED']);
     leader.close();
@@ -85,7 +102,7 @@ describe('node server (3 nodes in one process, real gRPC and LevelDB)', () => {
     await p2.close();
     await p1.close().catch(() => undefined);
     const all = await cluster.client.consumer().fetch({ topic: 'idem', partition: 0, offset: 0 });
-    expect(all.records.map((r) => r.value.toString())).toEqual(['a', 'b', 'c', 'from p1', 'from p2']);
+    expect(all.records.map((r) => r.value?.toString())).toEqual(['a', 'b', 'c', 'from p1', 'from p2']);
   });
 
   it('fetch long-polls until a record is committed; subscribe pushes each new batch', async () => {
@@ -94,13 +111,13 @@ describe('node server (3 nodes in one process, real gRPC and LevelDB)', () => {
     const waiting = call<FetchResponse>(leader, 'fetch', { topic: 'poll', partition: 0, offset: 0, maxBytes: 0, maxWaitMs: 10_000, minBytes: 0 });
     const pushed: string[] = [];
     const stream = leader.subscribe({ topic: 'poll', partition: 0, offset: 0, maxBytes: 0 });
-    stream.on('data', (r: FetchResponse) => pushed.push(...r.records.map((x) => x.value.toString())));
+    stream.on('data', (r: FetchResponse) => pushed.push(...valuesOf(r)));
     stream.on('error', () => undefined);
     await new Promise((r) => setTimeout(r, 100));
     const producer = cluster.client.producer({ acks: 'all' });
     await producer.send({ topic: 'poll', value: 'first' });
     const got = await waiting;
-    expect(got.records.map((r) => r.value.toString())).toEqual(['first']);
+    expect(valuesOf(got)).toEqual(['first']);
     expect(got.highWatermark).toBe(1);
     await producer.send({ topic: 'poll', value: 'second' });
     await waitFor(() => pushed.length === 2, 'the subscription to push both records');
@@ -108,6 +125,49 @@ describe('node server (3 nodes in one process, real gRPC and LevelDB)', () => {
     stream.cancel();
     await producer.close();
     leader.close();
+  });
+
+  it("fetch returns the batch as the leader stored it, a consumer reads it from a mid-batch offset, and the topic's message.timestamp.type decides whose clock the records carry", async () => {
+    for (const [topic, type] of [['create-time', 'CreateTime'], ['append-time', 'LogAppendTime']] as const) {
+      await cluster.client.admin().createTopic({ name: topic, partitions: 1, replicationFactor: 3, config: { 'message.timestamp.type': type } });
+      const leader = raw(cluster.address(await leaderOf(topic)));
+      const req = produceRequest(topic, [
+        { key: Buffer.from('k'), value: Buffer.from('v0'), headers: [{ key: 'h', value: null }], timestamp: 1000 },
+        { key: null, value: null, timestamp: 900 }, // a tombstone, and a timestamp before the first record's
+        { key: Buffer.alloc(0), value: Buffer.from('v2'), timestamp: 1100 },
+      ]);
+      const before = Date.now();
+      const r = await call<{ baseOffset: number; lastOffset: number; logAppendTimeMs: number; duplicate: boolean }>(leader, 'produce', req);
+      const after = Date.now();
+      expect(r).toMatchObject({ baseOffset: 0, lastOffset: 2, duplicate: false });
+      const fetched = await call<FetchResponse>(leader, 'fetch', { topic, partition: 0, offset: 1, maxBytes: 0, maxWaitMs: 0, minBytes: 0 });
+      expect(fetched.highWatermark).toBe(3);
+      // The whole stored batch (from offset 0): the consumer skips the record below its offset.
+      const batches = [...splitRecordBatches(fetched.recordBatches)];
+      expect(batches.map((b) => b.length)).toEqual([req.recordBatch.length]);
+      const h = validateRecordBatch(batches[0]);
+      expect([h.baseOffset, h.recordCount]).toEqual([0, 3]);
+      const records = recordsOf(fetched, 1);
+      expect(records.map((x) => [x.offset, x.key && Buffer.from(x.key).toString(), x.value && Buffer.from(x.value).toString()])).toEqual([
+        [1, null, null],
+        [2, '', 'v2'],
+      ]);
+      if (type === 'CreateTime') {
+        expect(r.logAppendTimeMs).toBe(-1);
+        expect(h.timestampType).toBe('create');
+        expect(records.map((x) => x.timestamp)).toEqual([900, 1100]);
+        // Only the base offset and the leader epoch (bytes 0..15, outside the CRC) are the leader's.
+        expect(batches[0].subarray(16)).toEqual(req.recordBatch.subarray(16));
+      } else {
+        expect(r.logAppendTimeMs).toBeGreaterThanOrEqual(before);
+        expect(r.logAppendTimeMs).toBeLessThanOrEqual(after);
+        expect([h.timestampType, h.maxTimestamp]).toEqual(['logAppend', r.logAppendTimeMs]);
+        expect(records.map((x) => x.timestamp)).toEqual([r.logAppendTimeMs, r.logAppendTimeMs]);
+        // The producer fields and the records themselves are as the producer sent them.
+        expect(batches[0].subarray(43)).toEqual(req.recordBatch.subarray(43));
+      }
+      leader.close();
+    }
   });
 
   it('list offsets: earliest, latest (read through ReadIndex), by timestamp; acks=leader answers too', async () => {
@@ -145,7 +205,7 @@ describe('node server (3 nodes in one process, real gRPC and LevelDB)', () => {
     const early = await cluster.client.consumer().fetch({ topic: 'short', partition: 0, offset: 0 }).catch((e) => e);
     expect(early).toMatchObject({ code: 'OFFSET_OUT_OF_RANGE' });
     const kept = await cluster.client.consumer().fetch({ topic: 'short', partition: 0, offset: logStart });
-    expect(kept.records[0].value.toString().startsWith(`${logStart}:`)).toBe(true);
+    expect(kept.records[0].value!.toString().startsWith(`${logStart}:`)).toBe(true);
 
     const back = await cluster.start(follower);
     await waitFor(() => back.replica(group)?.state.nextOffset === 60, 'the follower to catch up');
@@ -178,5 +238,8 @@ describe('node server (3 nodes in one process, real gRPC and LevelDB)', () => {
     await waitFor(() => [...cluster.nodes.values()].every((n) => groups.every((g) => !n.replica(g))), 'every node to drop them');
     expect((await cluster.client.admin().listTopics()).map((t) => t.name)).not.toContain('doomed');
     await expect(cluster.client.admin().describeTopic('doomed')).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC' });
+    // ...and, a housekeeping round later, the deleted topic leaves the metadata on every node (purgeTopic).
+    await waitFor(() => [...cluster.nodes.values()].every((n) => n.appliedMetadata().topicById(d.id) === undefined && n.appliedMetadata().deletedTopics().length === 0), 'the deleted topic to be purged from the metadata');
+    for (const n of cluster.nodes.values()) for (const g of groups) expect(n.appliedMetadata().partitionByGroup(g)).toBeUndefined();
   });
 });

@@ -13,6 +13,7 @@ import { createTopic, type CreateTopicCommand } from './create-topic';
 import { ADMIN_TIMEOUT_MS } from './deadlines';
 import { DescribeFanOut } from './describe-fan-out';
 import { Housekeeping } from './housekeeping';
+import { TopicPurger } from './topic-purger';
 import { MetadataProposals, type MetadataProposalOutcome } from './metadata-proposals';
 import { MetadataReader } from './metadata-reader';
 import { MultiRaft } from './multi-raft';
@@ -113,7 +114,7 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
     this.proposals = new MetadataProposals(this.core);
     this.registration = new NodeRegistration(this.core, this.proposals, clusterId, options.advertisedAddress);
     this.describer = new DescribeFanOut(this.core, this.replicas);
-    this.housekeeping = new Housekeeping(this.core, this.replicas, this.registration, this.reader);
+    this.housekeeping = new Housekeeping(this.core, this.replicas, this.registration, this.reader, new TopicPurger(this.core, this.proposals, tuning.retentionIntervalMs));
 
     this.peerServer = new grpc.Server(PEER_CHANNEL_OPTIONS);
     addPeerService(this.peerServer, () => (this.core.stopping ? undefined : multi), nodePeerCalls(this.proposals, this.reader, this.replicas));

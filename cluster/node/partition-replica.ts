@@ -1,20 +1,19 @@
 import * as grpc from '@grpc/grpc-js';
 import { CompactedError, type Entry, type RaftNode, type ReadState, type Snapshot, type SoftState, type Status } from '../../raft';
-import { type FetchResponse, type GroupState, OUTCOME, type ProduceResponse, type RecordWithOffset, type WireRecord } from '../../proto/load';
+import { type FetchResponse, type GroupState, OUTCOME, type ProduceResponse } from '../../proto/load';
 import {
-  type FetchedRecord,
-  fetchRecords,
+  fetchBatches,
   LeaderSession,
   listOffset,
   PartitionState,
   type ProduceLimits,
   type ProduceOutcome,
-  type ProduceRecord,
   retentionCompactIndex,
   type RetentionConfig,
   type StateOptions,
 } from '../partition';
 import { CorruptionError } from '../../log-store';
+import type { TimestampType } from '../records';
 import type { GroupFailure, GroupStateMachine } from './multi-raft';
 import { hostBugsOf } from './planted-host-bugs';
 import { IndexWaiters } from './index-waiters';
@@ -41,6 +40,8 @@ export interface ReplicaConfig {
   readonly groupId: number;
   readonly stateOptions: Partial<StateOptions>;
   readonly limits: Partial<ProduceLimits>;
+  /** The topic's message.timestamp.type: 'logAppend' stamps the leader's clock on every batch. */
+  readonly timestampType: TimestampType;
   readonly minInsyncReplicas: number;
   readonly retention: RetentionConfig;
 }
@@ -48,14 +49,15 @@ export interface ReplicaConfig {
 export type AcksMode = 'ACKS_ALL' | 'ACKS_LEADER';
 
 export interface ProduceCall {
-  readonly records: readonly WireRecord[];
+  /** One RecordBatch v2 as the producer sent it (its header names the producer id, epoch and sequence). */
+  readonly batch: Uint8Array;
   readonly acks: AcksMode;
-  readonly producerId?: number;
-  readonly producerEpoch: number;
-  readonly baseSequence?: number;
   readonly expectedOffset?: number;
   readonly deadline: number;
 }
+
+/** A fetch's answer, and where the next one starts (one past its last record; the offset asked when empty). */
+export type FetchResult = FetchResponse & { readonly nextOffset: number };
 
 /** The state at a Raft index where the log may be compacted (a segment boundary retention allows). */
 export interface CompactionPoint {
@@ -281,7 +283,9 @@ export class PartitionReplica implements GroupStateMachine {
     // Synchronous up to the proposal: a stream's requests of one partition enter the log in order.
     const outcome = this.propose(call, now);
     const { baseOffset, lastOffset } = outcome;
-    const answer = (duplicate: boolean): ProduceResponse => ({ baseOffset, lastOffset, logAppendTimeMs: now, duplicate });
+    // -1 for CreateTime, and for a duplicate (as Kafka): the records carry the first attempt's time, not this one's.
+    const appendTime = this.config.timestampType === 'logAppend' ? now : -1;
+    const answer = (duplicate: boolean): ProduceResponse => ({ baseOffset, lastOffset, logAppendTimeMs: duplicate ? -1 : appendTime, duplicate });
     switch (outcome.kind) {
       case 'duplicate':
         return answer(true);
@@ -323,24 +327,13 @@ export class PartitionReplica implements GroupStateMachine {
       if (!this.session || this.session.term !== st.term || this.session.state !== this.state) {
         this.session = new LeaderSession(this.state, st.term, this.config.limits);
       }
-      // Timestamps as sent (0 = the log append time, stamped by the leader session as it encodes),
-      // so that a retry's records checksum does not depend on when it arrived.
-      const records: ProduceRecord[] = call.records.map((r) => ({
-        key: r.key ?? null,
-        value: r.value,
-        headers: r.headers,
-        timestamp: r.timestampMs > 0 ? r.timestampMs : 0,
-      }));
+      // The one copy of the batch: the leader stamps it in place, and the request's bytes may be a
+      // view of a larger network buffer that the log must not keep alive.
+      const batch = Buffer.allocUnsafeSlow(call.batch.length);
+      batch.set(call.batch);
       const group = this.config.groupId;
       const outcome = this.session.produce(
-        {
-          records,
-          producerId: call.producerId,
-          producerEpoch: call.producerEpoch,
-          baseSequence: call.baseSequence,
-          expectedOffset: call.expectedOffset,
-          appendTime: now,
-        },
+        { batch, expectedOffset: call.expectedOffset, appendTime: now, timestampType: this.config.timestampType },
         (data) => {
           const at = this.host.withNode(group, (n) => n.propose(data));
           proposed = true; // from here on the batch may be in the log
@@ -354,7 +347,7 @@ export class PartitionReplica implements GroupStateMachine {
     }
   }
 
-  async fetch(offset: number, maxBytes: number, maxWaitMs: number, minBytes: number, cancelled: () => boolean = () => false): Promise<FetchResponse> {
+  async fetch(offset: number, maxBytes: number, maxWaitMs: number, minBytes: number, cancelled: () => boolean = () => false): Promise<FetchResult> {
     const deadline = this.host.now() + maxWaitMs;
     const budget = maxBytes > 0 ? maxBytes : DEFAULT_FETCH_BYTES;
     this.requireReadyLeader();
@@ -368,8 +361,9 @@ export class PartitionReplica implements GroupStateMachine {
       this.requireReadyLeader();
       const r = await this.readFrom(offset, budget);
       const now = this.host.now();
-      if ((r.records.length > 0 && r.bytes >= minBytes) || now >= deadline || cancelled()) {
-        return { records: r.records.map(toWire), highWatermark: this.state.highWatermark, logStartOffset: this.state.logStartOffset };
+      if ((r.batches.length > 0 && r.bytes >= minBytes) || now >= deadline || cancelled()) {
+        const recordBatches = r.batches.length === 1 ? buf(r.batches[0]) : Buffer.concat(r.batches, r.bytes);
+        return { recordBatches, highWatermark: this.state.highWatermark, logStartOffset: this.state.logStartOffset, nextOffset: r.nextOffset };
       }
       await this.waitForData(deadline - now);
     }
@@ -378,7 +372,7 @@ export class PartitionReplica implements GroupStateMachine {
   private async readFrom(offset: number, budget: number) {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await fetchRecords(this.state, offset, budget, (lo, hi, max) => this.host.readEntries(this.config.groupId, lo, hi, max));
+        return await fetchBatches(this.state, offset, budget, (lo, hi, max) => this.host.readEntries(this.config.groupId, lo, hi, max));
       } catch (e) {
         // Retention is compacting the log under the read: once that lands (compacted() wakes us)
         // the plan starts from the new log start, or answers OFFSET_OUT_OF_RANGE below it.
@@ -548,15 +542,4 @@ export function inSyncVoters(leader: Status): number[] {
 
 function buf(u: Uint8Array): Buffer {
   return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-}
-
-function toWire(r: FetchedRecord): RecordWithOffset {
-  const out: RecordWithOffset = {
-    offset: r.offset,
-    value: buf(r.value),
-    headers: r.headers.map((h) => ({ key: h.key, value: buf(h.value) })),
-    timestampMs: r.timestamp,
-  };
-  if (r.key !== null) out.key = buf(r.key);
-  return out;
 }

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { type Entry, EntryType, ProposalDroppedError, type RaftNode, type Role, type Status } from '../../raft';
 import { META, OUTCOME } from '../../proto/load';
+import { decodeRecordBatch, encodeRecordBatch, NO_PRODUCER_ID, type TimestampType } from '../records';
 import { realClock } from './host-clock';
 import { PartitionReplica, type ProduceCall, type ReplicaHost } from './partition-replica';
 import { RpcError, toProduceErrorStatus, toProduceServiceError } from './rpc-errors';
@@ -22,6 +23,8 @@ class ScriptedRaft {
   lastIndex = 0;
   inSync = [1, 2, 3];
   dropNext: ProposalDroppedError | undefined;
+  /** The host's clock: set to pin it, else the real one. */
+  clock: number | undefined;
   readonly proposals: Entry[] = [];
 
   readonly host: ReplicaHost = {
@@ -29,7 +32,7 @@ class ScriptedRaft {
     status: () => this.status(),
     readEntries: async () => [],
     hint: (id) => ({ id, address: id ? `10.0.0.${id}:9092` : '' }),
-    now: () => Date.now(),
+    now: () => this.clock ?? Date.now(),
     self: SELF,
     after: (ms, fn) => realClock.after(ms, fn),
     fail: (_group, error) => {
@@ -76,10 +79,10 @@ class ScriptedRaft {
   }
 }
 
-function setup(minInsyncReplicas = 2) {
+function setup(minInsyncReplicas = 2, timestampType: TimestampType = 'create') {
   const raft = new ScriptedRaft();
   const replica = new PartitionReplica(
-    { topic: 'orders', partition: 0, groupId: 7, stateOptions: {}, limits: { maxMessageBytes: 1000 }, minInsyncReplicas, retention: {} },
+    { topic: 'orders', partition: 0, groupId: 7, stateOptions: {}, limits: { maxMessageBytes: 1000 }, timestampType, minInsyncReplicas, retention: {} },
     raft.host,
     { voters: [1, 2, 3], learners: [] },
   );
@@ -87,10 +90,22 @@ function setup(minInsyncReplicas = 2) {
   return { raft, replica };
 }
 
-const record = (s: string) => ({ value: Buffer.from(s), headers: [], timestampMs: 1 });
+/** A call's batch as a producer encodes it: `values` (timestamp 1), producer 5 epoch 0 from sequence 0 unless told otherwise (producerId -1: not idempotent). */
+interface CallSpec extends Partial<Omit<ProduceCall, 'batch'>> {
+  readonly values?: readonly string[];
+  readonly producerId?: number;
+  readonly producerEpoch?: number;
+  readonly baseSequence?: number;
+}
 
-function call(over: Partial<ProduceCall> = {}): ProduceCall {
-  return { records: [record('a')], acks: 'ACKS_ALL', producerId: 5, producerEpoch: 0, baseSequence: 0, deadline: Date.now() + 60_000, ...over };
+function batchOf({ values = ['a'], producerId = 5, producerEpoch = 0, baseSequence = 0 }: CallSpec = {}): Buffer {
+  const records = values.map((v) => ({ key: null, value: Buffer.from(v), timestamp: 1 }));
+  return encodeRecordBatch(records, producerId === NO_PRODUCER_ID ? {} : { producerId, producerEpoch, baseSequence });
+}
+
+function call(over: CallSpec = {}): ProduceCall {
+  const { values: _v, producerId: _p, producerEpoch: _e, baseSequence: _s, ...rest } = over;
+  return { batch: batchOf(over), acks: 'ACKS_ALL', deadline: Date.now() + 60_000, ...rest };
 }
 
 type Settled = { state: 'pending' } | { state: 'fulfilled'; value: unknown } | { state: 'rejected'; error: RpcError };
@@ -146,9 +161,9 @@ describe('produce outcome: refused before proposing is not-written', () => {
 
   it('validation, sequence, fencing and offset refusals: not written', async () => {
     const { raft, replica } = setup();
-    expect(await failure(replica.produce(call({ records: [record('x'.repeat(2000))] })))).toMatchObject({ code: 'RECORD_TOO_LARGE', outcome: OUTCOME.notWritten });
+    expect(await failure(replica.produce(call({ values: ['x'.repeat(2000)] })))).toMatchObject({ code: 'RECORD_TOO_LARGE', outcome: OUTCOME.notWritten });
     expect(await failure(replica.produce(call({ baseSequence: 3 })))).toMatchObject({ code: 'UNKNOWN_PRODUCER', outcome: OUTCOME.notWritten });
-    expect(await failure(replica.produce(call({ producerId: undefined, baseSequence: undefined, expectedOffset: 9 })))).toMatchObject({ code: 'OFFSET_MISMATCH', outcome: OUTCOME.notWritten });
+    expect(await failure(replica.produce(call({ producerId: NO_PRODUCER_ID, expectedOffset: 9 })))).toMatchObject({ code: 'OFFSET_MISMATCH', outcome: OUTCOME.notWritten });
     // A stored batch of producer 5 epoch 1, then the sequence checks against it.
     const first = replica.produce(call({ producerEpoch: 1 }));
     replica.apply([raft.proposals[0]]);
@@ -158,10 +173,68 @@ describe('produce outcome: refused before proposing is not-written', () => {
     expect(raft.proposals).toHaveLength(1);
   });
 
+  it('a damaged or truncated batch: INVALID_REQUEST naming the problem, not written, nothing proposed', async () => {
+    const { raft, replica } = setup();
+    const damaged = batchOf({ values: ['abc'] });
+    damaged[damaged.length - 2] ^= 0xff;
+    const crc = await failure(replica.produce({ ...call(), batch: damaged }));
+    expect(crc).toMatchObject({ code: 'INVALID_REQUEST', outcome: OUTCOME.notWritten });
+    expect(crc.message).toMatch(/orders.*partition 0.*CRC32C mismatch/);
+    const truncated = batchOf().subarray(0, 40);
+    expect(await failure(replica.produce({ ...call(), batch: truncated }))).toMatchObject({ code: 'INVALID_REQUEST', outcome: OUTCOME.notWritten });
+    expect(raft.proposals).toHaveLength(0);
+  });
+
   it('a group closed (topic deleted, node stopping) refuses new batches as not written', async () => {
     const { replica } = setup();
     replica.close(() => new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', 'deleted'));
     expect(await failure(replica.produce(call()))).toMatchObject({ code: 'UNKNOWN_TOPIC', outcome: OUTCOME.notWritten });
+  });
+});
+
+describe('the batch a replica proposes', () => {
+  it("is its own copy, stamped: the caller's bytes (a view into a larger buffer, as a network read gives) are left as they were", async () => {
+    const { raft, replica } = setup();
+    const sent = batchOf({ values: ['x', 'y'] });
+    const frame = Buffer.concat([Buffer.from('header'), sent, Buffer.from('trailer')]);
+    const view = frame.subarray(6, 6 + sent.length);
+    const frameBefore = Buffer.from(frame);
+    const p = replica.produce({ ...call(), batch: view });
+    expect(raft.proposals).toHaveLength(1);
+    const proposed = raft.proposals[0].data;
+    expect(frame).toEqual(frameBefore);
+    expect(proposed.buffer).not.toBe(frame.buffer);
+    expect(proposed.byteLength).toBe(sent.length);
+    const { header, records } = decodeRecordBatch(proposed);
+    expect(header).toMatchObject({ baseOffset: 0, partitionLeaderEpoch: 1, producerId: 5, producerEpoch: 0, baseSequence: 0 });
+    expect(records.map((r) => Buffer.from(r.value!).toString())).toEqual(['x', 'y']);
+    replica.apply([raft.proposals[0]]);
+    expect(await p).toMatchObject({ baseOffset: 0, lastOffset: 1, duplicate: false });
+  });
+
+  it('CreateTime topic: the records keep the producer timestamps and the answer has logAppendTimeMs -1', async () => {
+    const { raft, replica } = setup(2, 'create');
+    raft.clock = 1_700_000_000_000;
+    const p = replica.produce(call({ values: ['a', 'b'] }));
+    replica.apply([raft.proposals[0]]);
+    expect(await p).toEqual({ baseOffset: 0, lastOffset: 1, logAppendTimeMs: -1, duplicate: false });
+    expect(decodeRecordBatch(raft.proposals[0].data).records.map((r) => r.timestamp)).toEqual([1, 1]);
+  });
+
+  it("LogAppendTime topic: every record carries the leader's clock, which the answer gives as logAppendTimeMs", async () => {
+    const { raft, replica } = setup(2, 'logAppend');
+    raft.clock = 1_700_000_000_000;
+    const p = replica.produce(call({ values: ['a', 'b'] }));
+    replica.apply([raft.proposals[0]]);
+    expect(await p).toEqual({ baseOffset: 0, lastOffset: 1, logAppendTimeMs: 1_700_000_000_000, duplicate: false });
+    const { header, records } = decodeRecordBatch(raft.proposals[0].data);
+    expect([header.timestampType, header.maxTimestamp]).toEqual(['logAppend', 1_700_000_000_000]);
+    expect(records.map((r) => r.timestamp)).toEqual([1_700_000_000_000, 1_700_000_000_000]);
+    // A faithful retry later is still the same batch: the leader's stamp is not part of what is compared.
+    raft.clock += 5_000;
+    // Answered -1, as Kafka answers a duplicate: the retry's own clock is not what the records carry.
+    expect(await replica.produce(call({ values: ['a', 'b'] }))).toEqual({ baseOffset: 0, lastOffset: 1, logAppendTimeMs: -1, duplicate: true });
+    expect(raft.proposals).toHaveLength(1);
   });
 });
 

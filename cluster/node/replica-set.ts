@@ -65,6 +65,7 @@ export class ReplicaSet {
         groupId: p.groupId,
         stateOptions: { segmentBytes: cfg.segmentBytes, segmentMs: cfg.segmentMs },
         limits: { maxMessageBytes: cfg.maxMessageBytes },
+        timestampType: cfg.timestampType,
         minInsyncReplicas: cfg.minInsyncReplicas,
         retention: { retentionMs: cfg.retentionMs, retentionBytes: cfg.retentionBytes },
       },

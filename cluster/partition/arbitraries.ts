@@ -1,18 +1,18 @@
 import fc from 'fast-check';
-import type { ProduceRecord } from './batch-codec';
+import type { RecordInput } from '../records';
 import type { LogStep } from './test-log';
 
 /** fast-check generators shared by the partition tests. */
 
-export const recordArb: fc.Arbitrary<ProduceRecord> = fc.record({
+export const recordArb: fc.Arbitrary<RecordInput> = fc.record({
   key: fc.option(fc.uint8Array({ maxLength: 16 }), { nil: null }),
-  value: fc.uint8Array({ maxLength: 64 }),
-  headers: fc.array(fc.record({ key: fc.string({ maxLength: 8, unit: 'grapheme' }), value: fc.uint8Array({ maxLength: 8 }) }), { maxLength: 3 }),
+  value: fc.option(fc.uint8Array({ maxLength: 64 }), { nil: null, freq: 8 }),
+  headers: fc.array(fc.record({ key: fc.string({ maxLength: 8, unit: 'grapheme' }), value: fc.option(fc.uint8Array({ maxLength: 8 }), { nil: null, freq: 8 }) }), { maxLength: 3 }),
   timestamp: fc.oneof(fc.integer({ min: 0, max: 2000 }), fc.maxSafeNat()),
 });
 
 /** Records with timestamps in a small range, so that timestamp lookups hit and miss. */
-export const timedRecordArb: fc.Arbitrary<ProduceRecord> = fc.record({
+export const timedRecordArb: fc.Arbitrary<RecordInput> = fc.record({
   key: fc.constant(null),
   value: fc.uint8Array({ maxLength: 200 }),
   timestamp: fc.integer({ min: 0, max: 1000 }),
@@ -22,7 +22,7 @@ export function bytesOf(s: string): Uint8Array {
   return Buffer.from(s, 'utf8');
 }
 
-export function logStepArb(record: fc.Arbitrary<ProduceRecord> = timedRecordArb): fc.Arbitrary<LogStep> {
+export function logStepArb(record: fc.Arbitrary<RecordInput> = timedRecordArb): fc.Arbitrary<LogStep> {
   const records = fc.array(record, { minLength: 1, maxLength: 5 });
   return fc.oneof(
     { weight: 6, arbitrary: fc.record({ kind: fc.constant('plain' as const), records }) },
@@ -32,4 +32,4 @@ export function logStepArb(record: fc.Arbitrary<ProduceRecord> = timedRecordArb)
   );
 }
 
-export const logStepsArb = (record?: fc.Arbitrary<ProduceRecord>) => fc.array(logStepArb(record), { minLength: 1, maxLength: 60, size: 'max' });
+export const logStepsArb = (record?: fc.Arbitrary<RecordInput>) => fc.array(logStepArb(record), { minLength: 1, maxLength: 60, size: 'max' });

@@ -32,13 +32,10 @@ export const DEFAULT_STATE_OPTIONS: StateOptions = {
 export interface ProduceLimits {
   /** Largest record batch, encoded (Kafka's max.message.bytes); a single record above it is RECORD_TOO_LARGE. */
   readonly maxMessageBytes: number;
-  /** Most headers on one record. */
-  readonly maxHeaders: number;
 }
 
 export const DEFAULT_PRODUCE_LIMITS: ProduceLimits = {
   maxMessageBytes: 1024 * 1024,
-  maxHeaders: 64,
 };
 
 export function resolveStateOptions(partial: Partial<StateOptions> = {}): StateOptions {

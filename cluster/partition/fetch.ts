@@ -1,7 +1,6 @@
 import { type Entry, EntryType } from '../../raft';
-import { decodeBatchHeader, type FetchedRecord, isRecordBatch, RecordReader } from './batch-codec';
 import { type PartitionContext, PartitionError, internalError } from './errors';
-import type { PartitionState } from './partition-state';
+import { type PartitionState, storedBatchHeader } from './partition-state';
 
 /** Where to read the Raft log for a fetch. An empty range (fromIndex === endIndex) means nothing to read yet. */
 export interface FetchPlan {
@@ -41,11 +40,16 @@ export function planFetch(state: PartitionState, offset: number, maxBytes: numbe
   };
 }
 
-export interface DecodedRecords {
-  readonly records: FetchedRecord[];
-  /** Sum of the records' encoded sizes. */
+export interface FetchedBatches {
+  /**
+   * The stored record batches (RecordBatch v2, as the leader stamped them), whole and in order:
+   * the first may begin before the fetch offset (the consumer skips those records), none holds
+   * a record at or past the high watermark. The entries' own bytes: nothing is decoded or copied.
+   */
+  readonly batches: Uint8Array[];
+  /** Sum of the batches' sizes. */
   readonly bytes: number;
-  /** The offset to fetch next. */
+  /** The offset to fetch next (one past the last batch's last record). */
   readonly nextOffset: number;
   /** The Raft index to continue reading at (0 if `entries` was empty). */
   readonly nextIndex: number;
@@ -54,42 +58,40 @@ export interface DecodedRecords {
 }
 
 /**
- * Turn entries (read from planFetch's fromIndex on) into records with offsets: skips no-ops,
- * membership entries and records below `fromOffset`, stops before `highWatermark` and before the
- * byte budget is exceeded, except that it returns at least one record if one is available and
- * `atLeastOne` (the first read of a fetch, as Kafka: a record larger than the budget still gets
- * through). Throws INTERNAL if the entries skip over `fromOffset` (they were not read from the plan).
+ * Pick the batches to return from entries (read from planFetch's fromIndex on): skips no-ops,
+ * membership entries and batches wholly below `fromOffset`, stops at `highWatermark` and before
+ * the byte budget is exceeded, except that it returns at least one batch if one is available and
+ * `atLeastOne` (the first read of a fetch, as Kafka: a batch larger than the budget still gets
+ * through). Reads batch headers only. Throws INTERNAL if the entries skip over `fromOffset`
+ * (they were not read from the plan).
  */
-export function decodeRecords(
+export function selectBatches(
   entries: readonly Entry[],
   fromOffset: number,
   highWatermark: number,
   maxBytes: number,
   context: PartitionContext,
   atLeastOne = true,
-): DecodedRecords {
-  const records: FetchedRecord[] = [];
+): FetchedBatches {
+  const batches: Uint8Array[] = [];
   let bytes = 0;
   let next = fromOffset;
-  const done = (nextIndex: number, complete: boolean): DecodedRecords => ({ records, bytes, nextOffset: next, nextIndex, complete });
+  const done = (nextIndex: number, complete: boolean): FetchedBatches => ({ batches, bytes, nextOffset: next, nextIndex, complete });
   if (next >= highWatermark) return done(entries.length > 0 ? entries[0].index : 0, true);
   for (const e of entries) {
-    if (e.type !== EntryType.Normal || !isRecordBatch(e.data)) continue;
-    const h = decodeBatchHeader(e.data, context, e.index);
-    if (h.baseOffset + h.recordCount <= next) continue;
+    if (e.type !== EntryType.Normal || e.data.length === 0) continue;
+    const h = storedBatchHeader(e.data, context, e.index);
+    const end = h.baseOffset + h.recordCount;
+    if (end <= next) continue;
     if (h.baseOffset > next) {
       throw internalError(context, `the entries read for a fetch at offset ${next} start at offset ${h.baseOffset} (raft index ${e.index}); read from the index planFetch gives`);
     }
-    const reader = new RecordReader(e.data, h, context, e.index);
-    while (reader.remaining > 0 && reader.nextOffset < next) reader.skip();
-    while (reader.remaining > 0) {
-      if (next >= highWatermark) return done(e.index, true);
-      const size = reader.nextSize();
-      if (bytes + size > maxBytes && (records.length > 0 || !atLeastOne)) return done(e.index, true);
-      records.push(reader.read());
-      bytes += size;
-      next++;
-    }
+    // Only applied (committed) entries are read, and a batch is applied whole: none straddles the high watermark.
+    if (end > highWatermark) return done(e.index, true);
+    if (bytes + e.data.length > maxBytes && (batches.length > 0 || !atLeastOne)) return done(e.index, true);
+    batches.push(e.data);
+    bytes += e.data.length;
+    next = end;
     if (next >= highWatermark) return done(e.index + 1, true);
   }
   return done(entries.length > 0 ? entries[entries.length - 1].index + 1 : 0, false);
@@ -99,18 +101,18 @@ export function decodeRecords(
 export type ReadEntries = (lo: number, hi: number, maxBytes: number) => readonly Entry[] | Promise<readonly Entry[]>;
 
 /**
- * A whole fetch: plan, then read and decode until the budget, the high watermark or the applied
- * end of the log. The storage read is the only I/O, and the caller supplies it.
+ * A whole fetch: plan, then read and select batches until the budget, the high watermark or the
+ * applied end of the log. The storage read is the only I/O, and the caller supplies it.
  */
-export async function fetchRecords(
+export async function fetchBatches(
   state: PartitionState,
   offset: number,
   maxBytes: number,
   read: ReadEntries,
   highWatermark: number = state.highWatermark,
-): Promise<DecodedRecords> {
+): Promise<FetchedBatches> {
   const plan = planFetch(state, offset, maxBytes, highWatermark);
-  const records: FetchedRecord[] = [];
+  const batches: Uint8Array[] = [];
   let bytes = 0;
   let next = offset;
   let index = plan.fromIndex;
@@ -118,12 +120,12 @@ export async function fetchRecords(
   while (!complete && index < plan.endIndex) {
     const entries = await read(index, plan.endIndex, Math.max(plan.readBytes - bytes, 1));
     if (entries.length === 0) break;
-    const r = decodeRecords(entries, next, plan.highWatermark, maxBytes - bytes, state.context, records.length === 0);
-    for (const rec of r.records) records.push(rec);
+    const r = selectBatches(entries, next, plan.highWatermark, maxBytes - bytes, state.context, batches.length === 0);
+    for (const b of r.batches) batches.push(b);
     bytes += r.bytes;
     next = r.nextOffset;
     index = r.nextIndex;
     complete = r.complete;
   }
-  return { records, bytes, nextOffset: next, nextIndex: index, complete: complete || next >= plan.highWatermark };
+  return { batches, bytes, nextOffset: next, nextIndex: index, complete: complete || next >= plan.highWatermark };
 }

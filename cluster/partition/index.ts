@@ -1,18 +1,4 @@
-/** A partition's log as a replicated state machine over its Raft group, and the record batch format. */
-export {
-  BATCH_MAGIC,
-  NO_PRODUCER_ID,
-  NO_SEQUENCE,
-  decodeBatch,
-  decodeBatchHeader,
-  encodeBatch,
-  isRecordBatch,
-  recordSize,
-  type BatchHeader,
-  type FetchedRecord,
-  type ProduceRecord,
-  type RecordHeader,
-} from './batch-codec';
+/** A partition's log as a replicated state machine over its Raft group (its batches: cluster/records). */
 export {
   DEFAULT_PRODUCE_LIMITS,
   DEFAULT_STATE_OPTIONS,
@@ -20,7 +6,7 @@ export {
   type StateOptions,
 } from './config';
 export { PARTITION_ERRORS, PartitionError, type ErrorDetails, type PartitionContext, type PartitionErrorCode, wireCodeOf } from './errors';
-export { decodeRecords, fetchRecords, planFetch, type DecodedRecords, type FetchPlan, type ReadEntries } from './fetch';
+export { fetchBatches, planFetch, selectBatches, type FetchedBatches, type FetchPlan, type ReadEntries } from './fetch';
 export { LeaderSession, type ProduceOutcome, type Propose } from './leader-session';
 export {
   earliestOffset,
@@ -32,7 +18,7 @@ export {
   type TimestampPlan,
   type TimestampScan,
 } from './list-offsets';
-export { PartitionState, type PartitionStateInit } from './partition-state';
+export { PartitionState, storedBatchHeader, type PartitionStateInit } from './partition-state';
 export { MAX_SEQUENCE, validateProduce, type ProduceRequest } from './produce-request';
 export { REMEMBERED_BATCHES, type ProducerBatch, type ProducerEntry } from './producer-table';
 export { retentionCompactIndex, type RetentionConfig } from './retention';

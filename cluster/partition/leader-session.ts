@@ -1,4 +1,4 @@
-import { encodedRecordsChecksum, encodeBatch, NO_PRODUCER_ID, NO_SEQUENCE } from './batch-codec';
+import { NO_PRODUCER_ID, stampBaseOffset, stampLogAppendTime, stampPartitionLeaderEpoch, unstampedCrc } from '../records';
 import { type ProduceLimits, resolveProduceLimits } from './config';
 import { internalError, type PartitionContext, PartitionError } from './errors';
 import type { PartitionState } from './partition-state';
@@ -14,7 +14,7 @@ export type ProduceOutcome =
   | { readonly kind: 'pendingDuplicate'; readonly index: number; readonly term: number; readonly baseOffset: number; readonly lastOffset: number }
   | { readonly kind: 'rejected'; readonly error: PartitionError };
 
-/** Proposes the encoded batch to the partition's Raft group (RaftNode.propose); may throw ProposalDroppedError. */
+/** Proposes the stamped batch to the partition's Raft group (RaftNode.propose); may throw ProposalDroppedError. */
 export type Propose = (data: Uint8Array) => { index: number; term: number };
 
 interface Pending {
@@ -78,19 +78,18 @@ export class LeaderSession {
     }
     this.sync();
     const table = (this.speculative ??= this.state.producers.clone());
-    const invalid = validateProduce(req, this.limits, ctx);
-    if (invalid) return reject(invalid);
+    const h = validateProduce(req, this.limits, ctx);
+    if (h instanceof PartitionError) return reject(h);
 
-    const pid = req.producerId ?? NO_PRODUCER_ID;
-    const epoch = req.producerEpoch ?? 0;
-    const baseSequence = pid === NO_PRODUCER_ID ? NO_SEQUENCE : (req.baseSequence as number);
-    const count = req.records.length;
-    const lastSequence = pid === NO_PRODUCER_ID ? NO_SEQUENCE : addSequence(baseSequence, count - 1);
+    const pid = h.producerId;
+    const epoch = h.producerEpoch;
+    const baseSequence = h.baseSequence;
+    const count = h.recordCount;
+    const lastSequence = pid === NO_PRODUCER_ID ? -1 : addSequence(baseSequence, count - 1);
     const baseOffset = this.specNextOffset;
-    // Encoded before the checks: the same pass computes the records checksum that tells a retry
-    // of a batch from other records under its sequences. Refused batches waste only this copy.
-    const data = encodeBatch({ baseOffset, producerId: pid, producerEpoch: epoch, baseSequence }, req.records, req.appendTime);
-    const checksum = encodedRecordsChecksum(data);
+    // What tells a retry of a batch from other records under its sequences: the batch's CRC with
+    // the leader's stamps undone, derived from the header the CRC check just proved (no pass).
+    const checksum = unstampedCrc(req.batch);
     if (pid !== NO_PRODUCER_ID) {
       const check = checkSequence(table.get(pid), epoch, baseSequence, lastSequence, checksum);
       switch (check.kind) {
@@ -117,6 +116,11 @@ export class LeaderSession {
       return reject(new PartitionError('OFFSET_MISMATCH', ctx, `conditional append expected the log to end at offset ${req.expectedOffset} but it ends at ${baseOffset}`, { expectedOffset: req.expectedOffset, actualOffset: baseOffset }));
     }
 
+    // Stamped in place: outside the CRC (offset, leader epoch), or with the CRC patched (append time).
+    const data = req.batch;
+    stampBaseOffset(data, baseOffset);
+    stampPartitionLeaderEpoch(data, leaderEpochOf(this.term));
+    if (req.timestampType === 'logAppend') stampLogAppendTime(data, req.appendTime!);
     const at = propose(data); // throws if not accepted: nothing above has changed any state
     if (at.term !== this.term) {
       throw internalError(ctx, `a batch validated by the session of term ${this.term} was proposed in term ${at.term}; the server must start a new session on every term change`);
@@ -165,6 +169,11 @@ export class LeaderSession {
       throw internalError(this.state.context, `the leader of term ${this.term} applied up to offset ${this.state.nextOffset} but its oldest pending batch starts at ${expected}`);
     }
   }
+}
+
+/** The partitionLeaderEpoch a leader stamps: its Raft term (Kafka's leader epoch), an int32. */
+function leaderEpochOf(term: number): number {
+  return Math.min(term, 0x7fff_ffff);
 }
 
 /** SEQUENCE_CONFLICT: the batch reuses a remembered batch's sequences and is not provably that batch. */

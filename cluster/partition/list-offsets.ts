@@ -1,8 +1,8 @@
 import { type Entry, EntryType } from '../../raft';
-import { decodeBatchHeader, isRecordBatch, RecordReader } from './batch-codec';
-import type { PartitionContext } from './errors';
+import { readRecords } from '../records';
+import { type PartitionContext, PartitionError } from './errors';
 import type { ReadEntries } from './fetch';
-import type { PartitionState } from './partition-state';
+import { type PartitionState, storedBatchHeader } from './partition-state';
 
 /** Kafka's ListOffsets specs: the log start, the log end (high watermark), or the first record at or after a time. */
 export type OffsetSpec = 'earliest' | 'latest' | { readonly timestamp: number };
@@ -40,13 +40,15 @@ export type TimestampScan = { readonly found: true; readonly offset: number } | 
  */
 export function scanForTimestamp(entries: readonly Entry[], timestamp: number, fromOffset: number, context: PartitionContext): TimestampScan {
   for (const e of entries) {
-    if (e.type !== EntryType.Normal || !isRecordBatch(e.data)) continue;
-    const h = decodeBatchHeader(e.data, context, e.index);
+    if (e.type !== EntryType.Normal || e.data.length === 0) continue;
+    const h = storedBatchHeader(e.data, context, e.index);
     if (h.maxTimestamp < timestamp || h.baseOffset + h.recordCount <= fromOffset) continue;
-    const reader = new RecordReader(e.data, h, context, e.index);
-    while (reader.remaining > 0) {
-      if (reader.nextOffset >= fromOffset && reader.nextTimestamp() >= timestamp) return { found: true, offset: reader.nextOffset };
-      reader.skip();
+    // LogAppendTime: every record reads as maxTimestamp, which is >= timestamp here.
+    if (h.timestampType === 'logAppend') return { found: true, offset: Math.max(h.baseOffset, fromOffset) };
+    try {
+      for (const r of readRecords(e.data, h, fromOffset)) if (r.timestamp >= timestamp) return { found: true, offset: r.offset };
+    } catch (err) {
+      throw new PartitionError('CORRUPT_BATCH', context, `the entry at raft index ${e.index}: ${(err as Error).message}`, { raftIndex: e.index });
     }
   }
   return { found: false, nextIndex: entries.length > 0 ? entries[entries.length - 1].index + 1 : 0 };

@@ -1,7 +1,7 @@
 import { type ConfState, decodeConfChange, type Entry, EntryType, type Snapshot } from '../../raft';
-import { decodeBatchHeader, NO_PRODUCER_ID } from './batch-codec';
+import { isRecordBatch, NO_PRODUCER_ID, readRecordBatchHeader, RecordBatchError, type RecordBatchHeader, unstampedCrc } from '../records';
 import { resolveStateOptions, type StateOptions } from './config';
-import { internalError, type PartitionContext } from './errors';
+import { internalError, type PartitionContext, PartitionError } from './errors';
 import { addSequence, checkSequence, ProducerTable } from './producer-table';
 import { SparseIndex } from './sparse-index';
 import { decodeStateImage, encodeStateImage, type StateImage } from './state-snapshot';
@@ -166,13 +166,16 @@ export class PartitionState {
 
   /** Returns true if the batch ended a segment (and appliedIndex is already advanced). */
   private applyBatch(e: Entry): boolean {
-    const h = decodeBatchHeader(e.data, this.context, e.index);
+    const h = storedBatchHeader(e.data, this.context, e.index);
     if (h.baseOffset !== this._nextOffset) {
       throw internalError(this.context, `the batch at raft index ${e.index} starts at offset ${h.baseOffset} but the partition's next offset is ${this._nextOffset}; it was not validated against the log before it`);
     }
     const lastSequence = h.producerId === NO_PRODUCER_ID ? -1 : addSequence(h.baseSequence, h.recordCount - 1);
+    // Derived from the stored header (O(log n), no pass over the records): equal to what the
+    // leader compared when it accepted the batch, whatever it stamped.
+    const checksum = h.producerId === NO_PRODUCER_ID ? null : unstampedCrc(e.data);
     if (h.producerId !== NO_PRODUCER_ID) {
-      const check = checkSequence(this.producerTable.get(h.producerId), h.producerEpoch, h.baseSequence, lastSequence, h.recordsChecksum);
+      const check = checkSequence(this.producerTable.get(h.producerId), h.producerEpoch, h.baseSequence, lastSequence, checksum);
       if (check.kind !== 'accept') {
         throw internalError(this.context, `the batch at raft index ${e.index} (producer ${h.producerId} epoch ${h.producerEpoch} sequences ${h.baseSequence}..${lastSequence}) is ${check.kind} against the applied producer state`);
       }
@@ -190,9 +193,7 @@ export class PartitionState {
     this.entriesSincePoint += 1;
     this.segmentBytes += size;
     if (h.producerId !== NO_PRODUCER_ID) {
-      // The checksum the leader wrote in the header (null for a format 1 batch): never recomputed
-      // here, where the records carry the leader's stamped timestamps.
-      this.producerTable.record(h.producerId, h.producerEpoch, { baseSequence: h.baseSequence, lastSequence, baseOffset: h.baseOffset, checksum: h.recordsChecksum });
+      this.producerTable.record(h.producerId, h.producerEpoch, { baseSequence: h.baseSequence, lastSequence, baseOffset: h.baseOffset, checksum });
     }
     this._appliedIndex = e.index;
     this._appliedTerm = e.term;
@@ -254,5 +255,28 @@ export class PartitionState {
     }
     this.sparse.dropBefore(raftIndex + 1);
     this._logStartOffset = point.baseOffset;
+  }
+}
+
+/**
+ * The header of a batch read back from the log. Its records were validated by the leader before
+ * it was proposed, and the store checksums every entry; what is not a batch here was damaged or
+ * written by an earlier Flotilla (whose own batch format began with 0xB1 or 0xB2).
+ */
+export function storedBatchHeader(data: Uint8Array, context: PartitionContext, raftIndex: number): RecordBatchHeader {
+  const where = `the entry at raft index ${raftIndex}`;
+  if (!isRecordBatch(data)) {
+    const earlier = data[0] === 0xb1 || data[0] === 0xb2 ? ' (it looks like the batch format of Flotilla 0.1, which this version does not read: its data directory must be recreated)' : '';
+    throw new PartitionError('CORRUPT_BATCH', context, `${where} is not a RecordBatch v2 (first byte 0x${(data[0] ?? 0).toString(16)}, magic byte ${data[16] ?? 'missing'})${earlier}`, { raftIndex });
+  }
+  try {
+    const h = readRecordBatchHeader(data);
+    if (h.batchLength + 12 !== data.length || h.recordCount < 1 || h.lastOffsetDelta !== h.recordCount - 1) {
+      throw new PartitionError('CORRUPT_BATCH', context, `${where}: batchLength ${h.batchLength}, record count ${h.recordCount} and lastOffsetDelta ${h.lastOffsetDelta} do not fit its ${data.length} bytes`, { raftIndex });
+    }
+    return h;
+  } catch (e) {
+    if (e instanceof RecordBatchError) throw new PartitionError('CORRUPT_BATCH', context, `${where}: ${e.message}`, { raftIndex });
+    throw e;
   }
 }

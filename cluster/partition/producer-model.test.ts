@@ -1,32 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EntryType } from '../../raft';
-import { decodeBatch, type FetchedRecord, isRecordBatch, type ProduceRecord } from './batch-codec';
-import { fetchRecords } from './fetch';
+import {
+  type DecodedRecord,
+  NO_PRODUCER_ID,
+  type RecordBatchHeader,
+  type RecordHeaderEntry,
+  type RecordInput,
+  readRecords,
+  type TimestampType,
+  validateRecordBatch,
+} from '../records';
+import { fetchBatches } from './fetch';
 import { LeaderSession, type ProduceOutcome } from './leader-session';
 import { PartitionState } from './partition-state';
 import type { ProduceRequest } from './produce-request';
-import { TestLog } from './test-log';
+import { produceOf, recordsOf, TestLog } from './test-log';
 
 /**
  * A model test of producing: random producers send, retry faithfully, reuse a sequence range for
  * other records, send ranges overlapping earlier ones, skip sequences, bump epochs and send from
- * fenced epochs, interleaved with commits and leader changes (a new leader keeps part of the
+ * fenced epochs, switch the topic between CreateTime and LogAppendTime, interleaved with commits
+ * and leader changes (a new leader keeps part of the
  * uncommitted suffix and starts a new session: on the same state, on a state rebuilt by
  * replaying the log, or on a state restored from a snapshot and then replayed). Every outcome is
  * compared with a reference that recomputes the answer from the whole log by brute force (it
- * compares records, not checksums), and the final log, read back through fetch, is checked
+ * compares records, not checksums: the session's unstampedCrc must agree with it), and the final
+ * log, read back through fetch, is checked
  * against the model's log, every answer's offsets, exactly-once appends and determinism.
  */
 
 const ctx = { topic: 'model', partition: 0 };
 const PRODUCERS = 3;
 const STATE_OPTIONS = { indexIntervalEntries: 3, indexIntervalBytes: 200, segmentBytes: 400 };
-/** The leader's clock starts here: a stored timestamp at or above it was left to the server (sent as 0). */
+/** The leader's clock starts here, far from the producers' timestamps (1000..4000). */
 const APPEND_TIME_BASE = 1_000_000_000;
 
 /** How a reused sequence range's records differ from the original's. */
-type Change = 'value' | 'key' | 'timestamp' | 'header' | 'order';
+type Change = 'value' | 'key' | 'timestamp' | 'header' | 'tombstone' | 'order';
+const CHANGES: readonly Change[] = ['value', 'key', 'timestamp', 'header', 'tombstone', 'order'];
 type Rebuild = 'sameState' | 'replay' | 'restore';
 
 type Op =
@@ -39,6 +51,7 @@ type Op =
   | { op: 'zombie'; p: number; pick: number }
   | { op: 'plain'; count: number }
   | { op: 'conditional'; p: number | null; delta: number }
+  | { op: 'retype' }
   | { op: 'commit'; n: number }
   | { op: 'leaderChange'; keep: number; rebuild: Rebuild };
 
@@ -48,7 +61,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('retry' as const), p, pick: fc.nat() }) },
   {
     weight: 2,
-    arbitrary: fc.record({ op: fc.constant('reuse' as const), p, pick: fc.nat(), change: fc.constantFrom<Change>('value', 'key', 'timestamp', 'header', 'order') }),
+    arbitrary: fc.record({ op: fc.constant('reuse' as const), p, pick: fc.nat(), change: fc.constantFrom<Change>(...CHANGES) }),
   },
   {
     weight: 1,
@@ -59,22 +72,46 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('zombie' as const), p, pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('plain' as const), count: fc.integer({ min: 1, max: 3 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('conditional' as const), p: fc.option(p, { nil: null }), delta: fc.integer({ min: -1, max: 1 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('retype' as const) }) },
   { weight: 5, arbitrary: fc.record({ op: fc.constant('commit' as const), n: fc.integer({ min: 0, max: 4 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('leaderChange' as const), keep: fc.nat(4), rebuild: fc.constantFrom<Rebuild>('sameState', 'replay', 'restore') }) },
 );
 
-/** A record as its producer sent it, as a comparable string (key null and empty are distinct). */
-function sentForm(r: { key?: Uint8Array | null; value: Uint8Array; headers?: readonly { key: string; value: Uint8Array }[]; timestamp: number }): string {
-  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-  return JSON.stringify([r.timestamp, r.key == null ? null : hex(r.key), hex(r.value), (r.headers ?? []).map((h) => [h.key, hex(h.value)])]);
+/**
+ * A request as the model's clients keep it: the records and producer fields they encode into a
+ * batch. Every attempt is encoded afresh (the same bytes each time), as a client resends its own
+ * copy: the leader stamps the bytes it is given.
+ */
+interface ModelRequest {
+  readonly records: readonly RecordInput[];
+  readonly producerId?: number;
+  readonly producerEpoch?: number;
+  readonly baseSequence?: number;
+  readonly expectedOffset?: number;
 }
 
-/** A stored record back in its sent form: a timestamp stamped by the leader was sent as 0. */
-function storedAsSent(r: FetchedRecord): string {
-  return sentForm({ ...r, timestamp: r.timestamp >= APPEND_TIME_BASE ? 0 : r.timestamp });
+function toRequest(req: ModelRequest, appendTime: number, timestampType: TimestampType): ProduceRequest {
+  const producer = req.producerId === undefined ? undefined : { producerId: req.producerId, producerEpoch: req.producerEpoch ?? 0, baseSequence: req.baseSequence ?? 0 };
+  return produceOf(req.records, producer, { expectedOffset: req.expectedOffset, appendTime, timestampType });
 }
 
-const requestForm = (req: ProduceRequest) => req.records.map(sentForm);
+/** A record as its producer sent it, as a comparable string (null and empty keys, values and header values are distinct). */
+function sentForm(r: { key: Uint8Array | null; value: Uint8Array | null; headers?: readonly RecordHeaderEntry[]; timestamp: number }): string {
+  const hex = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b).toString('hex'));
+  return JSON.stringify([r.timestamp, hex(r.key), hex(r.value), (r.headers ?? []).map((h) => [h.key, hex(h.value)])]);
+}
+
+/**
+ * The records of a stored batch as its producer sent them: CRC checked, and with the producer's
+ * own timestamps even when the leader stamped LogAppendTime (stamping leaves the records'
+ * timestamp deltas as they were; only reading as CreateTime gives them back).
+ */
+function producerRecords(bytes: Uint8Array, from?: number): DecodedRecord[] {
+  const h: RecordBatchHeader = validateRecordBatch(bytes);
+  return [...readRecords(bytes, { ...h, timestampType: 'create' }, from)];
+}
+
+const requestForm = (req: ModelRequest) => req.records.map(sentForm);
 
 interface LogBatch {
   index: number;
@@ -85,17 +122,18 @@ interface LogBatch {
   baseOffset: number;
   count: number;
   sent: string[];
+  timestampType: TimestampType;
 }
 
 function logBatches(log: TestLog): LogBatch[] {
   const out: LogBatch[] = [];
   for (const e of log.entries) {
-    if (e.type !== EntryType.Normal || !isRecordBatch(e.data)) continue;
-    const { header: h, records } = decodeBatch(e.data, ctx, e.index);
+    if (e.type !== EntryType.Normal || e.data.length === 0) continue;
+    const h = validateRecordBatch(e.data);
     out.push({
       index: e.index, pid: h.producerId, epoch: h.producerEpoch, baseSeq: h.baseSequence,
-      lastSeq: h.producerId === 0 ? -1 : h.baseSequence + h.recordCount - 1,
-      baseOffset: h.baseOffset, count: h.recordCount, sent: records.map(storedAsSent),
+      lastSeq: h.producerId === NO_PRODUCER_ID ? -1 : h.baseSequence + h.recordCount - 1,
+      baseOffset: h.baseOffset, count: h.recordCount, sent: producerRecords(e.data).map(sentForm), timestampType: h.timestampType,
     });
   }
   return out;
@@ -108,17 +146,17 @@ type Expected =
   | { kind: 'error'; code: string };
 
 /** The answer recomputed from the whole log by brute force (sequences stay far from wrapping here). */
-function reference(batches: LogBatch[], req: ProduceRequest, maxProducers: number): Expected {
+function reference(batches: LogBatch[], req: ModelRequest, maxProducers: number): Expected {
   const last = batches[batches.length - 1];
   const nextOffset = last ? last.baseOffset + last.count : 0;
   const conditional = (): Expected =>
     req.expectedOffset !== undefined && req.expectedOffset !== nextOffset ? { kind: 'error', code: 'OFFSET_MISMATCH' } : { kind: 'accept', baseOffset: nextOffset };
-  const pid = req.producerId ?? 0;
-  if (pid === 0) return conditional();
+  const pid = req.producerId ?? NO_PRODUCER_ID;
+  if (pid === NO_PRODUCER_ID) return conditional();
   // Producers remembered after a prefix: the maxProducers most recently appending ones.
   const remembered = (prefix: number) => {
     const seen = new Set<number>();
-    for (let j = prefix - 1; j >= 0 && seen.size < maxProducers; j--) if (batches[j].pid !== 0) seen.add(batches[j].pid);
+    for (let j = prefix - 1; j >= 0 && seen.size < maxProducers; j--) if (batches[j].pid !== NO_PRODUCER_ID) seen.add(batches[j].pid);
     return seen;
   };
   let history: LogBatch[] = [];
@@ -151,12 +189,12 @@ interface Client {
   pid: number;
   epoch: number;
   nextSeq: number;
-  sent: ProduceRequest[];
-  fencedRequests: ProduceRequest[];
+  sent: ModelRequest[];
+  fencedRequests: ModelRequest[];
 }
 
 interface Answer {
-  req: ProduceRequest;
+  req: ModelRequest;
   outcome: ProduceOutcome;
   /** Term of the leader that answered (an 'appended' holds only if its entry survives in that term). */
   term: number;
@@ -166,36 +204,40 @@ interface Answer {
 interface ModelEntry {
   index: number;
   term: number;
-  req: ProduceRequest;
+  req: ModelRequest;
+  /** The leader's clock and the topic's timestamp type when it was accepted: what its records' stored timestamps are. */
+  appendTime: number;
+  timestampType: TimestampType;
 }
 
 let plainCounter = 0;
-function records(values: string[]): ProduceRecord[] {
+function records(values: string[]): RecordInput[] {
   return values.map((v, i) => ({ key: null, value: Buffer.from(v), timestamp: 1000 + i }));
 }
 
 /**
- * An idempotent batch. `style` bits: 1 = timestamps left to the server (0); 2/4 = key null, empty
- * or bytes; 8 = a header. The values name the producer, epoch and sequence.
+ * An idempotent batch. `style` bits: 1 = timestamps decreasing (negative timestamp deltas); 2/4 =
+ * key null, empty or bytes; 8 = a header (with a null value for the first record). The values
+ * name the producer, epoch and sequence.
  */
-function idempotent(c: Client, baseSequence: number, count: number, style = 0, expectedOffset?: number): ProduceRequest {
+function idempotent(c: Client, baseSequence: number, count: number, style = 0, expectedOffset?: number): ModelRequest {
   const keyKind = (style >> 1) & 3;
-  const recs: ProduceRecord[] = Array.from({ length: count }, (_, i) => ({
+  const recs: RecordInput[] = Array.from({ length: count }, (_, i) => ({
     key: keyKind === 0 || keyKind === 3 ? null : keyKind === 1 ? new Uint8Array(0) : Buffer.from(`k${i}`),
     value: Buffer.from(`p${c.pid}e${c.epoch}s${baseSequence + i}`),
-    headers: style & 8 ? [{ key: 'h', value: Buffer.from([i]) }] : [],
-    timestamp: style & 1 ? 0 : 2000 + baseSequence + i,
+    headers: style & 8 ? [{ key: 'h', value: i === 0 ? null : Buffer.from([i]) }] : [],
+    timestamp: style & 1 ? 4000 - baseSequence - i : 2000 + baseSequence + i,
   }));
   return { records: recs, producerId: c.pid, producerEpoch: c.epoch, baseSequence, expectedOffset };
 }
 
 let reuseCounter = 0;
 /** The same producer, epoch and sequence range with records that differ as `change` says. */
-function otherRecords(req: ProduceRequest, change: Change): ProduceRequest {
+function otherRecords(req: ModelRequest, change: Change): ModelRequest {
   const rs = req.records;
   const first = rs[0];
-  const withFirst = (r: ProduceRecord): ProduceRecord[] => [r, ...rs.slice(1)];
-  let changed: ProduceRecord[];
+  const withFirst = (r: RecordInput): RecordInput[] => [r, ...rs.slice(1)];
+  let changed: RecordInput[];
   switch (change) {
     case 'value':
       changed = withFirst({ ...first, value: Buffer.from(`other${reuseCounter++}`) });
@@ -203,8 +245,11 @@ function otherRecords(req: ProduceRequest, change: Change): ProduceRequest {
     case 'key': // null and empty are different keys
       changed = withFirst({ ...first, key: first.key == null ? new Uint8Array(0) : null });
       break;
-    case 'timestamp': // explicit <-> left to the server
-      changed = withFirst({ ...first, timestamp: first.timestamp === 0 ? 1 : 0 });
+    case 'timestamp': // another create time: other records even on a LogAppendTime topic
+      changed = withFirst({ ...first, timestamp: first.timestamp + 1 });
+      break;
+    case 'tombstone': // a null value and an empty one are different records
+      changed = withFirst({ ...first, value: first.value === null ? new Uint8Array(0) : null });
       break;
     case 'header':
       changed = withFirst({ ...first, headers: (first.headers ?? []).length > 0 ? [] : [{ key: 'h', value: new Uint8Array([9]) }] });
@@ -216,7 +261,7 @@ function otherRecords(req: ProduceRequest, change: Change): ProduceRequest {
   return { ...req, records: changed, expectedOffset: undefined };
 }
 
-function runModel(ops: Op[], maxProducers: number, scenarios?: Set<string>) {
+function runModel(ops: Op[], maxProducers: number, scenarios?: Set<string>, initialTimestampType: TimestampType = 'create') {
   const options = { ...STATE_OPTIONS, maxProducers };
   const log = new TestLog();
   log.append(EntryType.Normal, new Uint8Array(0)); // the first leader's no-op, committed
@@ -230,19 +275,21 @@ function runModel(ops: Op[], maxProducers: number, scenarios?: Set<string>) {
   /** The raft index of the snapshot the leader's state was restored from, if it was. */
   let restoredAt: number | undefined;
   let clock = APPEND_TIME_BASE;
+  /** The topic's message.timestamp.type: the model switches it, as an alter-config would. */
+  let timestampType = initialTimestampType;
   const clients: Client[] = Array.from({ length: PRODUCERS }, (_, i) => ({ pid: i + 1, epoch: 0, nextSeq: 0, sent: [], fencedRequests: [] }));
   const answers: Answer[] = [];
   let model: ModelEntry[] = [];
 
-  const produce = (req0: ProduceRequest, why: string) => {
-    const req: ProduceRequest = { ...req0, appendTime: ++clock }; // every attempt arrives at another time
+  const produce = (req: ModelRequest, why: string) => {
+    const appendTime = ++clock; // every attempt arrives at another time
     const ready = leader.appliedTerm === log.term;
     const expected = ready ? reference(logBatches(log), req, maxProducers) : undefined;
     const lastIndexBefore = log.lastIndex;
     const nextOffsetBefore = session.nextOffset;
     const pendingBefore = session.pendingCount;
     const stateBefore = Buffer.from(leader.snapshot().data);
-    const outcome = session.produce(req, log.propose);
+    const outcome = session.produce(toRequest(req, appendTime, timestampType), log.propose);
     answers.push({ req, outcome, term: log.term });
     const unchanged = () => {
       expect(log.lastIndex).toBe(lastIndexBefore);
@@ -261,12 +308,12 @@ function runModel(ops: Op[], maxProducers: number, scenarios?: Set<string>) {
       if (b.index > leader.appliedIndex) scenarios.add(`${what} of a pending batch`);
       if (b.index <= sessionStart) scenarios.add(`${what} of an earlier session's batch`);
       if (restoredAt !== undefined && b.index <= restoredAt) scenarios.add(`${what} of a batch from a restored snapshot`);
-      if (req.records.some((r) => r.timestamp === 0)) scenarios.add(`${what} with records left to the server's clock`);
+      scenarios.add(`${what} of a ${b.timestampType} batch sent to a ${timestampType} topic`);
     };
     switch (expected.kind) {
       case 'accept':
         expect(outcome).toEqual({ kind: 'appended', index: lastIndexBefore + 1, term: log.term, baseOffset: expected.baseOffset, lastOffset: expected.baseOffset + req.records.length - 1 });
-        model.push({ index: lastIndexBefore + 1, term: log.term, req });
+        model.push({ index: lastIndexBefore + 1, term: log.term, req, appendTime, timestampType });
         break;
       case 'duplicateOf': {
         const b = expected.batch;
@@ -350,6 +397,9 @@ function runModel(ops: Op[], maxProducers: number, scenarios?: Set<string>) {
       case 'plain':
         produce({ records: records(Array.from({ length: op.count }, () => `plain${plainCounter++}`)) }, 'plain');
         break;
+      case 'retype':
+        timestampType = timestampType === 'create' ? 'logAppend' : 'create';
+        break;
       case 'conditional': {
         const expectedOffset = Math.max(0, session.nextOffset + op.delta);
         if (op.p === null) {
@@ -406,10 +456,13 @@ async function checkLogAndAnswers(run: ReturnType<typeof runModel>) {
   }
   expect(leader.nextOffset).toBe(next);
   // The log, read back through fetch, is the model's log: the accepted requests that survived, in order.
-  const fetched = await fetchRecords(follower, 0, Number.MAX_SAFE_INTEGER, log.read); // the leader may start at a snapshot
-  expect(fetched.records.map((r) => r.offset)).toEqual(Array.from({ length: next }, (_, i) => i));
-  const stored = fetched.records.map(storedAsSent);
+  const fetched = await fetchBatches(follower, 0, Number.MAX_SAFE_INTEGER, log.read); // the leader may start at a snapshot
+  const read = recordsOf(fetched.batches, 0); // as a consumer reads them
+  expect(read.map((r) => r.offset)).toEqual(Array.from({ length: next }, (_, i) => i));
+  const stored = fetched.batches.flatMap((b) => producerRecords(b)).map(sentForm);
   expect(stored).toEqual(model.flatMap((m) => requestForm(m.req)));
+  // Timestamps as the topic said when each batch was appended: the producer's, or the clock of its first accepted attempt.
+  expect(read.map((r) => r.timestamp)).toEqual(model.flatMap((m) => m.req.records.map((r) => (m.timestampType === 'logAppend' ? m.appendTime : r.timestamp))));
   // Every answer with offsets (appended that survived, duplicate, pending duplicate) names
   // offsets that hold exactly the request's records, as sent, and nothing else.
   for (const { req, outcome, term } of answers) {
@@ -430,15 +483,16 @@ async function checkLogAndAnswers(run: ReturnType<typeof runModel>) {
 }
 
 const opsArb = (minLength: number) => fc.array(opArb, { minLength, maxLength: 100, size: 'max' });
+const timestampTypeArb = fc.constantFrom<TimestampType>('create', 'logAppend');
 
 describe('idempotent producer model', () => {
   it('every accepted batch is appended exactly once, retries get the original offsets, reused sequences are refused, offsets are dense, and replicas agree', async () => {
     await fc.assert(
-      fc.asyncProperty(opsArb(1), async (ops) => {
-        const run = runModel(ops, 1000);
+      fc.asyncProperty(opsArb(1), timestampTypeArb, async (ops, timestampType) => {
+        const run = runModel(ops, 1000, undefined, timestampType);
         await checkLogAndAnswers(run);
         // Exactly once: no (producer, epoch, sequence) range is in the log twice.
-        const keys = logBatches(run.log).filter((b) => b.pid !== 0).map((b) => `${b.pid}/${b.epoch}/${b.baseSeq}`);
+        const keys = logBatches(run.log).filter((b) => b.pid !== NO_PRODUCER_ID).map((b) => `${b.pid}/${b.epoch}/${b.baseSeq}`);
         expect(new Set(keys).size).toBe(keys.length);
       }),
       { numRuns: 1000 },
@@ -447,8 +501,8 @@ describe('idempotent producer model', () => {
 
   it('with a producer table smaller than the number of producers, outcomes still match the reference and replicas agree', async () => {
     await fc.assert(
-      fc.asyncProperty(opsArb(1), async (ops) => {
-        await checkLogAndAnswers(runModel(ops, 2));
+      fc.asyncProperty(opsArb(1), timestampTypeArb, async (ops, timestampType) => {
+        await checkLogAndAnswers(runModel(ops, 2, undefined, timestampType));
       }),
       { numRuns: 500 },
     );
@@ -458,8 +512,8 @@ describe('idempotent producer model', () => {
     const seen = new Set<string>();
     const scenarios = new Set<string>();
     fc.assert(
-      fc.property(opsArb(20), (ops) => {
-        for (const a of runModel(ops, 1000, scenarios).answers) seen.add(a.outcome.kind === 'rejected' ? a.outcome.error.code : a.outcome.kind);
+      fc.property(opsArb(20), timestampTypeArb, (ops, timestampType) => {
+        for (const a of runModel(ops, 1000, scenarios, timestampType).answers) seen.add(a.outcome.kind === 'rejected' ? a.outcome.error.code : a.outcome.kind);
       }),
       { numRuns: 200, seed: 1 },
     );
@@ -471,8 +525,10 @@ describe('idempotent producer model', () => {
       'duplicate of a pending batch',
       "duplicate of an earlier session's batch",
       'duplicate of a batch from a restored snapshot',
-      "duplicate with records left to the server's clock",
-      ...(['value', 'key', 'timestamp', 'header', 'order'] as const).map((c) => `conflict: otherRecords (other ${c})`),
+      // Retries recognised whatever the leader stamped, and across a change of the topic's timestamp type.
+      ...(['create', 'logAppend'] as const).flatMap((stored) => (['create', 'logAppend'] as const).map((now) => `duplicate of a ${stored} batch sent to a ${now} topic`)),
+      'conflict: otherRecords of a logAppend batch sent to a logAppend topic',
+      ...CHANGES.map((c) => `conflict: otherRecords (other ${c})`),
       'conflict: otherRecords (faithful retry)', // the original of a range whose reuse was appended after the original was lost
       'conflict: otherRecords of a pending batch',
       "conflict: otherRecords of an earlier session's batch",

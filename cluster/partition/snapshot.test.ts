@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Snapshot } from '../../raft';
 import { logStepsArb } from './arbitraries';
-import { fetchRecords } from './fetch';
+import { fetchBatches } from './fetch';
 import { PartitionState } from './partition-state';
-import { buildPartitionLog, type TestLog } from './test-log';
+import { buildPartitionLog, recordsOf, type TestLog } from './test-log';
 
 const ctx = { topic: 't', partition: 0 };
 const options = { segmentBytes: 600, indexIntervalBytes: 150, indexIntervalEntries: 3 };
@@ -17,7 +17,8 @@ function replay(log: TestLog, upTo: number): PartitionState {
 }
 
 async function everything(state: PartitionState, log: TestLog) {
-  return (await fetchRecords(state, state.logStartOffset, Number.MAX_SAFE_INTEGER, log.read)).records.map((r) => [r.offset, [...r.value]]);
+  const { batches } = await fetchBatches(state, state.logStartOffset, Number.MAX_SAFE_INTEGER, log.read);
+  return recordsOf(batches, state.logStartOffset).map((r) => [r.offset, r.value && [...r.value]]);
 }
 
 function same(a: PartitionState, b: PartitionState) {
@@ -75,12 +76,12 @@ describe('partition snapshots', () => {
   });
 
   it('a snapshot made with other state options is refused, naming the differing option', () => {
-    const { state } = buildPartitionLog([{ kind: 'plain', records: [{ value: new Uint8Array(3), timestamp: 1 }] }], { options });
+    const { state } = buildPartitionLog([{ kind: 'plain', records: [{ key: null, value: new Uint8Array(3), timestamp: 1 }] }], { options });
     expect(() => PartitionState.restore(ctx, state.snapshot(), { options: { ...options, maxProducers: 5 } })).toThrow(/made with maxProducers=10000, this replica is configured with 5/);
   });
 
   it('a damaged snapshot is refused as CORRUPT_BATCH rather than restored into a wrong state', () => {
-    const { state } = buildPartitionLog([{ kind: 'idempotent', producer: 2, records: [{ value: new Uint8Array(3), timestamp: 1 }] }], { options });
+    const { state } = buildPartitionLog([{ kind: 'idempotent', producer: 2, records: [{ key: null, value: new Uint8Array(3), timestamp: 1 }] }], { options });
     const snap = state.snapshot();
     for (const cut of [0, 10, snap.data.length - 1]) {
       const data = snap.data.subarray(0, cut);

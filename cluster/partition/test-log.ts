@@ -1,5 +1,6 @@
 import { encodeConfChange, type Entry, EntryType, limitSize, type Snapshot } from '../../raft';
-import type { ProduceRecord } from './batch-codec';
+import { type DecodedRecord, encodeRecordBatch, readRecords, type RecordInput, type TimestampType, validateRecordBatch } from '../records';
+import type { ProduceRequest } from './produce-request';
 import { LeaderSession } from './leader-session';
 import { PartitionState, type PartitionStateInit } from './partition-state';
 
@@ -70,8 +71,8 @@ export class TestLog {
 
 /** One step of building a partition's log for a test. */
 export type LogStep =
-  | { readonly kind: 'plain'; readonly records: readonly ProduceRecord[] }
-  | { readonly kind: 'idempotent'; readonly producer: number; readonly records: readonly ProduceRecord[] }
+  | { readonly kind: 'plain'; readonly records: readonly RecordInput[] }
+  | { readonly kind: 'idempotent'; readonly producer: number; readonly records: readonly RecordInput[] }
   | { readonly kind: 'confChange'; readonly node: number }
   | { readonly kind: 'leaderChange' };
 
@@ -79,7 +80,13 @@ export type LogStep =
  * Build a committed log from steps through a real LeaderSession (so every batch is one a leader
  * would propose), applying as it goes. Returns the log and the state that applied all of it.
  */
-export function buildPartitionLog(steps: readonly LogStep[], init: PartitionStateInit = {}, context = { topic: 't', partition: 0 }) {
+export function buildPartitionLog(
+  steps: readonly LogStep[],
+  init: PartitionStateInit = {},
+  context = { topic: 't', partition: 0 },
+  /** The topic's timestamp type, and the leader's clock for the i-th batch (default: i). */
+  topic: { readonly timestampType?: TimestampType; readonly clock?: (batch: number) => number } = {},
+) {
   const log = new TestLog();
   log.append(EntryType.Normal, new Uint8Array(0));
   log.commitUpTo(1);
@@ -93,13 +100,15 @@ export function buildPartitionLog(steps: readonly LogStep[], init: PartitionStat
   let session = new LeaderSession(state, log.term);
   const sequences = new Map<number, number>();
   const voters = [1];
+  let batches = 0;
   for (const s of steps) {
     switch (s.kind) {
       case 'plain':
       case 'idempotent': {
         const pid = s.kind === 'idempotent' ? s.producer : 0;
         const seq = sequences.get(pid) ?? 0;
-        const req = pid === 0 ? { records: s.records } : { records: s.records, producerId: pid, producerEpoch: 0, baseSequence: seq };
+        const extra = { appendTime: (topic.clock ?? ((i: number) => i))(batches++), timestampType: topic.timestampType ?? 'create' };
+        const req = pid === 0 ? produceOf(s.records, undefined, extra) : produceOf(s.records, { producerId: pid, producerEpoch: 0, baseSequence: seq }, extra);
         const o = session.produce(req, log.propose);
         if (o.kind !== 'appended') throw new Error(`test log: produce was ${o.kind}`);
         if (pid !== 0) sequences.set(pid, seq + s.records.length);
@@ -119,4 +128,23 @@ export function buildPartitionLog(steps: readonly LogStep[], init: PartitionStat
     commit();
   }
   return { log, state, snapshots };
+}
+
+/** A produce request of `records` as a producer encodes it (idempotent when `producer` is given). */
+export function produceOf(
+  records: readonly RecordInput[],
+  producer?: { producerId: number; producerEpoch: number; baseSequence: number },
+  extra: Omit<ProduceRequest, 'batch'> = {},
+): ProduceRequest {
+  return { batch: encodeRecordBatch(records, producer ?? {}), ...extra };
+}
+
+/**
+ * The records of fetched batches from `fromOffset` on, as a consumer decodes them: every batch
+ * validated (CRC included), the records of the first one below `fromOffset` skipped.
+ */
+export function recordsOf(batches: readonly Uint8Array[], fromOffset = 0): DecodedRecord[] {
+  const out: DecodedRecord[] = [];
+  for (const b of batches) for (const r of readRecords(b, validateRecordBatch(b), fromOffset)) out.push(r);
+  return out;
 }

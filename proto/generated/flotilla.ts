@@ -12,7 +12,6 @@ import type { FencedReplica as _flotilla_v1_FencedReplica, FencedReplica__Output
 import type { FetchRequest as _flotilla_v1_FetchRequest, FetchRequest__Output as _flotilla_v1_FetchRequest__Output } from './flotilla/v1/FetchRequest';
 import type { FetchResponse as _flotilla_v1_FetchResponse, FetchResponse__Output as _flotilla_v1_FetchResponse__Output } from './flotilla/v1/FetchResponse';
 import type { FlotillaClient as _flotilla_v1_FlotillaClient, FlotillaDefinition as _flotilla_v1_FlotillaDefinition } from './flotilla/v1/Flotilla';
-import type { Header as _flotilla_v1_Header, Header__Output as _flotilla_v1_Header__Output } from './flotilla/v1/Header';
 import type { InitProducerRequest as _flotilla_v1_InitProducerRequest, InitProducerRequest__Output as _flotilla_v1_InitProducerRequest__Output } from './flotilla/v1/InitProducerRequest';
 import type { InitProducerResponse as _flotilla_v1_InitProducerResponse, InitProducerResponse__Output as _flotilla_v1_InitProducerResponse__Output } from './flotilla/v1/InitProducerResponse';
 import type { ListOffsetsRequest as _flotilla_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _flotilla_v1_ListOffsetsRequest__Output } from './flotilla/v1/ListOffsetsRequest';
@@ -25,8 +24,6 @@ import type { ProduceRequest as _flotilla_v1_ProduceRequest, ProduceRequest__Out
 import type { ProduceResponse as _flotilla_v1_ProduceResponse, ProduceResponse__Output as _flotilla_v1_ProduceResponse__Output } from './flotilla/v1/ProduceResponse';
 import type { ProduceStreamRequest as _flotilla_v1_ProduceStreamRequest, ProduceStreamRequest__Output as _flotilla_v1_ProduceStreamRequest__Output } from './flotilla/v1/ProduceStreamRequest';
 import type { ProduceStreamResponse as _flotilla_v1_ProduceStreamResponse, ProduceStreamResponse__Output as _flotilla_v1_ProduceStreamResponse__Output } from './flotilla/v1/ProduceStreamResponse';
-import type { Record as _flotilla_v1_Record, Record__Output as _flotilla_v1_Record__Output } from './flotilla/v1/Record';
-import type { RecordWithOffset as _flotilla_v1_RecordWithOffset, RecordWithOffset__Output as _flotilla_v1_RecordWithOffset__Output } from './flotilla/v1/RecordWithOffset';
 import type { SubscribeRequest as _flotilla_v1_SubscribeRequest, SubscribeRequest__Output as _flotilla_v1_SubscribeRequest__Output } from './flotilla/v1/SubscribeRequest';
 import type { TopicDescription as _flotilla_v1_TopicDescription, TopicDescription__Output as _flotilla_v1_TopicDescription__Output } from './flotilla/v1/TopicDescription';
 import type { TopicSummary as _flotilla_v1_TopicSummary, TopicSummary__Output as _flotilla_v1_TopicSummary__Output } from './flotilla/v1/TopicSummary';
@@ -50,7 +47,6 @@ export interface ProtoGrpcType {
       FetchRequest: MessageTypeDefinition<_flotilla_v1_FetchRequest, _flotilla_v1_FetchRequest__Output>
       FetchResponse: MessageTypeDefinition<_flotilla_v1_FetchResponse, _flotilla_v1_FetchResponse__Output>
       Flotilla: SubtypeConstructor<typeof grpc.Client, _flotilla_v1_FlotillaClient> & { service: _flotilla_v1_FlotillaDefinition }
-      Header: MessageTypeDefinition<_flotilla_v1_Header, _flotilla_v1_Header__Output>
       InitProducerRequest: MessageTypeDefinition<_flotilla_v1_InitProducerRequest, _flotilla_v1_InitProducerRequest__Output>
       InitProducerResponse: MessageTypeDefinition<_flotilla_v1_InitProducerResponse, _flotilla_v1_InitProducerResponse__Output>
       ListOffsetsRequest: MessageTypeDefinition<_flotilla_v1_ListOffsetsRequest, _flotilla_v1_ListOffsetsRequest__Output>
@@ -64,8 +60,6 @@ export interface ProtoGrpcType {
       ProduceResponse: MessageTypeDefinition<_flotilla_v1_ProduceResponse, _flotilla_v1_ProduceResponse__Output>
       ProduceStreamRequest: MessageTypeDefinition<_flotilla_v1_ProduceStreamRequest, _flotilla_v1_ProduceStreamRequest__Output>
       ProduceStreamResponse: MessageTypeDefinition<_flotilla_v1_ProduceStreamResponse, _flotilla_v1_ProduceStreamResponse__Output>
-      Record: MessageTypeDefinition<_flotilla_v1_Record, _flotilla_v1_Record__Output>
-      RecordWithOffset: MessageTypeDefinition<_flotilla_v1_RecordWithOffset, _flotilla_v1_RecordWithOffset__Output>
       SubscribeRequest: MessageTypeDefinition<_flotilla_v1_SubscribeRequest, _flotilla_v1_SubscribeRequest__Output>
       TopicDescription: MessageTypeDefinition<_flotilla_v1_TopicDescription, _flotilla_v1_TopicDescription__Output>
       TopicSummary: MessageTypeDefinition<_flotilla_v1_TopicSummary, _flotilla_v1_TopicSummary__Output>

@@ -1,5 +1,5 @@
 import type { Entry, NodeId } from '../../../raft';
-import { decodeBatch, isRecordBatch } from '../../partition';
+import { decodeRecordBatch, isRecordBatch } from '../../records';
 
 /** A property of the whole run that a step broke; the simulation stops there and prints its seed. */
 export class HostSimViolation extends Error {
@@ -59,9 +59,9 @@ export class HostChecker {
     const awaited = this.mapOf(this.awaited, partition);
     for (const e of entries) {
       if (!isRecordBatch(e.data)) continue;
-      const { records } = decodeBatch(e.data, { topic: 'sim', partition }, e.index);
+      const { records } = decodeRecordBatch(e.data);
       for (const r of records) {
-        const value = text(r.value);
+        const value = text(r.value ?? new Uint8Array(0));
         this.stats.recordsApplied++;
         const there = committed.get(r.offset);
         if (there === undefined) {

@@ -1,5 +1,6 @@
 import type { NodeId, Rng } from '../../../raft';
 import { type FetchResponse, META, type ProduceResponse } from '../../../proto/load';
+import { encodeRecordBatch, readRecords, splitRecordBatches, validateRecordBatch } from '../../records';
 import type { ProduceCall } from '../partition-replica';
 import { RpcError } from '../rpc-errors';
 import { type HostChecker, HostSimViolation } from './host-checker';
@@ -85,14 +86,9 @@ export class SimClients {
       const count = 1 + this.rng.int(3);
       const values = Array.from({ length: count }, (_, i) => `${name}-${n + i}`);
       n += count;
-      const call = (): ProduceCall => ({
-        records: values.map((v) => ({ value: Buffer.from(v), headers: [], timestampMs: 0 })),
-        acks: 'ACKS_ALL',
-        producerId,
-        producerEpoch: 0,
-        baseSequence: sequence,
-        deadline: this.deadline(),
-      });
+      // Encoded once: every retry sends the same bytes under the same sequence numbers.
+      const batch = batchOf(values, this.time.now, { producerId, producerEpoch: 0, baseSequence: sequence });
+      const call = (): ProduceCall => ({ batch, acks: 'ACKS_ALL', deadline: this.deadline() });
       this.pending.set(name, values[0]);
       this.stats.produced += count;
       const r = await this.untilAcknowledged(name, partition, call);
@@ -165,7 +161,7 @@ export class SimClients {
       const host = this.pick(partition, false);
       try {
         const r = await this.rpc<ProduceResponse>(host, partition, (rep) =>
-          rep.produce({ records: [{ value: Buffer.from(value), headers: [], timestampMs: 0 }], acks: 'ACKS_LEADER', producerEpoch: 0, deadline: this.deadline() }),
+          rep.produce({ batch: batchOf([value], this.time.now), acks: 'ACKS_LEADER', deadline: this.deadline() }),
         );
         this.accept('leader', partition, r, [value], name);
       } catch (e) {
@@ -199,7 +195,7 @@ export class SimClients {
       const value = `${name}-${n++}`;
       try {
         const r = await this.rpc<ProduceResponse>(host, partition, (rep) =>
-          rep.produce({ records: [{ value: Buffer.from(value), headers: [], timestampMs: 0 }], acks: 'ACKS_ALL', producerEpoch: 0, expectedOffset: end, deadline: this.deadline() }),
+          rep.produce({ batch: batchOf([value], this.time.now), acks: 'ACKS_ALL', expectedOffset: end, deadline: this.deadline() }),
         );
         if (r.baseOffset !== end) throw new HostSimViolation('conditional appends land where expected', `${name}: expected offset ${end}, acknowledged at ${r.baseOffset}`);
         this.accept('all', partition, r, [value], name);
@@ -221,7 +217,7 @@ export class SimClients {
       try {
         const r = await this.rpc<FetchResponse>(host, partition, (rep) => rep.fetch(position, 2048, 30, 1));
         this.stats.fetches++;
-        const records = r.records.map((x) => ({ offset: x.offset, value: x.value.toString('utf8') }));
+        const records = recordsOf(r, position);
         if (records.length > 0 && records[0].offset !== position) {
           if (!(position < r.logStartOffset && records[0].offset === r.logStartOffset)) {
             throw new HostSimViolation('consumers read contiguous offsets', `${name}: fetched from offset ${position} on node ${host.id}, got offsets from ${records[0].offset} (log start ${r.logStartOffset})`);
@@ -253,4 +249,22 @@ export class SimClients {
       }
     }
   }
+}
+
+/** A RecordBatch v2 of UTF-8 values, as a client encodes it. */
+function batchOf(values: readonly string[], timestamp: number, fields: { producerId: number; producerEpoch: number; baseSequence: number } | object = {}): Buffer {
+  return encodeRecordBatch(
+    values.map((v) => ({ key: null, value: Buffer.from(v), timestamp })),
+    fields,
+  );
+}
+
+/** The records of a fetch from `from` on, as a client decodes them (CRC checked, records below `from` skipped). */
+function recordsOf(r: FetchResponse, from: number): Array<{ offset: number; value: string }> {
+  const out: Array<{ offset: number; value: string }> = [];
+  for (const bytes of splitRecordBatches(r.recordBatches)) {
+    const h = validateRecordBatch(bytes);
+    for (const rec of readRecords(bytes, h, from)) out.push({ offset: rec.offset, value: Buffer.from(rec.value!).toString('utf8') });
+  }
+  return out;
 }

@@ -140,6 +140,7 @@ export class SimHost implements NetEndpoint {
             groupId: group,
             stateOptions: c.stateOptions,
             limits: {},
+            timestampType: 'create',
             minInsyncReplicas: 1,
             retention: c.retention,
           },

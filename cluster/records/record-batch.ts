@@ -1,9 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { readI64, viewOf, writeI64 } from '../../bytes';
-import { crc32c } from '../../log-store';
-import { patchCrc32c } from './crc32c-patch';
-import { type PartitionContext, PartitionError } from './errors';
-import { VarintReader, isInt32, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint';
+import { crc32c, isInt32, patchCrc32c, readI64, sizeOfVarint, sizeOfVarlong, VarintReader, viewOf, writeI64, writeVarint, writeVarlong } from '../../bytes';
 
 /**
  * Kafka's RecordBatch, magic 2 (the on-wire and on-disk batch of Kafka 0.11 and later), byte for
@@ -153,8 +149,7 @@ export type RecordBatchErrorCode = 'CORRUPT_BATCH' | 'INVALID_RECORD';
  *                   stores: another magic, compression, transactions, control batches, counts,
  *                   lengths or deltas that disagree (Kafka's InvalidRecordException; a produce
  *                   must not retry the same bytes).
- * A batch read back from the log is damaged whatever the code: `toPartitionError(ctx, where,
- * 'CORRUPT_BATCH')` says so there.
+ * A batch read back from the log is damaged whatever the code (the partition reports CORRUPT_BATCH).
  */
 export class RecordBatchError extends Error {
   constructor(
@@ -168,14 +163,6 @@ export class RecordBatchError extends Error {
     const at = [recordIndex === null ? null : `record ${recordIndex}`, byteOffset === null ? null : `byte ${byteOffset}`].filter((s) => s !== null);
     super(`record batch${at.length ? ` (${at.join(', ')})` : ''}: ${detail}`);
     this.name = 'RecordBatchError';
-  }
-
-  /** The same error for a partition: `where` says whose batch ("in the produce request", "at raft index 17"). */
-  toPartitionError(ctx: PartitionContext, where: string, code: RecordBatchErrorCode = this.code): PartitionError {
-    const details: Record<string, number> = {};
-    if (this.byteOffset !== null) details.byteOffset = this.byteOffset;
-    if (this.recordIndex !== null) details.recordIndex = this.recordIndex;
-    return new PartitionError(code, ctx, this.message.replace(/^record batch/, `the record batch ${where}`), details);
   }
 }
 
@@ -361,8 +348,11 @@ class RecordWalker {
   private readonly buf: Buffer;
   /** Where the next record starts. */
   pos = RECORD_BATCH_OVERHEAD;
-  /** Largest CreateTime timestamp read so far. */
+  /** Largest and smallest CreateTime timestamp read so far. */
   maxTimestamp = -Infinity;
+  minTimestamp = Infinity;
+  /** Records read so far whose key is null. */
+  nullKeys = 0;
 
   constructor(
     bytes: Uint8Array,
@@ -426,6 +416,7 @@ class RecordWalker {
       timestamp = h.firstTimestamp + delta;
       if (!Number.isSafeInteger(timestamp)) throw invalid(at, i, `firstTimestamp ${h.firstTimestamp} + timestampDelta ${delta} is beyond ±(2^53-1)`);
       if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
+      if (timestamp < this.minTimestamp) this.minTimestamp = timestamp;
     } else {
       timestamp = h.maxTimestamp;
     }
@@ -435,6 +426,7 @@ class RecordWalker {
     const keyLength = this.span(i, 'key', end);
     const keyAt = r.pos;
     if (keyLength > 0) r.pos += keyLength;
+    else if (keyLength < 0) this.nullKeys++;
     const valueLength = this.span(i, 'value', end);
     const valueAt = r.pos;
     if (valueLength > 0) r.pos += valueLength;
@@ -503,7 +495,7 @@ function fieldName(what: string, k: number): string {
  * Everything after the CRC check is INVALID_RECORD. One CRC pass and one walk over the record
  * fields, allocating nothing per record.
  */
-export function validateRecordBatch(bytes: Uint8Array): RecordBatchHeader {
+export function validateRecordBatch(bytes: Uint8Array): ValidatedRecordBatch {
   // Framing and CRC first, from the raw bytes: nothing the CRC covers is interpreted before it matches.
   checkMagicAndHeaderLength(bytes);
   const v = viewOf(bytes);
@@ -546,7 +538,15 @@ export function validateRecordBatch(bytes: Uint8Array): RecordBatchHeader {
   if (h.timestampType === 'create' && walker.maxTimestamp !== h.maxTimestamp) {
     throw invalid(MAX_TIMESTAMP, null, `maxTimestamp ${h.maxTimestamp} is not the largest record timestamp ${walker.maxTimestamp}`);
   }
-  return h;
+  return { ...h, minTimestamp: h.timestampType === 'create' ? walker.minTimestamp : h.maxTimestamp, nullKeys: walker.nullKeys };
+}
+
+/** What validation learns on its walk besides the header: what a broker's policies need, with no second pass. */
+export interface ValidatedRecordBatch extends RecordBatchHeader {
+  /** The smallest record timestamp (LogAppendTime: maxTimestamp, which every record reads as). */
+  readonly minTimestamp: number;
+  /** How many records have a null key (a compacted topic refuses them). */
+  readonly nullKeys: number;
 }
 
 function checkAttributes(attributes: number): void {
@@ -566,6 +566,37 @@ function checkAttributes(attributes: number): void {
   }
   if (attributes & UNUSED_ATTRIBUTE_BITS) {
     throw invalid(ATTRIBUTES, null, `unused attribute bits set (attributes ${hex(attributes, 4)})`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recognising and splitting
+
+/**
+ * Whether bytes look like a RecordBatch v2: magic 2 at byte 16 and a first byte of 0 (a baseOffset
+ * below 2^53 has a zero high byte). A partition's log entries are batches or empty no-ops; the
+ * first byte is how a future kind of entry (a nonzero tag) would be told apart from a batch.
+ */
+export function isRecordBatch(bytes: Uint8Array): boolean {
+  return bytes.length >= RECORD_BATCH_OVERHEAD && bytes[0] === 0 && bytes[MAGIC] === RECORD_BATCH_MAGIC;
+}
+
+/**
+ * The batches of a concatenation (a fetch response's records, a log segment), as views, each
+ * exactly LOG_OVERHEAD + batchLength bytes. Only the framing is checked (a batchLength that
+ * cannot be, or runs past the end: CORRUPT_BATCH); validate each batch before trusting it.
+ */
+export function* splitRecordBatches(bytes: Uint8Array): Generator<Uint8Array, void, undefined> {
+  let at = 0;
+  while (at < bytes.length) {
+    if (bytes.length - at < LOG_OVERHEAD) throw corrupt(at, null, `${bytes.length - at} stray bytes after the last batch (a batch header is ${RECORD_BATCH_OVERHEAD} bytes)`);
+    const batchLength = viewOf(bytes).getInt32(at + BATCH_LENGTH);
+    const size = LOG_OVERHEAD + batchLength;
+    if (batchLength < RECORD_BATCH_OVERHEAD - LOG_OVERHEAD || size > bytes.length - at) {
+      throw corrupt(at, null, `the batch at byte ${at} says batchLength ${batchLength}, but ${bytes.length - at - LOG_OVERHEAD} bytes follow its length field`);
+    }
+    yield bytes.subarray(at, at + size);
+    at += size;
   }
 }
 

@@ -1,4 +1,4 @@
-import { crc32c } from '../../log-store';
+import { crc32c } from './crc32c';
 
 /**
  * Updating a CRC32C after changing a few bytes of what it covers, in O(log n) rather than a pass

@@ -2,9 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc32c } from '../../log-store';
-import { patchCrc32c } from './crc32c-patch';
-import { PartitionError } from './errors';
+import { crc32c, patchCrc32c, VarintReader, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from '../../bytes';
 import {
   type DecodedRecord,
   type RecordBatchFields,
@@ -16,13 +14,14 @@ import {
   encodeRecordBatch,
   readRecordBatchHeader,
   readRecords,
+  isRecordBatch,
+  splitRecordBatches,
   stampBaseOffset,
   stampLogAppendTime,
   stampPartitionLeaderEpoch,
   unstampedCrc,
   validateRecordBatch,
 } from './record-batch';
-import { VarintReader, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint';
 
 // ---------------------------------------------------------------------------------------------
 // kafkajs: an independent implementation of RecordBatch v2 (its producer's encoder and its
@@ -289,6 +288,8 @@ describe('the test vector of proto/record-batch.md', () => {
       producerEpoch: 2,
       baseSequence: 10,
       recordCount: 2,
+      minTimestamp: 1_700_000_000_000,
+      nullKeys: 0,
     });
     expect(records.map(plain)).toEqual([expectedRecord(VECTOR_RECORDS[0], 100), expectedRecord(VECTOR_RECORDS[1], 101)]);
   });
@@ -737,16 +738,6 @@ describe('validation: intact batches that break the format are refused as INVALI
     expect(refused((v) => void v.writeBigInt64BE(-2n, 43)).message).toContain('producerId -2');
     expect(refused((v) => void v.writeInt16BE(-1, 51)).message).toContain('an idempotent batch needs both >= 0');
   });
-
-  it('errors become PartitionErrors naming the topic, partition and where, with the byte and record as details', () => {
-    const e = refused((v) => void (v[91] = 0x04));
-    const p = e.toPartitionError({ topic: 'orders', partition: 3 }, 'in the produce request');
-    expect(p).toBeInstanceOf(PartitionError);
-    expect(p.code).toBe('INVALID_RECORD');
-    expect(p.message).toBe('topic "orders" partition 3: the record batch in the produce request (record 1, byte 91): offsetDelta 2, expected 1: record i of a batch has offset delta i');
-    expect(p.details).toEqual({ byteOffset: 91, recordIndex: 1 });
-    expect(e.toPartitionError({ topic: 'orders', partition: 3 }, 'at raft index 17', 'CORRUPT_BATCH').code).toBe('CORRUPT_BATCH');
-  });
 });
 
 describe('encoding refuses input the format cannot hold', () => {
@@ -784,6 +775,34 @@ describe('reading records', () => {
     const bytes = vector();
     bytes[65] = 0x7e; // record 0's key length, CRC not resealed
     expect(() => [...readRecords(bytes, readRecordBatchHeader(bytes))]).toThrow(/key length 63 runs past/);
+  });
+
+  it('validation reports the smallest timestamp and the null keys it walked past (what broker policies need)', () => {
+    fc.assert(
+      fc.property(recordsArb(true), fieldsArb, (records, fields) => {
+        const v = validateRecordBatch(encodeRecordBatch(records, fields));
+        expect(v.minTimestamp).toBe(Math.min(...records.map((r) => r.timestamp)));
+        expect(v.nullKeys).toBe(records.filter((r) => r.key === null).length);
+      }),
+      { numRuns: 100 },
+    );
+    const appendTime = encodeRecordBatch([{ key: null, value: null, timestamp: 5 }], { logAppendTime: 99 });
+    expect(validateRecordBatch(appendTime).minTimestamp).toBe(99);
+  });
+
+  it('a concatenation splits into its batches by their lengths, and a torn last batch is refused', () => {
+    const a = encodeRecordBatch([{ key: null, value: b('one'), timestamp: 1 }]);
+    const c = encodeRecordBatch([{ key: b('k'), value: b('two'), timestamp: 2 }, { key: null, value: null, timestamp: 3 }]);
+    const both = Buffer.concat([a, c]);
+    expect([...splitRecordBatches(both)].map((x) => Buffer.from(x).toString('hex'))).toEqual([a.toString('hex'), c.toString('hex')]);
+    expect([...splitRecordBatches(Buffer.alloc(0))]).toEqual([]);
+    expect(() => [...splitRecordBatches(both.subarray(0, both.length - 1))]).toThrow(/says batchLength/);
+    expect(() => [...splitRecordBatches(Buffer.concat([a, Buffer.alloc(5)]))]).toThrow(/5 stray bytes/);
+    expect(isRecordBatch(a)).toBe(true);
+    expect(isRecordBatch(Buffer.from([0xb2, 1, 2]))).toBe(false);
+    const old = Buffer.from(a);
+    old[0] = 0xb2; // the first byte of an earlier Flotilla batch format
+    expect(isRecordBatch(old)).toBe(false);
   });
 
   it('the header view reads the fields without the records', () => {
