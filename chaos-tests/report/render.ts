@@ -265,5 +265,7 @@ td.detail { white-space: pre-wrap; word-break: break-word; }
 table.history code { white-space: pre-wrap; word-break: break-all; font-size: 12px; }
 tr.ev-nemesis { background: #fff3e0; } tr.ev-fail td:nth-child(3) { color: #c62828; } tr.ev-info td:nth-child(3) { color: #ef6c00; }
 tr.gap td { color: #999; font-style: italic; text-align: center; }
+/* A jump to a line leaves the lines before it in view. */
+table.history tr { scroll-margin-top: 30vh; }
 tr:target { background: #fff59d; outline: 2px solid #f9a825; } tr.pair { background: #fffde7; outline: 1px dashed #f9a825; }
 `;
