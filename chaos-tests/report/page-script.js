@@ -74,13 +74,13 @@
     { label: 'p50, all', stroke: '#222', width: 2, dash: [6, 4] },
     { label: 'p99, all', stroke: '#222', width: 2 },
   ];
-  var latColumns = [data.latency.all.p50, data.latency.all.p99];
+  var latColumns = [data.latency.p50, data.latency.p99];
   data.kinds.forEach(function (k) {
     // Per kind p50s start hidden (click their legend entry): eight lines at once are unreadable.
     latSeries.push({ label: 'p50, ' + k, stroke: data.kindColors[k], width: 1, dash: [6, 4], show: false });
-    latColumns.push(data.latency[k].p50);
+    latColumns.push(data.latencyByKind[k].p50);
     latSeries.push({ label: 'p99, ' + k, stroke: data.kindColors[k], width: 1 });
-    latColumns.push(data.latency[k].p99);
+    latColumns.push(data.latencyByKind[k].p99);
   });
   chart('chart-latency', 'latency, ms', latSeries, latColumns);
 

@@ -55,6 +55,7 @@ export function renderReport(input: ReportInput, options: RenderOptions = {}): s
     fail: series.fail,
     info: series.info,
     latency: series.latency,
+    latencyByKind: series.latencyByKind,
     faults: series.faults.map((f) => ({ fault: f.fault, startS: f.startS, endS: f.endS, color: faultColor.get(f.fault)![0], label: faultColor.get(f.fault)![1] })),
   };
 

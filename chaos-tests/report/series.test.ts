@@ -49,10 +49,10 @@ describe('the per-second series', () => {
 
   it('gives the p50 and p99 latency of ok operations per second, null where none completed', () => {
     // Second 0 holds 10, 50, 200, 900 ms: nearest rank 2 of 4 and 4 of 4.
-    expect(s.latency.all).toEqual({ p50: [50, 305, null], p99: [900, 305, null] });
-    expect(s.latency.append).toEqual({ p50: [10, null, null], p99: [200, null, null] });
+    expect(s.latency).toEqual({ p50: [50, 305, null], p99: [900, 305, null] });
+    expect(s.latencyByKind.append).toEqual({ p50: [10, null, null], p99: [200, null, null] });
     // Measured from its invocation in second 0, counted in second 1 where it completed.
-    expect(s.latency.cas).toEqual({ p50: [null, 305, null], p99: [null, 305, null] });
+    expect(s.latencyByKind.cas).toEqual({ p50: [null, 305, null], p99: [null, 305, null] });
   });
 
   it('places fault windows in seconds, an unended one running to the end of the run', () => {
@@ -68,6 +68,19 @@ describe('the per-second series', () => {
       { type: 'ok', process: 1, f: 'append', partition: 0, value: 'x', offset: 0, time: 1000 },
     ];
     expect(computeSeries(edge, []).ok).toEqual([0, 1]);
+  });
+
+  it('keeps whatever kind a history names as a kind of its own, even __proto__ or all', () => {
+    const odd = (['__proto__', 'all'] as const).flatMap((f, i): HistoryEvent[] => [
+      { type: 'invoke', process: i, f: f as never, partition: 0, time: 0 },
+      { type: 'ok', process: i, f: f as never, partition: 0, time: 10 + i },
+    ]);
+    const r = computeSeries(odd, []);
+    expect(r.kinds).toEqual(['__proto__', 'all']);
+    expect(Object.keys(r.okByKind)).toEqual(['__proto__', 'all']);
+    expect(Object.hasOwn(r.latencyByKind, '__proto__')).toBe(true);
+    expect(r.latencyByKind['__proto__']).toEqual({ p50: [10], p99: [10] });
+    expect(r.latency).toEqual({ p50: [10], p99: [11] });
   });
 
   it('clips a fault that began before the first event to second 0, and stretches the run to a fault that ends after it', () => {

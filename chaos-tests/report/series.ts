@@ -37,8 +37,9 @@ export interface ReportSeries {
   /** Operations that certainly failed, and those of unknown outcome, per second of their completion. */
   fail: number[];
   info: number[];
-  /** Latency of ok operations: `all` and one per kind. */
-  latency: Record<string, LatencySeries>;
+  /** Latency of ok operations, all kinds together and per kind. */
+  latency: LatencySeries;
+  latencyByKind: Record<string, LatencySeries>;
   faults: PlacedFault[];
   totals: { ok: number; fail: number; info: number; /** invoked, never completed */ unfinished: number };
 }
@@ -97,8 +98,10 @@ export function computeSeries(history: readonly HistoryEvent[], faults: readonly
   const ok = zeros();
   const fail = zeros();
   const info = zeros();
-  const okByKind: Record<string, number[]> = {};
-  const latencies: Record<string, number[][]> = { all: Array.from({ length: buckets }, () => []) };
+  // Maps, not objects: a kind is user data, and a kind named __proto__ must stay a kind.
+  const okByKind = new Map<string, number[]>();
+  const latencies: number[][] = Array.from({ length: buckets }, () => []);
+  const latenciesByKind = new Map<string, number[][]>();
   const totals = { ok: 0, fail: 0, info: 0, unfinished: 0 };
   // One operation at a time per process: a completion belongs to its process's open invocation.
   const invoked = new Map<number, { f: string; time: number }>();
@@ -111,31 +114,31 @@ export function computeSeries(history: readonly HistoryEvent[], faults: readonly
       invoked.set(e.process, { f, time: e.time });
       continue;
     }
+    if (e.type !== 'ok' && e.type !== 'fail' && e.type !== 'info') continue;
     const inv = invoked.get(e.process);
     invoked.delete(e.process);
     const b = bucketOf(e.time);
     if (!kinds.has(f)) {
       kinds.add(f);
-      okByKind[f] = zeros();
-      latencies[f] = Array.from({ length: buckets }, () => []);
+      okByKind.set(f, zeros());
+      latenciesByKind.set(f, Array.from({ length: buckets }, () => []));
     }
     totals[e.type]++;
     if (e.type === 'fail') fail[b]++;
     else if (e.type === 'info') info[b]++;
     else {
       ok[b]++;
-      okByKind[f][b]++;
+      okByKind.get(f)![b]++;
       // A completion with no invocation (a truncated history) has no latency to tell.
       if (inv) {
-        latencies.all[b].push(e.time - inv.time);
-        latencies[f][b].push(e.time - inv.time);
+        latencies[b].push(e.time - inv.time);
+        latenciesByKind.get(f)![b].push(e.time - inv.time);
       }
     }
   }
   totals.unfinished += invoked.size;
 
-  const latency: Record<string, LatencySeries> = {};
-  for (const [k, perBucket] of Object.entries(latencies)) {
+  const percentiles = (perBucket: number[][]): LatencySeries => {
     const p50: Array<number | null> = [];
     const p99: Array<number | null> = [];
     for (const values of perBucket) {
@@ -143,8 +146,8 @@ export function computeSeries(history: readonly HistoryEvent[], faults: readonly
       p50.push(values.length ? percentile(values, 0.5) : null);
       p99.push(values.length ? percentile(values, 0.99) : null);
     }
-    latency[k] = { p50, p99 };
-  }
+    return { p50, p99 };
+  };
 
   const clip = (time: number) => Math.min(durationS, Math.max(0, (time - t0) / 1000));
   return {
@@ -153,10 +156,11 @@ export function computeSeries(history: readonly HistoryEvent[], faults: readonly
     seconds: Array.from({ length: buckets }, (_, i) => i),
     kinds: [...KNOWN_KINDS.filter((k) => kinds.has(k)), ...[...kinds].filter((k) => !KNOWN_KINDS.includes(k)).sort()],
     ok,
-    okByKind,
+    okByKind: Object.fromEntries(okByKind),
     fail,
     info,
-    latency,
+    latency: percentiles(latencies),
+    latencyByKind: Object.fromEntries([...latenciesByKind].map(([k, perBucket]) => [k, percentiles(perBucket)])),
     faults: faults.map((f) => ({ ...f, startS: clip(f.start), endS: f.end === null ? durationS : clip(f.end) })),
     totals,
   };
