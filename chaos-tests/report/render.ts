@@ -73,7 +73,13 @@ export function renderReport(input: ReportInput, options: RenderOptions = {}): s
 
   const failed = results.verdicts.filter((v) => !v.ok && !v.unknown);
   const unknown = results.verdicts.filter((v) => v.unknown);
-  const overall = failed.length ? ['fail', `${failed.length} checker${failed.length > 1 ? 's' : ''} failed`] : unknown.length ? ['unknown', 'not proven: a checker ran out of budget'] : ['ok', 'every checker passed'];
+  const overall = failed.length
+    ? ['fail', `${failed.length} checker${failed.length > 1 ? 's' : ''} failed`]
+    : unknown.length
+      ? ['unknown', 'not proven: a checker ran out of budget']
+      : results.verdicts.length
+        ? ['ok', 'every checker passed']
+        : ['unknown', 'no checker ran'];
   const at = (t: number) => ((t - series.t0) / 1000).toFixed(3);
 
   return `<!doctype html>

@@ -62,10 +62,14 @@ describe('the report page', () => {
     expect(page).toMatch(/<tr class="gap"><td colspan="4">\d+ lines not shown<\/td><\/tr>/);
   });
 
-  it('says when a checker failed, and when every checker passed', () => {
+  it('says when a checker failed, when every checker passed, and when nothing was proven', () => {
     expect(html).toContain('<p class="overall fail">2 checkers failed</p>');
     const passing = renderReport({ ...run, results: { ...run.results, verdicts: run.results.verdicts.map((v) => ({ ...v, ok: true, anomalies: [] })) } });
     expect(passing).toContain('<p class="overall ok">every checker passed</p>');
+    const unchecked = renderReport({ ...run, results: { ...run.results, verdicts: [] } });
+    expect(unchecked).toContain('<p class="overall unknown">no checker ran</p>');
+    const undecided = renderReport({ ...run, results: { ...run.results, verdicts: [{ checker: 'linearizable p0', ok: false, unknown: true, anomalies: [] }] } });
+    expect(undecided).toContain('<p class="overall unknown">not proven: a checker ran out of budget</p>');
   });
 });
 
