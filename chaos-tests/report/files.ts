@@ -45,6 +45,7 @@ export function parseResults(text: string, where = 'results.json'): ChaosResults
   const r = value as Record<string, unknown>;
   if (typeof r.seed !== 'number' && typeof r.seed !== 'string') throw bad('seed must be a number or a string');
   for (const key of ['nemeses', 'verdicts', 'recovery', 'faults']) if (!Array.isArray(r[key])) throw bad(`${key} must be an array`);
+  if (r.reproduce !== undefined && typeof r.reproduce !== 'string') throw bad('reproduce, when given, must be a string');
   (r.verdicts as unknown[]).forEach((v, i) => {
     const o = v as Record<string, unknown> | null;
     if (typeof o !== 'object' || o === null || typeof o.checker !== 'string' || typeof o.ok !== 'boolean' || !Array.isArray(o.anomalies)) {

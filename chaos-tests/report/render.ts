@@ -99,6 +99,7 @@ export function renderReport(input: ReportInput, options: RenderOptions = {}): s
 <dl class="facts">
 <dt>seed</dt><dd>${esc(results.seed)}</dd>
 <dt>nemeses</dt><dd>${esc(results.nemeses.join(', ') || 'none')}</dd>
+${results.reproduce === undefined ? '' : `<dt>replay</dt><dd><code>${esc(results.reproduce)}</code></dd>`}
 <dt>duration</dt><dd>${series.durationS.toFixed(1)} s</dd>
 <dt>operations</dt><dd>${series.totals.ok} ok, ${series.totals.fail} failed, ${series.totals.info} unknown, ${series.totals.unfinished} unfinished</dd>
 <dt>faults</dt><dd>${results.faults.length}</dd>
@@ -129,9 +130,9 @@ function verdictTable(verdicts: readonly CheckerVerdict[]): string {
   if (verdicts.length === 0) return '<p class="note">No checker ran.</p>';
   const rows = verdicts.map((v) => {
     const [cls, word] = v.unknown ? ['unknown', 'unknown'] : v.ok ? ['ok', 'ok'] : ['fail', 'FAILED'];
-    return `<tr><td>${esc(v.checker)}</td><td class="${cls}">${word}</td><td class="num">${v.anomalies.length}</td><td class="detail">${esc(v.detail ?? '')}</td></tr>`;
+    return `<tr><td>${esc(v.checker)}</td><td class="${cls}">${word}</td><td class="num">${v.anomalies.length}</td><td class="detail">${esc(v.summary ?? '')}</td></tr>`;
   });
-  return `<table class="verdicts"><thead><tr><th>checker</th><th>verdict</th><th>anomalies</th><th>detail</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="verdicts"><thead><tr><th>checker</th><th>verdict</th><th>anomalies</th><th>summary</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function faultTable(series: ReportSeries, colors: Map<string, string[]>, at: (t: number) => string): string {

@@ -28,6 +28,9 @@ describe('the report page', () => {
     expect(markup).not.toMatch(/<img|<b>/i);
     // The attack is in the page, as text.
     expect(markup).toContain('&lt;/script&gt;&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;');
+    // The replay command is shown, as text, when results.json has it.
+    expect(markup).toContain(`<dt>replay</dt><dd><code>flotilla chaos --seed 424242 --nemesis partition,kill --time 30 --topic &#39;&lt;/script&gt;`);
+    expect(renderReport({ ...run, results: { ...run.results, reproduce: undefined } })).not.toContain('<dt>replay</dt>');
     for (const body of scripts) expect(body).not.toMatch(/<\/script|<!--/i);
     // The fault detail and fault name went into the chart data too: it parses back to the same text.
     const data = JSON.parse(scripts[0]) as { faults: Array<{ fault: string }> };
@@ -98,6 +101,7 @@ describe('rebuilding a report from a run directory', () => {
     expect(() => parseResults(JSON.stringify({ ...good, faults: undefined }), 'x/results.json')).toThrow('x/results.json: faults must be an array');
     good.verdicts[0].anomalies[0].lines = 'one';
     expect(() => parseResults(JSON.stringify(good))).toThrow('results.json: verdicts[0].anomalies[0] needs message (string) and lines (array)');
+    expect(() => parseResults(JSON.stringify({ ...good, reproduce: 7 }))).toThrow('results.json: reproduce, when given, must be a string');
     expect(() => parseResults('{')).toThrow(/results.json is not JSON/);
   });
 });

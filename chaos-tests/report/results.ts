@@ -7,6 +7,8 @@
 export interface ChaosResults {
   /** The seed that reproduces the schedule (a string when it does not fit a JSON number). */
   seed: number | string;
+  /** The one command that replays this run's schedule, when the lab knows it. */
+  reproduce?: string;
   /** The nemesis families the run used, as given on the command line. */
   nemeses: string[];
   /** One per checker, in the order they ran. */
@@ -23,8 +25,8 @@ export interface CheckerVerdict {
   ok: boolean;
   /** The checker could neither prove nor refute (e.g. the linearizability search ran out of budget). */
   unknown?: boolean;
-  /** Anything else worth reading: operations checked, the linearizability explanation, ... */
-  detail?: string;
+  /** One line: what was checked and what was found (operations checked, the linearizability explanation, ...). */
+  summary?: string;
   anomalies: ReportAnomaly[];
 }
 

@@ -86,12 +86,13 @@ export function testRun(): TestRun {
     history,
     results: {
       seed: 424242,
+      reproduce: `flotilla chaos --seed 424242 --nemesis partition,kill --time 30 --topic '${ATTACK}'`,
       nemeses: ['partition', 'kill'],
       verdicts: [
         { checker: 'lost', ok: lost.length === 0, anomalies: lost },
         { checker: 'duplicates', ok: duplicates.length === 0, anomalies: duplicates },
         { checker: 'reads', ok: reads.length === 0, anomalies: reads },
-        { checker: `liveness ${ATTACK}`, ok: false, detail: `bound 5 s ${ATTACK}`, anomalies: [{ message: `no write after ${ATTACK}`, lines: [] }] },
+        { checker: `liveness ${ATTACK}`, ok: false, summary: `bound 5 s ${ATTACK}`, anomalies: [{ message: `no write after ${ATTACK}`, lines: [] }] },
       ],
       recovery: recoveryTimes(ops, nemesis, [0]).map((r) => ({ ...r, recoveryMs: r.recoveryMs ?? null })),
       faults: faultWindows(history),
