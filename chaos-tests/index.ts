@@ -9,6 +9,7 @@ export { TOXIPROXY_VERSION, ToxiproxyServer, type ToxiproxyServerOptions } from 
 export type { ProxyJson } from './toxiproxy/proxy';
 export type { ToxicJson } from './toxiproxy/toxic';
 export type { ToxicType } from './toxiproxy/toxics';
+export { computeSeries, faultWindows, parseResults, renderReport, reportFromDir, writeReport, type ChaosResults, type CheckerVerdict, type FaultWindow, type RecoveryTime, type RenderOptions, type ReportAnomaly, type ReportInput, type ReportSeries } from './report';
 
 /** A Toxiproxy to drive: its URL, whether it runs elsewhere, and how to let go of it. */
 export interface ToxiproxyHandle {
