@@ -5,6 +5,7 @@ import type { MetadataReader } from './metadata-reader';
 import type { NodeCore } from './node-core';
 import type { NodeRegistration } from './node-registration';
 import type { ReplicaSet } from './replica-set';
+import { InSyncWatch } from './replica-status';
 import { enqueueRetention } from './retention-work';
 import { RpcError } from './rpc-errors';
 
@@ -12,8 +13,8 @@ const INTERVAL_MS = 200;
 
 /**
  * A node's background work, on one timer: expire waiters past their deadline, register and catch
- * up with the metadata until done, and at their own intervals balance leadership and apply
- * retention (partitions, then the metadata log).
+ * up with the metadata until done, log in-sync changes of the partitions led here, and at their
+ * own intervals balance leadership and apply retention (partitions, then the metadata log).
  */
 export class Housekeeping {
   private timer: NodeJS.Timeout | undefined;
@@ -21,6 +22,8 @@ export class Housekeeping {
   private lastRetention = 0;
   private readonly balancer: LeadershipBalancer;
   private readonly controllerSnapshots = new ControllerSnapshots();
+  /** Logs replicas leaving and rejoining the in-sync set of the partitions led here, once per round. */
+  private readonly inSync: InSyncWatch;
 
   constructor(
     private readonly core: NodeCore,
@@ -29,6 +32,7 @@ export class Housekeeping {
     private readonly reader: MetadataReader,
   ) {
     this.balancer = new LeadershipBalancer(core);
+    this.inSync = new InSyncWatch(core.self, core.log);
   }
 
   start(): void {
@@ -47,6 +51,7 @@ export class Housekeeping {
     core.controller.waiters.expire(now, () => new RpcError(grpc.status.DEADLINE_EXCEEDED, 'TIMEOUT', 'the metadata change was not committed in time; its outcome is unknown'));
     if (!this.registration.registered) void this.registration.register();
     this.reader.catchUp();
+    this.inSync.round(this.replicas.watched());
     if (now - this.lastBalance >= core.tuning.balanceIntervalMs) {
       this.lastBalance = now;
       this.balancer.balance(this.replicas.all());

@@ -27,6 +27,7 @@ import type { ProduceStreamRequest as _flotilla_v1_ProduceStreamRequest, Produce
 import type { ProduceStreamResponse as _flotilla_v1_ProduceStreamResponse, ProduceStreamResponse__Output as _flotilla_v1_ProduceStreamResponse__Output } from './flotilla/v1/ProduceStreamResponse';
 import type { Record as _flotilla_v1_Record, Record__Output as _flotilla_v1_Record__Output } from './flotilla/v1/Record';
 import type { RecordWithOffset as _flotilla_v1_RecordWithOffset, RecordWithOffset__Output as _flotilla_v1_RecordWithOffset__Output } from './flotilla/v1/RecordWithOffset';
+import type { ReplicaStatus as _flotilla_v1_ReplicaStatus, ReplicaStatus__Output as _flotilla_v1_ReplicaStatus__Output } from './flotilla/v1/ReplicaStatus';
 import type { SubscribeRequest as _flotilla_v1_SubscribeRequest, SubscribeRequest__Output as _flotilla_v1_SubscribeRequest__Output } from './flotilla/v1/SubscribeRequest';
 import type { TopicDescription as _flotilla_v1_TopicDescription, TopicDescription__Output as _flotilla_v1_TopicDescription__Output } from './flotilla/v1/TopicDescription';
 import type { TopicSummary as _flotilla_v1_TopicSummary, TopicSummary__Output as _flotilla_v1_TopicSummary__Output } from './flotilla/v1/TopicSummary';
@@ -66,6 +67,8 @@ export interface ProtoGrpcType {
       ProduceStreamResponse: MessageTypeDefinition<_flotilla_v1_ProduceStreamResponse, _flotilla_v1_ProduceStreamResponse__Output>
       Record: MessageTypeDefinition<_flotilla_v1_Record, _flotilla_v1_Record__Output>
       RecordWithOffset: MessageTypeDefinition<_flotilla_v1_RecordWithOffset, _flotilla_v1_RecordWithOffset__Output>
+      ReplicaState: EnumTypeDefinition
+      ReplicaStatus: MessageTypeDefinition<_flotilla_v1_ReplicaStatus, _flotilla_v1_ReplicaStatus__Output>
       SubscribeRequest: MessageTypeDefinition<_flotilla_v1_SubscribeRequest, _flotilla_v1_SubscribeRequest__Output>
       TopicDescription: MessageTypeDefinition<_flotilla_v1_TopicDescription, _flotilla_v1_TopicDescription__Output>
       TopicSummary: MessageTypeDefinition<_flotilla_v1_TopicSummary, _flotilla_v1_TopicSummary__Output>
