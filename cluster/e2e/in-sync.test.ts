@@ -6,8 +6,8 @@
  * line) and its lag goes back to 0.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { PartitionDescription, ReplicaStatus } from '../client';
-import { ProcessCluster, partitionLeader, spawnCli, waitFor } from './process-cluster';
+import type { PartitionDescription, ReplicaStatus, TopicDescription } from '../client';
+import { ProcessCluster, partitionLeader, rawCall, spawnCli, waitFor } from './process-cluster';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -98,6 +98,13 @@ describe('in-sync replicas on a real cluster', () => {
     expect(gone.lagBytes).toBeGreaterThan(0);
     expect(gone.logEndOffset).toBe(400 - gone.lagRecords);
     expect(gone.reason).toContain(`replica.lag.time.max.ms=${LAG_TIME_MS}`);
+
+    // Every running node answers the same: the leader from its own measurements, the other through GroupStatus.
+    for (const id of cluster.running()) {
+      const p = (await rawCall<TopicDescription>(cluster.rawClient(id), 'describeTopic', { name: TOPIC })).partitions[0];
+      expect(replica(p, follower).state, `node ${id}'s answer`).toBe('REPLICA_STATE_OFFLINE');
+      expect(p.inSyncReplicas, `node ${id}'s answer`).not.toContain(follower);
+    }
 
     // The leader said so in its log: offline, or lagging first if the records ran past replica.lag.max.records before the lag time did.
     const left = new RegExp(`topic "${TOPIC}" partition 0: replica ${follower} left the in-sync set: (offline|lagging), lag \\d+ records .*(replica\\.lag\\.time\\.max\\.ms|replica\\.lag\\.max\\.records)=`);
