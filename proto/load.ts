@@ -73,6 +73,7 @@ export type { FencedReplica__Output as FencedReplica } from './generated/flotill
 export type { FetchRequest__Output as FetchRequest } from './generated/flotilla/v1/FetchRequest';
 export type { FetchResponse__Output as FetchResponse } from './generated/flotilla/v1/FetchResponse';
 export type { FlotillaClient, FlotillaDefinition, FlotillaHandlers } from './generated/flotilla/v1/Flotilla';
+export type { GroupReplica__Output as GroupReplica } from './generated/flotilla/v1/GroupReplica';
 export type { GroupState__Output as GroupState } from './generated/flotilla/v1/GroupState';
 export type { GroupStatusRequest__Output as GroupStatusRequest } from './generated/flotilla/v1/GroupStatusRequest';
 export type { GroupStatusResponse__Output as GroupStatusResponse } from './generated/flotilla/v1/GroupStatusResponse';
@@ -95,6 +96,8 @@ export type { ProduceResponse__Output as ProduceResponse } from './generated/flo
 export type { ProduceStreamRequest__Output as ProduceStreamRequest } from './generated/flotilla/v1/ProduceStreamRequest';
 export type { ProduceStreamResponse__Output as ProduceStreamResponse } from './generated/flotilla/v1/ProduceStreamResponse';
 export type { RaftBatch__Output as RaftBatch } from './generated/flotilla/v1/RaftBatch';
+export type { ReplicaState__Output as ReplicaState } from './generated/flotilla/v1/ReplicaState';
+export type { ReplicaStatus__Output as ReplicaStatus } from './generated/flotilla/v1/ReplicaStatus';
 export type { SnapshotAck__Output as SnapshotAck } from './generated/flotilla/v1/SnapshotAck';
 export type { SnapshotChunk__Output as SnapshotChunk } from './generated/flotilla/v1/SnapshotChunk';
 export type { SubscribeRequest__Output as SubscribeRequest } from './generated/flotilla/v1/SubscribeRequest';

@@ -30,6 +30,8 @@ export class Progress {
   /** Heard from since the last check-quorum round. */
   recentActive = false;
   ticksSinceContact = 0;
+  /** An answer came from it since this progress was created (this leadership, or its joining): until then ticksSinceContact only counts the leadership's age. */
+  heardFrom = false;
   readonly inflights: Inflights;
 
   constructor(

@@ -259,6 +259,21 @@ describe('in-sync replicas (progress the host reads)', () => {
     expect(view(3).inSync).toBe(true);
     expect(view(3).match).toBe(c.node(1).status().lastIndex);
   });
+
+  it('a new leader says which followers it has heard from; for the others ticksSinceContact is its leadership\'s age', () => {
+    const c = new TestCluster([1, 2, 3]);
+    c.filter = isolate(3);
+    c.elect(1);
+    c.tickAll(3);
+    const view = (id: number) => c.node(1).status().progress!.find((p) => p.id === id)!;
+    expect(view(1).heardFrom).toBe(true);
+    expect(view(2).heardFrom).toBe(true);
+    expect(view(3)).toMatchObject({ heardFrom: false, match: 0, ticksSinceContact: 3 });
+    c.filter = () => true;
+    c.tickAll(2);
+    expect(view(3).heardFrom).toBe(true);
+    expect(view(3).ticksSinceContact).toBeLessThanOrEqual(1);
+  });
 });
 
 describe('snapshots', () => {

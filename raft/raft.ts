@@ -405,12 +405,14 @@ export class Raft {
       case 'appendResponse':
         pr.recentActive = true;
         pr.ticksSinceContact = 0;
+        pr.heardFrom = true;
         if (m.reject) this.handleAppendReject(pr, m);
         else this.handleAppendSuccess(pr, m.index);
         return;
       case 'heartbeatResponse':
         pr.recentActive = true;
         pr.ticksSinceContact = 0;
+        pr.heardFrom = true;
         pr.probeSent = false;
         if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
         if (pr.match < this.log.lastIndex()) this.sendAppend(pr.id);

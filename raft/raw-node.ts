@@ -170,6 +170,7 @@ export class RawNode implements RaftNode {
         next: pr.next,
         state: pr.state,
         ticksSinceContact: pr.id === r.id ? 0 : pr.ticksSinceContact,
+        heardFrom: pr.id === r.id || pr.heardFrom,
         inSync: pr.id === r.id || (last - pr.match <= r.inSyncMaxLagEntries && pr.ticksSinceContact <= r.inSyncMaxTicks),
         inflightMessages: pr.inflights.count,
         inflightBytes: pr.inflights.bytes,

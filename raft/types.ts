@@ -204,6 +204,11 @@ export interface ProgressView {
   readonly state: ProgressState;
   /** Ticks since the leader last heard from this node (0 for the leader itself). */
   readonly ticksSinceContact: number;
+  /**
+   * Whether the leader has had an answer from it since it became leader (or since the node
+   * joined): while false, ticksSinceContact counts only how long this leadership has lasted.
+   */
+  readonly heardFrom: boolean;
   /** Caught up within config.inSyncMaxLagEntries and heard from within config.inSyncMaxTicks. */
   readonly inSync: boolean;
   readonly inflightMessages: number;

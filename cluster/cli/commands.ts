@@ -76,10 +76,18 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'topic describe',
-    summary: "Show a topic's partitions: leaders, replicas, offsets",
+    summary: "Show a topic's partitions: leaders, replicas, offsets, and each replica's state and lag",
     args: 'NAME',
-    options: {},
-    examples: ['flotilla topic describe orders'],
+    details: [
+      'Each replica is leader, in-sync, lagging (more than replica.lag.max.records behind), recovering',
+      '(being sent a snapshot), learner, offline (not heard from within replica.lag.time.max.ms) or',
+      'fenced, with its lag behind the high watermark in records and bytes, when the leader last heard',
+      'from it, and its log end offset, as the partition\'s leader sees them.',
+    ].join('\n'),
+    options: {
+      'under-replicated': { type: 'boolean', description: 'only partitions with a replica out of sync or no leader' },
+    },
+    examples: ['flotilla topic describe orders', 'flotilla topic describe orders --under-replicated'],
   },
   {
     name: 'topic delete',
@@ -145,7 +153,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'cluster status',
     summary: 'Show the nodes, the metadata leader and partition health',
-    details: 'Exits with 1 if no node answers; prints which nodes are down and which partitions lack a leader or replicas.',
+    details: [
+      'Exits with 1 if no node answers. Per node: the partitions it leads, follows in sync, and is out of',
+      'sync on; then the partitions without a leader and the under-replicated ones (a leader, but fewer',
+      'replicas in sync than assigned), naming the replicas out of sync.',
+    ].join('\n'),
     options: {},
     examples: ['flotilla cluster status', 'flotilla cluster status --brokers 127.0.0.2:7001 --json'],
   },

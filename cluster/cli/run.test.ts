@@ -42,7 +42,9 @@ describe('flotilla CLI against a server', () => {
     expect(json.config).toEqual({ 'retention.ms': '1000' });
     const table = await cli(['topic', 'describe', 'orders']);
     expect(table.stdout).toContain('config:      retention.ms=1000');
-    expect(table.stdout.split('\n').filter((l) => /^\s+\d+\s+1\s/.test(l))).toHaveLength(3);
+    // The partition table (the replica table follows it): three partitions led by node 1.
+    const partitionTable = table.stdout.split('\n\n')[1];
+    expect(partitionTable.split('\n').filter((l) => /^\s+\d+\s+1\s/.test(l))).toHaveLength(3);
     expect((await cli(['topic', 'delete', 'orders'])).stdout).toBe('deleted topic orders\n');
     expect(cluster.topics.has('orders')).toBe(false);
   });

@@ -1,6 +1,7 @@
 import { intOption, keyValues, UsageError } from './args';
 import type { CommandContext } from './context';
 import { formatFields, formatIds, formatJson, formatTable } from './format';
+import { isUnderReplicated, REPLICA_HEADERS, replicaRows } from './replicas';
 
 function topicName(ctx: CommandContext): string {
   const [name, ...extra] = ctx.args.positionals;
@@ -36,7 +37,8 @@ export async function topicList(ctx: CommandContext): Promise<void> {
 
 export async function topicDescribe(ctx: CommandContext): Promise<void> {
   const name = topicName(ctx);
-  const t = await ctx.client().admin().describeTopic(name);
+  const described = await ctx.client().admin().describeTopic(name);
+  const t = ctx.args.values['under-replicated'] ? { ...described, partitions: described.partitions.filter((p) => p.leader === 0 || isUnderReplicated(p)) } : described;
   if (ctx.args.json) {
     ctx.io.stdout.write(formatJson(t));
     return;
@@ -48,12 +50,16 @@ export async function topicDescribe(ctx: CommandContext): Promise<void> {
     formatFields([
       ['topic', t.name],
       ['id', t.id],
-      ['partitions', t.partitions.length],
+      ['partitions', described.partitions.length],
       ['replication', t.replicationFactor],
       ['config', config || '-'],
     ]),
   );
   ctx.io.stdout.write('\n');
+  if (t.partitions.length === 0 && described.partitions.length > 0) {
+    ctx.io.stdout.write('no under-replicated partitions: every replica is in sync\n');
+    return;
+  }
   ctx.io.stdout.write(
     formatTable(
       ['partition', 'leader', 'term', 'replicas', 'in-sync', 'start', 'end', 'hwm'],
@@ -69,6 +75,10 @@ export async function topicDescribe(ctx: CommandContext): Promise<void> {
       ]),
     ),
   );
+  if (t.partitions.length > 0) {
+    ctx.io.stdout.write('\n');
+    ctx.io.stdout.write(formatTable(REPLICA_HEADERS, replicaRows(t.partitions)));
+  }
   for (const p of t.partitions) {
     for (const f of p.fencedReplicas ?? []) ctx.io.stdout.write(`partition ${p.partition}: the replica on node ${f.node} is fenced: ${f.reason}\n`);
   }

@@ -32,6 +32,8 @@ export type {
   TopicDescription,
   TopicSummary,
   PartitionDescription,
+  ReplicaStatus,
+  ReplicaState,
   ClusterDescription,
   NodeDescription,
 } from '../../proto/load';

@@ -91,6 +91,7 @@ async function disagreeingBrokers(n: number): Promise<ViewBroker[]> {
         leaderEpoch: b.view.leaderEpoch,
         leaderUnreachable: b.view.leaderUnreachable ?? false,
         fencedReplicas: [],
+        replicaStatus: [],
       };
       return { name: 't', id: 7, config: {}, replicationFactor: n, partitions: [p] };
     };

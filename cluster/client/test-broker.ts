@@ -29,6 +29,7 @@ import {
   type PartitionDescription,
   type ProduceRequest,
   type ProduceResponse,
+  type ReplicaStatus,
   type TopicDescription,
 } from '../../proto/load';
 import { decodeRecordBatch, encodeRecordBatch, unstampedCrc } from '../records';
@@ -85,6 +86,8 @@ export interface FakePartition {
   subscribers: Set<() => void>;
   /** Open Subscribe streams, ended with NOT_LEADER by moveLeader(). */
   streams: Set<grpc.ServerWritableStream<unknown, FetchResponse>>;
+  /** What DescribeTopic says of each replica; unset: the leader and every other replica in sync, no lag. */
+  replicaStatus?: ReplicaStatus[];
 }
 
 export interface FakeTopic {
@@ -216,20 +219,35 @@ export class FakeCluster {
       id: t.id,
       config: t.config,
       replicationFactor: t.replicationFactor,
-      partitions: t.partitions.map((p, i): PartitionDescription => ({
-        partition: i,
-        groupId: t.id * 1000 + i,
-        leader: p.leader,
-        leaderAddress: p.leader ? this.broker(p.leader).address : '',
-        replicas: this.brokers.map((b) => b.id).slice(0, t.replicationFactor),
-        inSyncReplicas: this.brokers.map((b) => b.id).slice(0, t.replicationFactor),
-        logStartOffset: 0,
-        logEndOffset: p.log.length,
-        highWatermark: p.log.length,
-        leaderEpoch: 1,
-        leaderUnreachable: false,
-        fencedReplicas: [],
-      })),
+      partitions: t.partitions.map((p, i): PartitionDescription => {
+        const replicas = this.brokers.map((b) => b.id).slice(0, t.replicationFactor);
+        const replicaStatus =
+          p.replicaStatus ??
+          replicas.map((node): ReplicaStatus => ({
+            node,
+            state: node === p.leader ? 'REPLICA_STATE_LEADER' : 'REPLICA_STATE_IN_SYNC',
+            lagRecords: 0,
+            lagBytes: 0,
+            lastHeardMs: 0,
+            logEndOffset: p.log.length,
+            reason: '',
+          }));
+        return {
+          partition: i,
+          groupId: t.id * 1000 + i,
+          leader: p.leader,
+          leaderAddress: p.leader ? this.broker(p.leader).address : '',
+          replicas,
+          inSyncReplicas: replicaStatus.filter((r) => r.state === 'REPLICA_STATE_LEADER' || r.state === 'REPLICA_STATE_IN_SYNC').map((r) => r.node),
+          logStartOffset: 0,
+          logEndOffset: p.log.length,
+          highWatermark: p.log.length,
+          leaderEpoch: 1,
+          leaderUnreachable: false,
+          fencedReplicas: replicaStatus.filter((r) => r.state === 'REPLICA_STATE_FENCED').map((r) => ({ node: r.node, reason: r.reason })),
+          replicaStatus,
+        };
+      }),
     };
   }
 

@@ -188,6 +188,8 @@ describe('bad input is refused precisely and harms nothing', () => {
     expectFailure(await create('cfg-rf4', 1, 4), grpc.status.INVALID_ARGUMENT, 'INVALID_CONFIG', [/replication factor/i, '4']);
     expectFailure(await create('cfg-key', 1, 3, { 'no.such.setting': '1' }), grpc.status.INVALID_ARGUMENT, 'INVALID_CONFIG', ['no.such.setting']);
     expectFailure(await create('cfg-retention', 1, 3, { 'retention.ms': 'abc' }), grpc.status.INVALID_ARGUMENT, 'INVALID_CONFIG', ['retention.ms']);
+    expectFailure(await create('cfg-lag-time', 1, 3, { 'replica.lag.time.max.ms': '10' }), grpc.status.INVALID_ARGUMENT, 'INVALID_CONFIG', ['replica.lag.time.max.ms', '500..86400000']);
+    expectFailure(await create('cfg-lag-records', 1, 3, { 'replica.lag.max.records': '-1' }), grpc.status.INVALID_ARGUMENT, 'INVALID_CONFIG', ['replica.lag.max.records', '0..1000000000']);
     const e = await flotilla
       .admin()
       .createTopic({ name: 'cfg-client', partitions: 1, replicationFactor: 4 })

@@ -29,7 +29,8 @@ describe('failover: SIGKILL of a partition leader under an idempotent acks=all p
     cluster.dumpLogsOnFailure();
     const topic = 'failover-1';
     const admin = flotilla.admin();
-    await admin.createTopic({ name: topic, partitions: 1, replicationFactor: 3 });
+    // A dead replica leaves the in-sync set after replica.lag.time.max.ms (30 s by default): 2 s here.
+    await admin.createTopic({ name: topic, partitions: 1, replicationFactor: 3, config: { 'replica.lag.time.max.ms': '2000' } });
     await topicLeaders(admin, topic);
 
     const producer = flotilla.producer({ acks: 'all', idempotent: true, lingerMs: 2 });

@@ -22,6 +22,8 @@ const configValue: fc.Arbitrary<[string, string]> = fc.oneof(
   fc.tuple(fc.constant('min.insync.replicas'), fc.constantFrom('1', '2', '3')),
   fc.tuple(fc.constant('segment.bytes'), fc.constantFrom('1048576', '100')),
   fc.tuple(fc.constant('segment.ms'), fc.constantFrom('3600000', '10')),
+  fc.tuple(fc.constant('replica.lag.time.max.ms'), fc.constantFrom('30000', '100')),
+  fc.tuple(fc.constant('replica.lag.max.records'), fc.constantFrom('100000', '0', '-5')),
   fc.tuple(fc.constant('compression.type'), fc.constant('lz4')),
 );
 const config = fc.array(configValue, { maxLength: 3 }).map((kvs) => Object.fromEntries(kvs));

@@ -1,4 +1,4 @@
-import { DEFAULT_PRODUCE_LIMITS, DEFAULT_STATE_OPTIONS } from '../partition';
+import { DEFAULT_IN_SYNC, DEFAULT_PRODUCE_LIMITS, DEFAULT_STATE_OPTIONS } from '../partition';
 import { MetadataError } from './errors';
 import type { ConfigMap } from './types';
 
@@ -17,6 +17,10 @@ export interface TopicConfig {
   readonly cleanupPolicy: 'delete' | 'compact';
   /** Produce with acks=all is refused while fewer replicas than this are in sync. */
   readonly minInsyncReplicas: number;
+  /** A follower the leader has not heard from for longer than this is out of the in-sync set. */
+  readonly replicaLagTimeMaxMs: number;
+  /** ... and so is one more than this many records behind the leader's high watermark. */
+  readonly replicaLagMaxRecords: number;
   /**
    * A segment ends after this many bytes of batches. Set at creation for good (no setting can be
    * altered yet; if that comes, these two must stay fixed): segment ends are every replica's
@@ -34,6 +38,10 @@ export interface TopicConfig {
 
 /** A batch is one Raft entry: it is sent in one message and held whole in the entry caches. */
 export const MAX_MESSAGE_BYTES_LIMIT = 64 * 1024 * 1024;
+/** The in-sync window: below a few heartbeats (200 ms each by default) followers would flap; a day is plenty. */
+export const MIN_REPLICA_LAG_TIME_MS = 500;
+export const MAX_REPLICA_LAG_TIME_MS = 24 * 60 * 60 * 1000;
+export const MAX_REPLICA_LAG_RECORDS = 1_000_000_000;
 /** Each segment end is a snapshot of the partition state; smaller segments only multiply them. */
 export const MIN_SEGMENT_BYTES = 1024;
 export const MAX_SEGMENT_BYTES = 1024 * 1024 * 1024;
@@ -84,6 +92,16 @@ const SPECS: Readonly<Record<string, Spec>> = {
     1,
     (rf) => `an integer in 1..${rf} (the replication factor)`,
     (n, rf) => n >= 1 && n <= rf,
+  ),
+  'replica.lag.max.records': integerSpec(
+    DEFAULT_IN_SYNC.lagMaxRecords,
+    () => `an integer in 0..${MAX_REPLICA_LAG_RECORDS}`,
+    (n) => n >= 0 && n <= MAX_REPLICA_LAG_RECORDS,
+  ),
+  'replica.lag.time.max.ms': integerSpec(
+    DEFAULT_IN_SYNC.lagTimeMaxMs,
+    () => `an integer in ${MIN_REPLICA_LAG_TIME_MS}..${MAX_REPLICA_LAG_TIME_MS} (half a second to a day)`,
+    (n) => n >= MIN_REPLICA_LAG_TIME_MS && n <= MAX_REPLICA_LAG_TIME_MS,
   ),
   'retention.bytes': integerSpec(-1, () => '-1 (no limit) or an integer >= 1', unlimitedOrPositive),
   // Seven days, as Kafka.
@@ -154,6 +172,8 @@ export function resolveTopicConfig(overrides: ConfigMap): TopicConfig {
     maxMessageBytes: Number(get('max.message.bytes')),
     cleanupPolicy: get('cleanup.policy') === 'compact' ? 'compact' : 'delete',
     minInsyncReplicas: Number(get('min.insync.replicas')),
+    replicaLagTimeMaxMs: Number(get('replica.lag.time.max.ms')),
+    replicaLagMaxRecords: Number(get('replica.lag.max.records')),
     segmentBytes: Number(get('segment.bytes')),
     segmentMs: Number(get('segment.ms')),
     timestampType: get('message.timestamp.type') === 'LogAppendTime' ? 'logAppend' : 'create',

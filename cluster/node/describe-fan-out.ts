@@ -4,6 +4,7 @@ import { type MetadataState, type PartitionInfo, resolveTopicConfig, type TopicI
 import type { NodeCore } from './node-core';
 import { bestGroupState, leaderUnreachable } from './partition-view';
 import type { ReplicaSet } from './replica-set';
+import { inSyncOf, replicaStatusForClient } from './replica-status';
 
 /** What the replicas of one partition say: the best view (partition-view.ts), and where it is fenced. */
 export interface PartitionViews {
@@ -78,6 +79,8 @@ export class DescribeFanOut {
       'max.message.bytes': String(cfg.maxMessageBytes),
       'cleanup.policy': cfg.cleanupPolicy,
       'min.insync.replicas': String(cfg.minInsyncReplicas),
+      'replica.lag.time.max.ms': String(cfg.replicaLagTimeMaxMs),
+      'replica.lag.max.records': String(cfg.replicaLagMaxRecords),
       'segment.bytes': String(cfg.segmentBytes),
       'segment.ms': String(cfg.segmentMs),
       'message.timestamp.type': cfg.timestampType === 'logAppend' ? 'LogAppendTime' : 'CreateTime',
@@ -85,19 +88,25 @@ export class DescribeFanOut {
     const partitions: PartitionDescription[] = topic.partitions.map((p) => {
       const s = states.get(p.groupId)?.best;
       const leader = s?.leader ?? 0;
+      const fenced = states.get(p.groupId)?.fenced ?? [];
+      // A leader that measured its replicas (every node of this version does) defines the in-sync set.
+      const measured = s?.isLeader && s.replicas.length > 0 ? s.replicas : undefined;
+      const reachable = (r: NodeId) => (r === core.self ? this.replicas.has(p.groupId) : core.alive(r));
+      const replicaStatus = replicaStatusForClient(p.replicas, measured, new Map(fenced.map((f) => [f.node, f.reason])), reachable);
       return {
         partition: p.partition,
         groupId: p.groupId,
         leader,
         leaderAddress: core.hint(leader).address,
         replicas: [...p.replicas],
-        inSyncReplicas: s?.isLeader ? s.inSync : [],
+        inSyncReplicas: measured ? inSyncOf(replicaStatus) : s?.isLeader ? s.inSync : [],
         logStartOffset: s?.logStartOffset ?? 0,
         logEndOffset: s?.logEndOffset ?? 0,
         highWatermark: s?.highWatermark ?? 0,
         leaderEpoch: s?.isLeader ? s.term : 0,
-        leaderUnreachable: leaderUnreachable(leader, p.replicas, (r) => (r === core.self ? this.replicas.has(p.groupId) : core.alive(r))),
-        fencedReplicas: states.get(p.groupId)?.fenced ?? [],
+        leaderUnreachable: leaderUnreachable(leader, p.replicas, reachable),
+        fencedReplicas: fenced,
+        replicaStatus,
       };
     });
     return { name: topic.name, id: topic.id, config, replicationFactor: topic.replicationFactor, partitions };

@@ -5,6 +5,7 @@ import type { MetadataReader } from './metadata-reader';
 import type { NodeCore } from './node-core';
 import type { NodeRegistration } from './node-registration';
 import type { ReplicaSet } from './replica-set';
+import { InSyncWatch } from './replica-status';
 import { enqueueRetention } from './retention-work';
 import { RpcError } from './rpc-errors';
 import type { TopicPurger } from './topic-purger';
@@ -13,8 +14,9 @@ const INTERVAL_MS = 200;
 
 /**
  * A node's background work, on one timer: expire waiters past their deadline, register and catch
- * up with the metadata until done, and at their own intervals balance leadership and apply
- * retention (partitions, then the metadata log, then deleted topics leave the metadata).
+ * up with the metadata until done, log in-sync changes of the partitions led here, and at their
+ * own intervals balance leadership and apply retention (partitions, then the metadata log, then
+ * deleted topics leave the metadata).
  */
 export class Housekeeping {
   private timer: NodeJS.Timeout | undefined;
@@ -22,6 +24,8 @@ export class Housekeeping {
   private lastRetention = 0;
   private readonly balancer: LeadershipBalancer;
   private readonly controllerSnapshots = new ControllerSnapshots();
+  /** Logs replicas leaving and rejoining the in-sync set of the partitions led here, once per round. */
+  private readonly inSync: InSyncWatch;
 
   constructor(
     private readonly core: NodeCore,
@@ -31,6 +35,7 @@ export class Housekeeping {
     private readonly purger: TopicPurger,
   ) {
     this.balancer = new LeadershipBalancer(core);
+    this.inSync = new InSyncWatch(core.self, core.log);
   }
 
   start(): void {
@@ -49,6 +54,7 @@ export class Housekeeping {
     core.controller.waiters.expire(now, () => new RpcError(grpc.status.DEADLINE_EXCEEDED, 'TIMEOUT', 'the metadata change was not committed in time; its outcome is unknown'));
     if (!this.registration.registered) void this.registration.register();
     this.reader.catchUp();
+    this.inSync.round(this.replicas.watched());
     if (now - this.lastBalance >= core.tuning.balanceIntervalMs) {
       this.lastBalance = now;
       this.balancer.balance(this.replicas.all());

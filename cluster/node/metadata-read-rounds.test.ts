@@ -138,6 +138,7 @@ describe('describing partitions', () => {
     node: 1,
     failure: '',
     highWatermark: 0,
+    replicas: [],
     ...over,
   });
 

@@ -3,8 +3,10 @@ import { CompactedError, type Entry, type RaftNode, type ReadState, type Snapsho
 import { type FetchResponse, type GroupState, OUTCOME, type ProduceResponse } from '../../proto/load';
 import {
   fetchBatches,
+  type InSyncConfig,
   LeaderSession,
   listOffset,
+  OffsetTrail,
   PartitionState,
   type ProduceLimits,
   type ProduceOutcome,
@@ -44,6 +46,8 @@ export interface ReplicaConfig {
   readonly timestampType: TimestampType;
   readonly minInsyncReplicas: number;
   readonly retention: RetentionConfig;
+  /** replica.lag.time.max.ms and replica.lag.max.records (the defaults when absent). */
+  readonly inSync?: InSyncConfig;
 }
 
 export type AcksMode = 'ACKS_ALL' | 'ACKS_LEADER';
@@ -73,6 +77,8 @@ const DEFAULT_FETCH_BYTES = 1 << 20;
  */
 export class PartitionReplica implements GroupStateMachine {
   state: PartitionState;
+  /** Recent apply points (Raft index -> offset), so that as leader it can tell followers' lag in records. */
+  readonly trail = new OffsetTrail();
   private session: LeaderSession | undefined;
   private readonly committed = new IndexWaiters<void>();
   private readonly persistedWaiters = new IndexWaiters<void>();
@@ -108,6 +114,7 @@ export class PartitionReplica implements GroupStateMachine {
 
   restore(snapshot: Snapshot): void {
     this.state = PartitionState.restore(this.context, snapshot, { options: this.config.stateOptions });
+    this.trail.clear();
     this.session = undefined;
     this.segments = [];
     // Entries this node proposed are inside the snapshot or gone: the snapshot cannot tell which.
@@ -119,6 +126,7 @@ export class PartitionReplica implements GroupStateMachine {
   apply(entries: readonly Entry[]): void {
     // A broken invariant throws: the host fences the group (failed() below) and never advances past it.
     const segments = this.state.apply(entries);
+    this.trail.record({ raftIndex: this.state.appliedIndex, nextOffset: this.state.nextOffset, totalBytes: this.state.totalBytes });
     for (const s of segments) this.segments.push(s);
     for (const e of entries) this.committed.settle(e.index, e.term, undefined, () => this.overwritten());
     if (this.appliedReads.length > 0) {
@@ -147,6 +155,7 @@ export class PartitionReplica implements GroupStateMachine {
   /** The host restarts the group from the store: back to the empty partition, restore() and apply() follow. */
   reset(): void {
     this.state = new PartitionState(this.context, { options: this.config.stateOptions, conf: this.initialConf });
+    this.trail.clear();
     this.session = undefined;
     this.segments = [];
     this.soft = { leader: 0, role: 'follower' };
@@ -528,6 +537,7 @@ export class PartitionReplica implements GroupStateMachine {
       logStartOffset: this.state.logStartOffset,
       logEndOffset: isLeader && session && session.term === st.term && session.state === this.state ? Math.max(hw, session.nextOffset) : hw,
       highWatermark: hw,
+      replicas: [], // measured by the node, which knows the replicas' order and its Raft timing (replica-status.ts)
     };
   }
 }

@@ -67,7 +67,7 @@ class ScriptedRaft {
       conf: { voters: [1, 2, 3], learners: [] },
       progress:
         this.role === 'leader'
-          ? [1, 2, 3].map((id) => ({ id, isLearner: false, match: 0, next: 1, state: 'replicate' as const, ticksSinceContact: 0, inSync: this.inSync.includes(id), inflightMessages: 0, inflightBytes: 0 }))
+          ? [1, 2, 3].map((id) => ({ id, isLearner: false, match: 0, next: 1, state: 'replicate' as const, ticksSinceContact: 0, heardFrom: true, inSync: this.inSync.includes(id), inflightMessages: 0, inflightBytes: 0 }))
           : undefined,
       transferee: 0,
     };

@@ -5,6 +5,7 @@ import { CONTROLLER_GROUP, type PartitionInfo, resolveTopicConfig } from '../met
 import { realClock } from './host-clock';
 import type { NodeCore } from './node-core';
 import { PartitionReplica } from './partition-replica';
+import { type MeasuredReplica, measureReplicas, toGroupReplica, type WatchedPartition } from './replica-status';
 import { RpcError, shuttingDown } from './rpc-errors';
 
 /**
@@ -68,6 +69,7 @@ export class ReplicaSet {
         timestampType: cfg.timestampType,
         minInsyncReplicas: cfg.minInsyncReplicas,
         retention: { retentionMs: cfg.retentionMs, retentionBytes: cfg.retentionBytes },
+        inSync: { lagTimeMaxMs: cfg.replicaLagTimeMaxMs, lagMaxRecords: cfg.replicaLagMaxRecords },
       },
       {
         withNode: (g, fn) => core.multi.withNode(g, fn),
@@ -112,9 +114,51 @@ export class ReplicaSet {
     return this.replicas;
   }
 
-  /** This node's view of one of its groups, as GroupStatus and DescribeTopic report it. */
+  /** This node's view of one of its groups, as GroupStatus and DescribeTopic report it; as leader, with every replica measured. */
   localState(groupId: number): GroupState | undefined {
-    return this.replicas.get(groupId)?.describe();
+    const r = this.replicas.get(groupId);
+    if (!r) return undefined;
+    const s = r.describe();
+    const measured = s.isLeader ? this.measure(groupId, s) : undefined;
+    if (!measured) return s;
+    return {
+      ...s,
+      inSync: measured.filter((m) => m.inSync).map((m) => m.node).sort((a, b) => a - b),
+      replicas: measured.map(toGroupReplica),
+    };
+  }
+
+  /** The replicas of a group this node leads, as the in-sync rule sees them (replica-status.ts). */
+  private measure(groupId: number, described: GroupState): MeasuredReplica[] | undefined {
+    const r = this.replicas.get(groupId);
+    const status = this.core.multi.node(groupId)?.status();
+    if (!r || !status || r.fenced) return undefined;
+    return measureReplicas({
+      status,
+      state: r.state,
+      trail: r.trail,
+      logEndOffset: described.logEndOffset,
+      config: r.config.inSync,
+      tickMs: this.core.tuning.tickMs,
+      order: this.core.controller.state.partitionByGroup(groupId)?.replicas ?? [],
+    });
+  }
+
+  /** Every replica hosted here, for the housekeeping round that logs in-sync changes. */
+  watched(): Map<number, WatchedPartition> {
+    const out = new Map<number, WatchedPartition>();
+    for (const [g, r] of this.replicas) {
+      out.set(g, {
+        what: r.what,
+        measure: () => {
+          if (this.core.multi.node(g)?.status().role !== 'leader') return undefined;
+          const s = r.describe();
+          const replicas = s.isLeader ? this.measure(g, s) : undefined;
+          return replicas && { term: s.term, replicas };
+        },
+      });
+    }
+    return out;
   }
 
   /** The replica of a live partition hosted here, or the error a client should get. */

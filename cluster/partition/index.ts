@@ -7,6 +7,8 @@ export {
 } from './config';
 export { PARTITION_ERRORS, PartitionError, type ErrorDetails, type PartitionContext, type PartitionErrorCode, wireCodeOf } from './errors';
 export { fetchBatches, planFetch, selectBatches, type FetchedBatches, type FetchPlan, type ReadEntries } from './fetch';
+export { DEFAULT_IN_SYNC, judgeReplica, type InSyncConfig, type ReplicaFacts, type ReplicaStateName, type ReplicaVerdict } from './in-sync';
+export { followerPosition, OffsetTrail, type AppliedView, type FollowerPosition, type OffsetMark } from './offset-trail';
 export { LeaderSession, type ProduceOutcome, type Propose } from './leader-session';
 export {
   earliestOffset,

@@ -24,6 +24,7 @@ import type { ProduceRequest as _flotilla_v1_ProduceRequest, ProduceRequest__Out
 import type { ProduceResponse as _flotilla_v1_ProduceResponse, ProduceResponse__Output as _flotilla_v1_ProduceResponse__Output } from './flotilla/v1/ProduceResponse';
 import type { ProduceStreamRequest as _flotilla_v1_ProduceStreamRequest, ProduceStreamRequest__Output as _flotilla_v1_ProduceStreamRequest__Output } from './flotilla/v1/ProduceStreamRequest';
 import type { ProduceStreamResponse as _flotilla_v1_ProduceStreamResponse, ProduceStreamResponse__Output as _flotilla_v1_ProduceStreamResponse__Output } from './flotilla/v1/ProduceStreamResponse';
+import type { ReplicaStatus as _flotilla_v1_ReplicaStatus, ReplicaStatus__Output as _flotilla_v1_ReplicaStatus__Output } from './flotilla/v1/ReplicaStatus';
 import type { SubscribeRequest as _flotilla_v1_SubscribeRequest, SubscribeRequest__Output as _flotilla_v1_SubscribeRequest__Output } from './flotilla/v1/SubscribeRequest';
 import type { TopicDescription as _flotilla_v1_TopicDescription, TopicDescription__Output as _flotilla_v1_TopicDescription__Output } from './flotilla/v1/TopicDescription';
 import type { TopicSummary as _flotilla_v1_TopicSummary, TopicSummary__Output as _flotilla_v1_TopicSummary__Output } from './flotilla/v1/TopicSummary';
@@ -60,6 +61,8 @@ export interface ProtoGrpcType {
       ProduceResponse: MessageTypeDefinition<_flotilla_v1_ProduceResponse, _flotilla_v1_ProduceResponse__Output>
       ProduceStreamRequest: MessageTypeDefinition<_flotilla_v1_ProduceStreamRequest, _flotilla_v1_ProduceStreamRequest__Output>
       ProduceStreamResponse: MessageTypeDefinition<_flotilla_v1_ProduceStreamResponse, _flotilla_v1_ProduceStreamResponse__Output>
+      ReplicaState: EnumTypeDefinition
+      ReplicaStatus: MessageTypeDefinition<_flotilla_v1_ReplicaStatus, _flotilla_v1_ReplicaStatus__Output>
       SubscribeRequest: MessageTypeDefinition<_flotilla_v1_SubscribeRequest, _flotilla_v1_SubscribeRequest__Output>
       TopicDescription: MessageTypeDefinition<_flotilla_v1_TopicDescription, _flotilla_v1_TopicDescription__Output>
       TopicSummary: MessageTypeDefinition<_flotilla_v1_TopicSummary, _flotilla_v1_TopicSummary__Output>

@@ -1,5 +1,6 @@
 // Original file: proto/peer.proto
 
+import type { GroupReplica as _flotilla_v1_GroupReplica, GroupReplica__Output as _flotilla_v1_GroupReplica__Output } from '../../flotilla/v1/GroupReplica';
 import type { Long } from '@grpc/proto-loader';
 
 export interface GroupState {
@@ -13,6 +14,7 @@ export interface GroupState {
   'highWatermark'?: (number | string | Long);
   'node'?: (number);
   'failure'?: (string);
+  'replicas'?: (_flotilla_v1_GroupReplica)[];
 }
 
 export interface GroupState__Output {
@@ -26,4 +28,5 @@ export interface GroupState__Output {
   'highWatermark': (number);
   'node': (number);
   'failure': (string);
+  'replicas': (_flotilla_v1_GroupReplica__Output)[];
 }

@@ -1,6 +1,7 @@
 // Original file: proto/flotilla.proto
 
 import type { FencedReplica as _flotilla_v1_FencedReplica, FencedReplica__Output as _flotilla_v1_FencedReplica__Output } from '../../flotilla/v1/FencedReplica';
+import type { ReplicaStatus as _flotilla_v1_ReplicaStatus, ReplicaStatus__Output as _flotilla_v1_ReplicaStatus__Output } from '../../flotilla/v1/ReplicaStatus';
 import type { Long } from '@grpc/proto-loader';
 
 export interface PartitionDescription {
@@ -16,6 +17,7 @@ export interface PartitionDescription {
   'leaderEpoch'?: (number | string | Long);
   'leaderUnreachable'?: (boolean);
   'fencedReplicas'?: (_flotilla_v1_FencedReplica)[];
+  'replicaStatus'?: (_flotilla_v1_ReplicaStatus)[];
 }
 
 export interface PartitionDescription__Output {
@@ -31,4 +33,5 @@ export interface PartitionDescription__Output {
   'leaderEpoch': (number);
   'leaderUnreachable': (boolean);
   'fencedReplicas': (_flotilla_v1_FencedReplica__Output)[];
+  'replicaStatus': (_flotilla_v1_ReplicaStatus__Output)[];
 }
