@@ -120,14 +120,14 @@ export class LogStore implements GroupHost {
       const it = this.db.keys({});
       const any = await it.next().finally(() => it.close());
       if (any !== undefined) {
-        throw new StoreOpenError(`data directory ${this.dir} holds data but no identity record (lost or damaged): it cannot be trusted; wipe it and let the node resync from its peers`);
+        throw new StoreOpenError(`data directory ${this.dir} holds data but no identity record (lost or damaged): it cannot be trusted, and the node will not start on it: restore the directory from a copy (a node that lost its data cannot be resynced yet; started on a new directory it refuses to rejoin)`);
       }
       await this.db.put(NODE_KEY, encodeIdentity({ clusterId, nodeId }), { sync: true });
       return;
     }
     const stored = decodeIdentity(raw);
     if (!stored) {
-      throw new StoreOpenError(`data directory ${this.dir} has a corrupt identity record (checksum mismatch): it cannot be trusted; wipe it and let the node resync from its peers`);
+      throw new StoreOpenError(`data directory ${this.dir} has a corrupt identity record (checksum mismatch): it cannot be trusted, and the node will not start on it: restore the directory from a copy (a node that lost its data cannot be resynced yet; started on a new directory it refuses to rejoin)`);
     }
     if (stored.clusterId !== clusterId || stored.nodeId !== nodeId) {
       throw new StoreOpenError(

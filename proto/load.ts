@@ -77,6 +77,7 @@ export type { GroupReplica__Output as GroupReplica } from './generated/flotilla/
 export type { GroupState__Output as GroupState } from './generated/flotilla/v1/GroupState';
 export type { GroupStatusRequest__Output as GroupStatusRequest } from './generated/flotilla/v1/GroupStatusRequest';
 export type { GroupStatusResponse__Output as GroupStatusResponse } from './generated/flotilla/v1/GroupStatusResponse';
+export type { MemberStatusResponse__Output as MemberStatusResponse } from './generated/flotilla/v1/MemberStatusResponse';
 export type { InitProducerRequest__Output as InitProducerRequest } from './generated/flotilla/v1/InitProducerRequest';
 export type { InitProducerResponse__Output as InitProducerResponse } from './generated/flotilla/v1/InitProducerResponse';
 export type { ListOffsetsRequest__Output as ListOffsetsRequest } from './generated/flotilla/v1/ListOffsetsRequest';

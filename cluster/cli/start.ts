@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { type NodeStartOptions, startNode } from '../node';
-import { intOption, type ParsedCommand, stringOption, UsageError } from './args';
+import { StoreOpenError } from '../../log-store';
+import { LostDiskError, type NodeStartOptions, startNode } from '../node';
+import { CliError, intOption, type ParsedCommand, stringOption, UsageError } from './args';
 import type { CommandContext } from './context';
 import { devCluster } from './dev-cluster';
 
@@ -55,7 +56,10 @@ export async function start(ctx: CommandContext): Promise<number> {
     return devCluster(ctx, { nodes: clusterSize, dataDir: stringOption(v, 'data') ?? './data', port: intOption(v, 'port', NAME, { min: 1, max: 65535 }) ?? 7001, sameHost: false });
   }
   const options = startOptions(v, process.cwd());
-  const node = await startNode(options);
+  const node = await startNode(options).catch((e: unknown) => {
+    // The node refuses its data directory: the message says why and what to do, a stack would not.
+    throw e instanceof LostDiskError || e instanceof StoreOpenError ? new CliError(e.message) : e;
+  });
   ctx.io.stderr.write(
     `flotilla node ${options.nodeId}: clients on ${options.host}:${options.clientPort}, peers on ${options.host}:${options.peerPort}, data in ${options.dataDir}` +
       `${options.peers.length > 1 ? `, cluster of ${options.peers.length}` : ', single-node cluster'}. Ctrl-C to stop.\n`,

@@ -14,6 +14,7 @@ import { ADMIN_TIMEOUT_MS } from './deadlines';
 import { DescribeFanOut } from './describe-fan-out';
 import { Housekeeping } from './housekeeping';
 import { TopicPurger } from './topic-purger';
+import { guardAgainstLostDisk } from './lost-disk-guard';
 import { MetadataProposals, type MetadataProposalOutcome } from './metadata-proposals';
 import { MetadataReader } from './metadata-reader';
 import { MultiRaft } from './multi-raft';
@@ -59,6 +60,8 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
   dropOutgoing: ((group: number, message: Message) => boolean) | undefined;
 
   static async start(options: NodeOptions): Promise<FlotillaNode> {
+    // Before anything is created: a known member that lost its disk must not rejoin (LostDiskError).
+    await guardAgainstLostDisk(options, options.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
     await mkdir(options.dataDir, { recursive: true });
     const clusterId = await resolveClusterId(options.dataDir, options.clusterId, options.peers);
     const store = await LogStore.open(join(options.dataDir, 'store'), { clusterId, nodeId: options.nodeId });
@@ -117,7 +120,7 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
     this.housekeeping = new Housekeeping(this.core, this.replicas, this.registration, this.reader, new TopicPurger(this.core, this.proposals, tuning.retentionIntervalMs));
 
     this.peerServer = new grpc.Server(PEER_CHANNEL_OPTIONS);
-    addPeerService(this.peerServer, () => (this.core.stopping ? undefined : multi), nodePeerCalls(this.proposals, this.reader, this.replicas));
+    addPeerService(this.peerServer, () => (this.core.stopping ? undefined : multi), nodePeerCalls(this.proposals, this.reader, this.replicas, this.core));
     this.clientServer = new grpc.Server({ 'grpc.max_receive_message_length': 128 << 20, 'grpc.max_send_message_length': 128 << 20 });
     this.clientServer.addService(loadFlotillaProto().Flotilla.service, flotillaService(this, this));
   }

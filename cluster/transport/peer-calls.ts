@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { type GroupState, loadPeerProto, type MetadataProposalResult, type PeerClient } from '../../proto/load';
+import { type GroupState, loadPeerProto, type MemberStatusResponse, type MetadataProposalResult, type PeerClient } from '../../proto/load';
 import { PEER_CHANNEL_OPTIONS } from './peer-transport';
 
 /** Unary calls to other nodes' Peer service (metadata forwarding and reads, group status), one channel per node. */
@@ -34,6 +34,13 @@ export class PeerCalls {
   metadataReadIndex(address: string, deadline: number): Promise<number> {
     return new Promise((resolve, reject) => {
       this.client(address).metadataReadIndex({}, new grpc.Metadata(), { deadline }, (err, res) => (err ? reject(err) : resolve(res!.index)));
+    });
+  }
+
+  /** What the node at `address` knows of node `node` (a new data directory's question: is it a known member?). */
+  memberStatus(address: string, node: number, deadline: number): Promise<MemberStatusResponse> {
+    return new Promise((resolve, reject) => {
+      this.client(address).memberStatus({ node }, new grpc.Metadata(), { deadline }, (err, res) => (err ? reject(err) : resolve(res!)));
     });
   }
 

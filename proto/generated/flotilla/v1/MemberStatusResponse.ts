@@ -1,0 +1,16 @@
+// Original file: proto/peer.proto
+
+
+export interface MemberStatusResponse {
+  'clusterId'?: (string);
+  'registered'?: (boolean);
+  'peerAddress'?: (string);
+  'fresh'?: (boolean);
+}
+
+export interface MemberStatusResponse__Output {
+  'clusterId': (string);
+  'registered': (boolean);
+  'peerAddress': (string);
+  'fresh': (boolean);
+}
