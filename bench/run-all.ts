@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 const benches = [
   { name: 'log-store: synced appends vs raw LevelDB, memory', script: '../log-store/bench/store-bench.ts' },
   { name: 'produce: 3-node cluster, 1 KiB records, acks=all, 3 replicas', script: './produce-bench.ts' },
+  { name: 'catch-up: a stopped follower of a 3-node cluster restarted behind 1 GB of 1 KiB records, under live traffic', script: './catchup-bench.ts' },
 ];
 
 for (const b of benches) {
