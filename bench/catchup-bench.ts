@@ -97,7 +97,7 @@ const ms1 = (ms: number) => `${ms.toFixed(1)} ms`;
 // ---- the cluster ----
 
 const launcher = fileURLToPath(new URL('../bin/flotilla.js', import.meta.url));
-const port = 21000 + Math.floor(Math.random() * 20000);
+const port = 10_000 + Math.floor(Math.random() * 22_000); // below the ephemeral ports (32768 and up)
 const root = mkdtempSync(join(tmpdir(), 'flotilla-catchup-'));
 const layout = devClusterLayout({ nodes: NODES, dataDir: root, port, sameHost: false }, root);
 const children = new Map<number, ChildProcess>();

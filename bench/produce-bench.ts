@@ -15,7 +15,9 @@ import { parseArgs } from 'node:util';
 import { devClusterLayout } from '../cluster/cli';
 import { Flotilla } from '../cluster/client';
 
+// Not strict: `npm run bench -- ...` hands every benchmark the same options; unknown ones are another's.
 const { values } = parseArgs({
+  strict: false,
   options: {
     seconds: { type: 'string', default: '8' },
     runs: { type: 'string', default: '3' },
@@ -39,7 +41,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
 const launcher = fileURLToPath(new URL('../bin/flotilla.js', import.meta.url));
-const port = 21000 + Math.floor(Math.random() * 20000);
+const port = 10_000 + Math.floor(Math.random() * 22_000); // below the ephemeral ports (32768 and up)
 const root = mkdtempSync(join(tmpdir(), 'flotilla-bench-'));
 const layout = devClusterLayout({ nodes: NODES, dataDir: root, port, sameHost: false }, root);
 const children: ChildProcess[] = [];

@@ -557,7 +557,9 @@ export async function waitAddressesReady(addresses: string[], expectedIds: numbe
 /** A port P such that P and P+100 are free on 127.0.0.1 .. 127.0.0.n. */
 export async function freePortBase(n: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    // Below the ephemeral range (32768 and up on Linux): a node restarted on its port could find it
+    // held by an outgoing connection as its local port.
+    const port = 10_000 + Math.floor(Math.random() * 22_000);
     let ok = true;
     for (let k = 1; k <= n && ok; k++) {
       for (const p of [port, port + 100]) {

@@ -20,7 +20,9 @@ export const TEST_TUNING: Partial<NodeTuning> = { tickMs: 20, electionTicks: 10,
 export class InProcessCluster {
   readonly nodes = new Map<number, FlotillaNode>();
   readonly root = mkdtempSync(join(tmpdir(), 'flotilla-nodes-'));
-  readonly port = 22000 + Math.floor(Math.random() * 20000);
+  // Below the ephemeral range (32768 and up on Linux): a restarted node re-binds its port, which an
+  // outgoing connection of any test could otherwise hold as its local port meanwhile.
+  readonly port = 10_000 + Math.floor(Math.random() * 22_000);
   readonly client: Flotilla;
 
   constructor(
