@@ -165,7 +165,9 @@ export function checkLinearizableWindows(ops: readonly Operation[], finals: Read
         resolved.push(op);
       }
     }
-    const length = finals.get(p)?.length ?? 0;
+    // Windows cover the final log and every offset a write was acknowledged with (a lost tail too).
+    const final = finals.get(p) ?? [];
+    const length = Math.max(final.length ? final[final.length - 1][0] + 1 : 0, ...resolved.map((o) => (o.f === 'end' ? o.offset! : o.offset! + 1)));
     const step = Math.max(1, Math.floor(size / 2));
     for (let a = 0; a < Math.max(1, length); a += step) {
       const b = Math.min(a + size, length);

@@ -60,7 +60,7 @@ export class Nemesis {
     const rng = new Rng((this.ctx.seed ^ Math.imul(fault.n, 0x9e3779b1)) >>> 0);
     const { undo, detail } = await this.start(fault, rng);
     const started = this.ctx.history.nemesis('start', fault.kind, detail);
-    onStarted(`${fault.kind}: ${detail}`);
+    onStarted(`${fault.kind}: ${detail.length > 90 ? `${detail.slice(0, 87)}...` : detail}`);
     await sleep(fault.holdMs);
     let outcome: string | undefined;
     let record: FaultRecord;
@@ -222,6 +222,24 @@ export class Nemesis {
             await this.procs.kill(x);
             await restoreDataDir(older, this.procs.dataDir(x));
             return this.startDamaged(x, undefined);
+          },
+        };
+      }
+      case 'amnesia-all': {
+        const copies = new Map<number, string>();
+        await Promise.all(nodes.map((x) => this.procs.kill(x)));
+        for (const x of nodes) {
+          copies.set(x, await this.backupDir(x, f));
+          await copyDataDir(this.procs.dataDir(x), copies.get(x)!);
+        }
+        await Promise.all(nodes.map((x) => this.startNode(x)));
+        return {
+          detail: 'copies of every data directory taken; the nodes run on, then all get their copies back',
+          undo: async () => {
+            await Promise.all(nodes.map((x) => this.procs.kill(x)));
+            for (const x of nodes) await restoreDataDir(copies.get(x)!, this.procs.dataDir(x));
+            const notes = await Promise.all(nodes.map((x) => this.startNode(x)));
+            return notes.filter((s) => s).join('; ') || undefined;
           },
         };
       }

@@ -157,8 +157,8 @@ export async function runLab(o: LabOptions): Promise<LabRun> {
     const damaged = new Map<number, number>();
     for (const f of faults) {
       if (FAULTS[f.kind as FaultKind]?.family === 'storage') {
-        const node = Number(/node (\d+)/.exec(f.detail)?.[1]);
-        if (!damaged.has(node)) damaged.set(node, f.start);
+        const nodes = /^node (\d+):/.exec(f.detail) ? [Number(/^node (\d+):/.exec(f.detail)![1])] : cluster.nodeIds;
+        for (const node of nodes) if (!damaged.has(node)) damaged.set(node, f.start);
       }
     }
     const exits = (cluster.processes?.unexpectedExits ?? []).map((e) => ({ ...e, damaged: damaged.has(e.node) && damaged.get(e.node)! <= e.time }));

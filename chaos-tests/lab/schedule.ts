@@ -31,6 +31,7 @@ export const FAULTS = {
   'truncate-wal': { family: 'storage', what: "cut the end off a stopped minority node's LevelDB write-ahead log, then start it" },
   wipe: { family: 'storage', what: "delete a stopped minority node's data directory, then start it (not in the default schedule)" },
   'restore-older': { family: 'storage', what: "put back an older copy of a minority node's data directory, then start it (not in the default schedule)" },
+  'amnesia-all': { family: 'storage', what: 'every node gets back an older copy of its data directory: acknowledged writes are lost by construction (a planted fault, to see the checkers catch it)' },
   'clock-fast': { family: 'clock', what: 'restart one node with a tick 4x shorter than the others (its timeouts run fast)' },
   'clock-slow': { family: 'clock', what: 'restart one node with a tick 3x longer than the others (its timeouts run slow)' },
 } as const satisfies Record<string, { family: Family; what: string }>;
@@ -40,10 +41,10 @@ export const FAULT_KINDS = Object.keys(FAULTS) as FaultKind[];
 
 /**
  * Faults a family name does not select: safe resync of a node that lost its disk does not exist
- * yet, so wiping or rolling back a voter's disk can break Raft's guarantees by design. They run
- * only when named.
+ * yet, so wiping or rolling back a voter's disk can break Raft's guarantees by design, and
+ * amnesia-all breaks them on purpose. They run only when named.
  */
-export const NAMED_ONLY: readonly FaultKind[] = ['wipe', 'restore-older'];
+export const NAMED_ONLY: readonly FaultKind[] = ['wipe', 'restore-older', 'amnesia-all'];
 
 /** Faults that need the lab to own the node processes (not possible against a cluster it attached to). */
 export function needsProcesses(kind: FaultKind): boolean {
