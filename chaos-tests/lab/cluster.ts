@@ -84,6 +84,9 @@ export async function startLabCluster(o: LabClusterOptions): Promise<ClusterUnde
     }
     processes = new NodeProcesses(o.runDir, specs, { FLOTILLA_TICK_MS: String(o.tickMs), FLOTILLA_ELECTION_TICKS: String(o.electionTicks) }, o.now);
     const procs = processes;
+    // The nodes never outlive the lab, even when it is made to exit at once (a second Ctrl-C).
+    const killNodes = () => procs.killAllNow();
+    process.on('exit', killNodes);
     await Promise.all(ids.map((id) => procs.start(id)));
     const brokers = ids.map((id) => listenOf.get(network.clientProxy(id))!);
     await waitRegistered(brokers, ids, o.readyTimeoutMs ?? 60_000);
@@ -96,6 +99,7 @@ export async function startLabCluster(o: LabClusterOptions): Promise<ClusterUnde
       tickMs: o.tickMs,
       electionTicks: o.electionTicks,
       close: async () => {
+        process.off('exit', killNodes);
         await procs.close();
         await Promise.allSettled(created.map(async (name) => (await toxiproxy.get(name)).remove()));
         await handle.close();

@@ -262,12 +262,13 @@ export class Nemesis {
   }
 
   /**
-   * Storage faults hit a minority only, over the whole run: a damaged replica stays fenced (its
-   * data is never served, and nothing resyncs it yet), so once a minority's worth of nodes is
-   * damaged, later storage faults go to those nodes again.
+   * Storage faults hit a minority of every partition's replicas, over the whole run: a damaged
+   * replica stays fenced (its data is never served, and nothing resyncs it yet). Partitions have
+   * at most 3 replicas spread over all nodes, so that is one node: once a node is damaged, later
+   * storage faults go to it again.
    */
   private storageTarget(nodes: readonly number[]): number {
-    const minority = Math.max(1, Math.floor((nodes.length - 1) / 2));
+    const minority = Math.floor((Math.min(3, nodes.length) - 1) / 2);
     const target = this.damaged.size >= minority ? nodes.find((x) => this.damaged.has(x))! : nodes[0];
     this.damaged.add(target);
     return target;

@@ -100,7 +100,8 @@ export async function runLab(o: LabOptions): Promise<LabRun> {
     if (!(await waitLeaders(adminClient, topic, undefined, 60_000))) throw new Error(`topic ${topic}: not every partition had a leader within 60 s`);
     schedule = buildSchedule({ seed: o.seed, kinds: o.nemeses, nodeIds: cluster.nodeIds, partitions: o.partitions, durationMs: o.timeMs, holdMs: o.holdMs, gapMs: o.gapMs });
     o.log(`topic ${topic}: ${o.partitions} partitions; ${schedule.length} faults scheduled over ${o.timeMs / 1000} s (seed ${o.seed})`);
-    for (const f of schedule) o.log(`  ${describeFault(f)}`);
+    for (const f of schedule.slice(0, 20)) o.log(`  ${describeFault(f)}`);
+    if (schedule.length > 20) o.log(`  ... ${schedule.length - 20} more (results.json has them all; --schedule prints them)`);
 
     const workload = new Workload(workClient, history, { topic, partitions: o.partitions, writersPerPartition: o.writersPerPartition, thinkMs: o.thinkMs, deliveryTimeoutMs: 8000 });
     const nemesis = new Nemesis({ cluster, history, admin: adminClient, topic, runDir: o.outDir, seed: o.seed, log: note });
