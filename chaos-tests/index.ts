@@ -1,7 +1,8 @@
 /**
- * The chaos lab's public face. For now: the fault proxy, a TypeScript server of Toxiproxy 2.x's
- * HTTP API (the real Toxiproxy is a Go binary that cannot be installed here), and the way a lab
- * finds the Toxiproxy to use: the one `TOXIPROXY_URL` names, or one started in this process.
+ * The chaos lab's public face: the fault proxy, a TypeScript server of Toxiproxy 2.x's HTTP API
+ * (the real Toxiproxy is a Go binary that cannot be installed here); the way the lab finds the
+ * Toxiproxy to use (the one `TOXIPROXY_URL` names, or one started in this process); and the lab
+ * itself (`flotilla chaos`: `runChaosCommand`, `runLab`, the schedule and the check phase).
  */
 export { TOXIPROXY_VERSION, ToxiproxyServer, type ToxiproxyServerOptions } from './toxiproxy/server';
 export type { ProxyJson } from './toxiproxy/proxy';

@@ -195,6 +195,8 @@ export async function runLab(o: LabOptions): Promise<LabRun> {
   } finally {
     await history.close();
     await Promise.allSettled([workClient.close(), adminClient.close()]);
+    // An attached cluster's Toxiproxy outlives the lab: never leave a fault in place there.
+    if (!cluster.processes) await cluster.network.healAll().catch((error) => o.log(`could not heal the proxies: ${(error as Error).message}`));
     await cluster.close();
     if (cluster.processes && check?.ok && !o.keepData) {
       for (const id of cluster.nodeIds) await rm(cluster.processes.dataDir(id), { recursive: true, force: true });
