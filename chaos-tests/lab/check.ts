@@ -167,11 +167,16 @@ export function checkLinearizableWindows(ops: readonly Operation[], finals: Read
     }
     // Windows cover the final log and every offset a write was acknowledged with (a lost tail too).
     const final = finals.get(p) ?? [];
-    const length = Math.max(final.length ? final[final.length - 1][0] + 1 : 0, ...resolved.map((o) => (o.f === 'end' ? o.offset! : o.offset! + 1)));
+    const length = resolved.reduce((n, o) => Math.max(n, o.f === 'end' ? o.offset! : o.offset! + 1), final.length ? final[final.length - 1][0] + 1 : 0);
+    // Operations by the offset they name (writes where they landed, reads the end they saw), so a window is a slice.
+    const byOffset: Operation[][] = Array.from({ length: length + 1 }, () => []);
+    for (const o of resolved) byOffset[o.offset!].push(o);
     const step = Math.max(1, Math.floor(size / 2));
     for (let a = 0; a < Math.max(1, length); a += step) {
       const b = Math.min(a + size, length);
-      const window = resolved.filter((o) => (o.f === 'end' ? o.offset! >= a && o.offset! <= b : o.offset! >= a && o.offset! < b));
+      const window: Operation[] = [];
+      for (let k = a; k <= b; k++) for (const o of byOffset[k]) if (o.f === 'end' || k < b) window.push(o);
+      window.sort((x, y) => x.index - y.index);
       if (window.length === 0) continue;
       windows++;
       checked += window.length;

@@ -37,6 +37,8 @@ export interface LabClusterOptions {
   electionTicks: number;
   now: () => number;
   readyTimeoutMs?: number;
+  /** Prepended to the proxies' names (default: one per run, so a shared Toxiproxy can hold several labs); '' gives docker-compose.yml's names. */
+  proxyPrefix?: string;
 }
 
 /** Starts the lab's own cluster and waits until every node is registered and a controller leads. */
@@ -46,7 +48,7 @@ export async function startLabCluster(o: LabClusterOptions): Promise<ClusterUnde
     : await openToxiproxy();
   const ids = Array.from({ length: o.nodes }, (_, k) => k + 1);
   // Proxy names are per run, so a shared Toxiproxy can hold several labs (and the compose layout).
-  const network = new LabNetwork(handle.url, ids, `lab${process.pid}x${Date.now() % 100000}_`);
+  const network = new LabNetwork(handle.url, ids, o.proxyPrefix ?? `lab${process.pid}x${Date.now() % 100000}_`);
   const toxiproxy = new Toxiproxy(handle.url);
   const created: string[] = [];
   let processes: NodeProcesses | undefined;
