@@ -58,20 +58,35 @@ export class Nemesis {
   /** Runs one fault: start, hold, undo. */
   async run(fault: ScheduledFault, onStarted: (what: string) => void = () => undefined): Promise<FaultRecord> {
     const rng = new Rng((this.ctx.seed ^ Math.imul(fault.n, 0x9e3779b1)) >>> 0);
-    const { undo, detail } = await this.start(fault, rng);
-    const started = this.ctx.history.nemesis('start', fault.kind, detail);
+    let started: { undo: Undo; detail: string };
+    try {
+      started = await this.start(fault, rng);
+    } catch (error) {
+      // A fault that could not be put in place (a Toxiproxy call refused, a node that would not
+      // stop) is noted in the history and undone as far as it went; the run goes on.
+      const detail = `could not start: ${(error as Error).message}`;
+      this.ctx.log(`fault #${fault.n} ${fault.kind} ${detail}`);
+      const at = this.ctx.history.nemesis('start', fault.kind, detail);
+      await this.ctx.cluster.network.heal().catch(() => undefined);
+      const end = this.ctx.history.nemesis('end', fault.kind, detail);
+      await this.ensureUp();
+      return { n: fault.n, kind: fault.kind, start: at.time, end: end.time, detail };
+    }
+    const { undo, detail } = started;
+    const begun = this.ctx.history.nemesis('start', fault.kind, detail);
     onStarted(`${fault.kind}: ${detail.length > 90 ? `${detail.slice(0, 87)}...` : detail}`);
     await sleep(fault.holdMs);
     let outcome: string | undefined;
-    let record: FaultRecord;
     try {
       outcome = (await undo()) || undefined;
-    } finally {
-      const ended = this.ctx.history.nemesis('end', fault.kind, outcome ? `${detail}; ${outcome}` : detail);
-      record = { n: fault.n, kind: fault.kind, start: started.time, end: ended.time, detail, ...(outcome ? { outcome } : {}) };
+    } catch (error) {
+      outcome = `could not undo it: ${(error as Error).message}`;
+      this.ctx.log(`fault #${fault.n} ${fault.kind} ${outcome}`);
+      await this.ctx.cluster.network.heal().catch(() => undefined);
     }
+    const ended = this.ctx.history.nemesis('end', fault.kind, outcome ? `${detail}; ${outcome}` : detail);
     await this.ensureUp();
-    return record;
+    return { n: fault.n, kind: fault.kind, start: begun.time, end: ended.time, detail, ...(outcome ? { outcome } : {}) };
   }
 
   /** Restarts any node that is down (a crash the lab did not cause) and resumes paused ones. */
