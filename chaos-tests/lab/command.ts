@@ -182,7 +182,7 @@ export async function runChaosCommand(argv: string[], io: CommandIO, signal: Abo
   try {
     run = await runLab({ ...o, reproduce, log: (line) => io.stdout.write(`chaos: ${line}\n`), progressEveryMs: 5000, signal });
   } catch (error) {
-    io.stderr.write(`error: the lab could not run: ${(error as Error).message}\n(seed ${o.seed}; node logs in ${o.outDir})\n`);
+    io.stderr.write(`error: the lab could not run: ${(error as Error).message}\n(seed ${o.seed}; node logs in ${o.outDir}; the same schedule again: ${reproduce})\n`);
     return 1;
   }
   hooks.onRun?.(run);
