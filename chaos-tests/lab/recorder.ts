@@ -8,11 +8,20 @@ import type { Complete, HistoryEvent, Invoke, NemesisEvent } from '../checker/in
 
 export class HistoryRecorder {
   readonly events: HistoryEvent[] = [];
-  private readonly t0 = performance.now();
+  private t0 = performance.now();
   private readonly out: WriteStream | undefined;
 
   constructor(path?: string) {
     this.out = path ? createWriteStream(path, { flags: 'w' }) : undefined;
+  }
+
+  /**
+   * Starts the clock again: history times count from the workload's start, as the schedule's do
+   * (the cluster's own start before it is no part of the history).
+   */
+  zero(): void {
+    if (this.events.length > 0) throw new Error('the history clock restarts only before the first event');
+    this.t0 = performance.now();
   }
 
   /** Milliseconds since the run started (monotonic, microsecond resolution). */

@@ -105,6 +105,7 @@ export async function runLab(o: LabOptions): Promise<LabRun> {
 
     const workload = new Workload(workClient, history, { topic, partitions: o.partitions, writersPerPartition: o.writersPerPartition, thinkMs: o.thinkMs, deliveryTimeoutMs: 8000 });
     const nemesis = new Nemesis({ cluster, history, admin: adminClient, topic, runDir: o.outDir, seed: o.seed, log: note });
+    history.zero();
     const t0 = history.now();
     let active = 'none';
     let lastCount = 0;
