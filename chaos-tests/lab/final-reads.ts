@@ -53,11 +53,13 @@ interface PartitionView {
   replicas: number[];
   /** Replicas fenced on their node (damaged data): they never lead, and are never read. */
   fenced: number[];
+  /** Replicas in sync with the leader: only they can make a quorum without catching up first. */
+  inSync: number[];
 }
 
 async function describe(flotilla: Flotilla, topic: string): Promise<PartitionView[]> {
   const t = await flotilla.admin().describeTopic(topic);
-  return t.partitions.map((p) => ({ partition: p.partition, leader: p.leader, replicas: [...p.replicas], fenced: p.fencedReplicas.map((f) => f.node) }));
+  return t.partitions.map((p) => ({ partition: p.partition, leader: p.leader, replicas: [...p.replicas], fenced: p.fencedReplicas.map((f) => f.node), inSync: [...p.inSyncReplicas] }));
 }
 
 /** Waits until every partition has a leader other than `not`; returns their views. */
@@ -111,12 +113,13 @@ export async function finalReads(flotilla: Flotilla, network: LabNetwork, topic:
   let current = views;
   for (let round = 0; round < o.rounds && missing().some((m) => !m.fenced); round++) {
     for (const v of current) for (const f of v.fenced) fenced.get(v.partition)!.add(f);
-    // Isolating a node must leave every partition it holds a quorum of unfenced replicas.
+    // Isolating a node must leave every partition it holds a quorum of in-sync, unfenced replicas
+    // (a node that is down, or damaged, counts for nothing).
     const isolatable = (x: number) =>
       current.every((v) => {
         const replicas = replicasOf.get(v.partition)!;
         if (!replicas.includes(x)) return true;
-        const healthy = replicas.filter((r) => r !== x && !fenced.get(v.partition)!.has(r));
+        const healthy = v.inSync.filter((r) => r !== x && !fenced.get(v.partition)!.has(r));
         return healthy.length > replicas.length / 2;
       });
     // Isolate the node that leads the most partitions still missing an unfenced replica's read.
