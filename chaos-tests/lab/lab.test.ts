@@ -26,7 +26,8 @@ async function chaos(argv: string[]) {
     console.error(`---- flotilla chaos ${argv.join(' ')}\n${stdout}\n${stderr}`);
     for (const id of [1, 2, 3]) console.error(`---- node ${id} (last lines)\n${(await readFile(join(out, `node-${id}.log`), 'utf8').catch(() => '')).split('\n').slice(-40).join('\n')}`);
   });
-  // The nodes and the lab's proxies run on TOXIPROXY_URL's Toxiproxy only when it is set on purpose; here, in-process.
+  // No --toxiproxy: the proxies go where openToxiproxy() says (TOXIPROXY_URL's Toxiproxy when set, so the
+  // suite runs against a real one unchanged; otherwise the fault proxy, in-process).
   const code = await runChaosCommand([...argv, '--out', out], io, new AbortController().signal, {});
   const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as LabResults;
   const history = parseHistory(await readFile(join(out, 'history.jsonl'), 'utf8'));
