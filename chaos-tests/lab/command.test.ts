@@ -41,9 +41,9 @@ describe('flotilla chaos: options', () => {
     }
   });
 
-  it('against --brokers, network faults are the default; TOXIPROXY_URL stands for --toxiproxy', () => {
+  it('against --brokers, network faults are the default (but client-cut-leader: docker-compose.yml does not proxy clients); TOXIPROXY_URL stands for --toxiproxy', () => {
     const o = parseChaosOptions(['--brokers', '127.0.0.1:7001,127.0.0.1:7002'], { TOXIPROXY_URL: 'http://127.0.0.1:8474' });
-    expect(o).toMatchObject({ brokers: ['127.0.0.1:7001', '127.0.0.1:7002'], toxiproxyUrl: 'http://127.0.0.1:8474', nemesisText: 'partition' });
+    expect(o).toMatchObject({ brokers: ['127.0.0.1:7001', '127.0.0.1:7002'], toxiproxyUrl: 'http://127.0.0.1:8474', nemesisText: 'isolate-one,split,isolate-leader,bridge,ring,one-way,slow,thin' });
   });
 
   it('--schedule prints the seed\'s schedule without a cluster; the same seed prints the same schedule', async () => {

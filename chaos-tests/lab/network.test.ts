@@ -28,7 +28,7 @@ async function state() {
 describe('the lab network (through the Toxiproxy API)', () => {
   it('finds the proxies of an attached cluster, and names the missing ones', async () => {
     await new LabNetwork(server.url, ids).verify(false);
-    await expect(new LabNetwork(server.url, ids).verify(true)).rejects.toThrow(/has no proxy client_to_node2, client_to_node3: the lab expects one per peer link, named nodeI_to_nodeJ/);
+    await expect(new LabNetwork(server.url, ids).verify(true)).rejects.toThrow(/has no proxy client_to_node2, client_to_node3: client-cut-leader needs one per node, named client_to_nodeI/);
     await expect(new LabNetwork(server.url, [1, 2, 3, 4]).verify(false)).rejects.toThrow(/has no proxy node1_to_node4, node2_to_node4, node3_to_node4, node4_to_node1 \(and 2 more\)/);
   });
 

@@ -53,6 +53,10 @@ export class LabNetwork {
     const need = this.allLinks().map(([a, b]) => this.peerProxy(a, b));
     if (clientProxies) need.push(...this.nodeIds.map((n) => this.clientProxy(n)));
     const missing = need.filter((name) => !(name in all));
+    const clients = missing.filter((name) => name.startsWith(`${this.prefix}client_to_node`));
+    if (clients.length > 0 && clients.length === missing.length) {
+      throw new Error(`Toxiproxy at ${this.url} has no proxy ${clients.join(', ')}: client-cut-leader needs one per node, named client_to_nodeI, in front of the node's client port (docker-compose.yml has none; leave client-cut-leader out)`);
+    }
     if (missing.length > 0) {
       throw new Error(`Toxiproxy at ${this.url} has no proxy ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ` (and ${missing.length - 4} more)` : ''}: the lab expects one per peer link, named nodeI_to_nodeJ (docker-compose.yml's layout)`);
     }
