@@ -4,14 +4,14 @@
  * attaches to (`--brokers` and `--toxiproxy`, the docker-compose.yml layout), where only network
  * faults are possible.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { Flotilla } from '../../cluster/client/index';
 import { openToxiproxy, type ToxiproxyHandle } from './toxiproxy-handle';
 import { LabNetwork } from './network';
-import { type LabNodeSpec, NodeProcesses } from './processes';
+import { type LabNodeSpec, NodeProcesses, NodeStartError } from './processes';
 
 export interface ClusterUnderTest {
   readonly nodeIds: number[];
@@ -43,6 +43,20 @@ export interface LabClusterOptions {
 
 /** Starts the lab's own cluster and waits until every node is registered and a controller leads. */
 export async function startLabCluster(o: LabClusterOptions): Promise<ClusterUnderTest> {
+  // A port checked free can still be taken before the node binds it (other programs on this
+  // host): then the whole cluster starts again on other ports, from empty data directories.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLabClusterOnce(o);
+    } catch (error) {
+      const portTaken = error instanceof NodeStartError && error.lastLines.some((l) => /cannot listen on .*(EADDRINUSE|address already in use|No address added)/i.test(l));
+      if (!portTaken || attempt >= 3) throw error;
+      for (let id = 1; id <= o.nodes; id++) await rm(join(o.runDir, `node-${id}`), { recursive: true, force: true });
+    }
+  }
+}
+
+async function startLabClusterOnce(o: LabClusterOptions): Promise<ClusterUnderTest> {
   const handle: ToxiproxyHandle = o.toxiproxyUrl
     ? { url: o.toxiproxyUrl.replace(/\/+$/, ''), external: true, close: async () => undefined }
     : await openToxiproxy();
@@ -163,13 +177,27 @@ export async function waitRegistered(brokers: string[], ids: number[], timeoutMs
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Ports handed out in this process, so two nodes of one lab never get the same one. */
+const handedOut = new Set<number>();
+
+/**
+ * A free port for a node, below Linux's ephemeral range (32768 and up), so no proxy or client
+ * connection the system numbers itself can take it while the node is down between restarts.
+ */
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_700);
+    if (handedOut.has(port) || !(await canBind(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('no free port found between 20000 and 32700 on 127.0.0.1');
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }

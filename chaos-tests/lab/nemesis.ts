@@ -357,7 +357,7 @@ export class Nemesis {
       if (this.procs.isRunning(x)) return `node ${x} started on the damaged data`;
       return `node ${x} started, then stopped: ${this.procs.lastLines(x).slice(-2).join(' | ')}`;
     } catch (error) {
-      const why = error instanceof NodeStartError ? `${error.exit}: ${error.lastLines.slice(-2).join(' | ')}` : (error as Error).message;
+      const why = error instanceof NodeStartError ? `${error.exit}: ${error.reason}` : (error as Error).message;
       if (!crashImage) return `node ${x} refused to start (${why})`;
       await restoreDataDir(crashImage, this.procs.dataDir(x));
       const again = await this.startNode(x);

@@ -21,13 +21,19 @@ export interface LabNodeSpec {
 
 /** A node exited before it listened: what it said last (a refusal to start names its reason there). */
 export class NodeStartError extends Error {
+  /** The line that says what went wrong (a stack trace's frames say little), or the last lines. */
+  readonly reason: string;
+
   constructor(
     readonly nodeId: number,
     readonly exit: string,
     readonly lastLines: string[],
   ) {
-    super(`node ${nodeId} did not start (${exit}): ${lastLines.slice(-3).join(' | ')}`);
+    const why = [...lastLines].reverse().find((l) => /error|cannot|refus|corrupt|fatal/i.test(l) && !/^\s+at /.test(l));
+    const reason = why ?? lastLines.slice(-3).join(' | ');
+    super(`node ${nodeId} did not start (${exit}): ${reason}`);
     this.name = 'NodeStartError';
+    this.reason = reason;
   }
 }
 
