@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `flotilla` command (npx flotilla ...): runs the TypeScript CLI through tsx's loader.
-// `flotilla toxiproxy` is the chaos lab's fault proxy; it lives in chaos-tests/, which cluster/ must not import.
+// `flotilla toxiproxy` (the fault proxy) and `flotilla chaos` (the lab) live in chaos-tests/, which cluster/ must not import.
 import { register } from 'tsx/esm/api';
 
 register();
-if (process.argv[2] === 'toxiproxy') await import('../chaos-tests/cli.ts');
+if (process.argv[2] === 'toxiproxy' || process.argv[2] === 'chaos') await import('../chaos-tests/cli.ts');
 else await import('../cluster/cli/main.ts');

@@ -104,6 +104,25 @@ describe('flotilla toxiproxy', () => {
   });
 });
 
+describe('flotilla chaos', () => {
+  it('runs as a process through bin/flotilla.js: --schedule prints the seed\'s schedule, bad input exits 1', async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'chaos', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d));
+        child.stderr.on('data', (d: Buffer) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const ok = await run(['--schedule', '--seed', '4', '--time', '30', '--nemesis', 'kill']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^seed 4: \d+ faults\n#1 (kill-one|kill-leader|kill-all|rolling-restart) at 2\.0s/);
+    const bad = await run(['--nodes', 'many']);
+    expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('--nodes must be a whole number from 1 to 9, not "many"') });
+  });
+});
+
 describe('openToxiproxy', () => {
   it('uses the Toxiproxy TOXIPROXY_URL names, and leaves it running', async () => {
     const real = await ToxiproxyServer.start({ port: 0 });

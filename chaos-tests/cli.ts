@@ -1,15 +1,18 @@
-/** Entry point of `flotilla toxiproxy` (bin/flotilla.js routes it here): serves until SIGINT or SIGTERM. */
+/** Entry point of `flotilla toxiproxy` and `flotilla chaos` (bin/flotilla.js routes them here). */
+import { runChaosCommand } from './lab/command';
 import { runToxiproxyCommand } from './toxiproxy/command';
 
 const stop = new AbortController();
 let interrupted = 0;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    // First signal: close the proxies and the API. Second: leave now.
+    // First signal: the proxy closes; the lab stops its faults, heals and checks what it has.
+    // Second: leave now.
     if (interrupted++ > 0) process.exit(130);
     stop.abort();
   });
 }
 
-process.exitCode = await runToxiproxyCommand(process.argv.slice(3), process, stop.signal);
+const [command, ...argv] = process.argv.slice(2);
+process.exitCode = command === 'chaos' ? await runChaosCommand(argv, process, stop.signal) : await runToxiproxyCommand(argv, process, stop.signal);
 setTimeout(() => process.exit(), 200).unref();
