@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CorruptionError } from './errors';
+import { CorruptionError, isLevelDbCorruption, StoreFailedError } from './errors';
 
 describe('what a corruption report tells the operator', () => {
   it('names the group and index, and never advises wiping the data directory (a voter that forgot its log can lose committed records)', () => {
@@ -8,5 +8,19 @@ describe('what a corruption report tells the operator', () => {
     expect(e.message).toMatch(/never served/);
     expect(e.message).toMatch(/[Dd]o not wipe the data directory/);
     expect(e.message).not.toMatch(/wipe its data directory and let it resync/);
+  });
+});
+
+describe('a write that fails because LevelDB found its files damaged', () => {
+  it('does not tell the operator that a restart recovers (it would crash again), and says so', () => {
+    const damaged = new StoreFailedError('/data/store', new Error('Corruption: block checksum mismatch: /data/store/000012.ldb'));
+    expect(damaged.damaged).toBe(true);
+    expect(damaged.message).toMatch(/LevelDB found its files damaged, and a restart does not repair them/);
+    expect(damaged.message).not.toMatch(/Restart the node; it recovers/);
+    const nested = new Error('write failed', { cause: Object.assign(new Error('bad block'), { code: 'LEVEL_CORRUPTION' }) });
+    expect(isLevelDbCorruption(nested)).toBe(true);
+    const full = new StoreFailedError('/data/store', new Error('IO error: No space left on device'));
+    expect(full.damaged).toBe(false);
+    expect(full.message).toMatch(/Restart the node; it recovers from what is on disk/);
   });
 });

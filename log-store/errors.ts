@@ -29,14 +29,30 @@ export class StoreOpenError extends Error {
  * stop and restart, which rebuilds memory from what is really on disk.
  */
 export class StoreFailedError extends Error {
+  /** LevelDB found its own files damaged: a restart does not help while they are. */
+  readonly damaged: boolean;
+
   constructor(
     readonly dir: string,
     readonly failure: unknown,
   ) {
+    const damaged = isLevelDbCorruption(failure);
     super(
       `log store at ${dir} has stopped after a failed write (${failure instanceof Error ? failure.message : String(failure)}): ` +
-        'its memory may be ahead of its disk. Restart the node; it recovers from what is on disk.',
+        (damaged
+          ? 'LevelDB found its files damaged, and a restart does not repair them: the node will not start on this directory again. ' +
+            'Restore it from a copy (resync of a node whose data is damaged is not supported yet).'
+          : 'its memory may be ahead of its disk. Restart the node; it recovers from what is on disk.'),
     );
     this.name = 'StoreFailedError';
+    this.damaged = damaged;
   }
+}
+
+/** Whether an error from LevelDB says its files are damaged (its "Corruption: ..." status). */
+export function isLevelDbCorruption(e: unknown): boolean {
+  for (let x: unknown = e, depth = 0; x instanceof Error && depth < 4; x = (x as { cause?: unknown }).cause, depth++) {
+    if ((x as { code?: string }).code === 'LEVEL_CORRUPTION' || /\bCorruption:/.test(x.message)) return true;
+  }
+  return false;
 }

@@ -11,7 +11,7 @@ import {
   encodeState,
   type GroupState,
 } from './codec';
-import { CorruptionError, StoreFailedError, StoreOpenError } from './errors';
+import { CorruptionError, isLevelDbCorruption, StoreFailedError, StoreOpenError } from './errors';
 import { type GroupHost, GroupStorage } from './group-storage';
 import {
   ENTRY_RANGE,
@@ -89,6 +89,9 @@ export class LogStore implements GroupHost {
     } catch (e) {
       const code = (e as { code?: string; cause?: { code?: string } }).cause?.code ?? (e as { code?: string }).code;
       if (code === 'LEVEL_LOCKED') throw new StoreOpenError(`data directory ${dir} is in use by another process (is another node running on it?)`);
+      if (isLevelDbCorruption(e)) {
+        throw new StoreOpenError(`data directory ${dir} is damaged (${(e as Error).message}): the node will not start on it; restore it from a copy (resync of a node whose data is damaged is not supported yet)`);
+      }
       throw new StoreOpenError(`cannot open data directory ${dir}: ${(e as Error).message}`);
     }
     return LogStore.openOn(db, dir, options);

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { ConfState, Message, NodeId } from '../../raft';
-import { LogStore } from '../../log-store';
+import { LogStore, StoreFailedError } from '../../log-store';
 import { type ClusterDescription, loadFlotillaProto, type TopicDescription } from '../../proto/load';
 import { type Command, CONTROLLER_GROUP, type MetadataState, type TopicInfo } from '../metadata';
 import { addPeerService, PEER_CHANNEL_OPTIONS, PeerCalls, peerTransport, type PeerTransport } from '../transport';
@@ -15,6 +15,7 @@ import { DescribeFanOut } from './describe-fan-out';
 import { Housekeeping } from './housekeeping';
 import { TopicPurger } from './topic-purger';
 import { guardAgainstLostDisk } from './lost-disk-guard';
+import { markDamaged, refuseIfDamaged } from './damaged-marker';
 import { MetadataProposals, type MetadataProposalOutcome } from './metadata-proposals';
 import { MetadataReader } from './metadata-reader';
 import { MultiRaft } from './multi-raft';
@@ -62,6 +63,7 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
   static async start(options: NodeOptions): Promise<FlotillaNode> {
     // Before anything is created: a known member that lost its disk must not rejoin (LostDiskError).
     await guardAgainstLostDisk(options, options.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
+    refuseIfDamaged(options.dataDir);
     await mkdir(options.dataDir, { recursive: true });
     const clusterId = await resolveClusterId(options.dataDir, options.clusterId, options.peers);
     const store = await LogStore.open(join(options.dataDir, 'store'), { clusterId, nodeId: options.nodeId });
@@ -148,6 +150,7 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
   }
 
   private fatal(e: unknown): void {
+    if (e instanceof StoreFailedError && e.damaged) markDamaged(this.options.dataDir, e.message);
     this.core.log(`node ${this.id}: FATAL: the store failed, stopping: ${e instanceof Error ? e.message : String(e)}`);
     if (this.options.onFatal) this.options.onFatal(e);
     else process.exit(70);
