@@ -15,14 +15,8 @@
  *   npm run bench:catchup
  *   npm run bench:catchup -- --mb 200 --rate 2000 --signal kill --runs 3
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { devClusterLayout } from '../cluster/cli';
+import { BenchCluster } from './bench-cluster';
 import { Flotilla, type PartitionDescription, type TopicDescription } from '../cluster/client';
 
 // Not strict: `npm run bench -- ...` hands every benchmark the same options.
@@ -96,70 +90,15 @@ const ms1 = (ms: number) => `${ms.toFixed(1)} ms`;
 
 // ---- the cluster ----
 
-const launcher = fileURLToPath(new URL('../bin/flotilla.js', import.meta.url));
-const port = 10_000 + Math.floor(Math.random() * 22_000); // below the ephemeral ports (32768 and up)
-const root = mkdtempSync(join(tmpdir(), 'flotilla-catchup-'));
-const layout = devClusterLayout({ nodes: NODES, dataDir: root, port, sameHost: false }, root);
-const children = new Map<number, ChildProcess>();
 /** Lines of the nodes' logs about the in-sync set, with the bench's clock. */
 const isrLines: string[] = [];
-const tail = new Map<number, string[]>();
-let stopping = false;
 const benchStart = performance.now();
-
-function startNode(id: number): ChildProcess {
-  const node = layout.find((n) => n.nodeId === id)!;
-  const child = spawn(process.execPath, [launcher, ...node.args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines = tail.get(id) ?? [];
-  tail.set(id, lines);
-  for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      lines.push(line);
-      if (lines.length > 50) lines.shift();
-      if (line.includes('in-sync set')) isrLines.push(`[${secs(performance.now() - benchStart)}] ${line}`);
-    });
-  }
-  child.on('exit', (code, signal) => {
-    if (children.get(id) === child) children.delete(id);
-    if (!stopping && !deliberate.has(child)) {
-      console.error(`node ${id} exited (${signal ?? code}):\n${lines.join('\n')}`);
-      process.exit(1);
-    }
-  });
-  children.set(id, child);
-  return child;
-}
-const deliberate = new Set<ChildProcess>();
-
-async function stopNode(id: number, signal: NodeJS.Signals): Promise<void> {
-  const child = children.get(id)!;
-  deliberate.add(child);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill(signal);
-  await exited;
-}
-
-function stopNodes(): void {
-  stopping = true;
-  for (const c of children.values()) c.kill('SIGKILL');
-  rmSync(root, { recursive: true, force: true });
-}
-process.on('exit', stopNodes);
+const cluster = new BenchCluster(NODES, 'catchup', (_id, line) => {
+  if (line.includes('in-sync set')) isrLines.push(`[${secs(performance.now() - benchStart)}] ${line}`);
+});
+const layout = cluster.layout;
 process.on('SIGINT', () => process.exit(130));
 
-async function waitReady(client: Flotilla): Promise<void> {
-  const until = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const c = await client.admin().describeCluster();
-      if (c.controllerLeader !== 0 && c.nodes.length === NODES) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error('the cluster did not come up within 60 s');
-    await sleep(200);
-  }
-}
 
 async function describe(client: Flotilla): Promise<TopicDescription | undefined> {
   try {
@@ -342,7 +281,7 @@ async function catchUpRun(client: Flotilla, run: number, follower: number, rate:
   }
 
   // Stop the follower, produce the backlog.
-  await stopNode(follower, SIGNAL);
+  await cluster.stopNode(follower, SIGNAL);
   const stoppedAt = performance.now();
   const bulk = produce(client, { rate: 0, count: BACKLOG_RECORDS });
   const progress = setInterval(() => console.log(`  backlog: ${bulk.acked} of ${BACKLOG_RECORDS} records acknowledged`), 30_000);
@@ -375,7 +314,7 @@ async function catchUpRun(client: Flotilla, run: number, follower: number, rate:
   const live = produce(client, { rate });
   await sleep(2000); // the live producer at its pace first
   const t0 = performance.now() - benchStart;
-  startNode(follower);
+  cluster.startNode(follower);
   const states = new Set<string>();
   let firstHeard: number | undefined;
   let backlogFetched: number | undefined;
@@ -458,9 +397,9 @@ async function catchUpRun(client: Flotilla, run: number, follower: number, rate:
 }
 
 async function main(): Promise<void> {
-  for (const n of layout) startNode(n.nodeId);
-  const client = new Flotilla({ brokers: layout.map((n) => `${n.host}:${n.port}`) });
-  await waitReady(client);
+  cluster.startAll();
+  const client = new Flotilla({ brokers: cluster.brokers });
+  await cluster.waitReady(client);
   await client.admin().createTopic({
     name: TOPIC,
     partitions: PARTITIONS,
@@ -523,7 +462,7 @@ async function main(): Promise<void> {
   console.log(`  back in the in-sync set after: ${fmt(outcomes.map((o) => o.inSyncSeconds), 's')}`);
   console.log(`  producers during the catch-up: ${line(duringS)}; without it: ${line(baseS)}`);
   await client.close();
-  stopNodes();
+  cluster.stopAll();
 }
 
 main().then(

@@ -6,13 +6,8 @@
  *   npm run bench:produce
  *   npm run bench:produce -- --seconds 20 --runs 5 --window 20000 --acks leader
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { devClusterLayout } from '../cluster/cli';
+import { BenchCluster } from './bench-cluster';
 import { Flotilla } from '../cluster/client';
 
 // Not strict: `npm run bench -- ...` hands every benchmark the same options; unknown ones are another's.
@@ -40,48 +35,8 @@ const NODES = 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
-const launcher = fileURLToPath(new URL('../bin/flotilla.js', import.meta.url));
-const port = 10_000 + Math.floor(Math.random() * 22_000); // below the ephemeral ports (32768 and up)
-const root = mkdtempSync(join(tmpdir(), 'flotilla-bench-'));
-const layout = devClusterLayout({ nodes: NODES, dataDir: root, port, sameHost: false }, root);
-const children: ChildProcess[] = [];
+const cluster = new BenchCluster(NODES, 'bench');
 
-function startNodes(): void {
-  for (const { nodeId: id, args } of layout) {
-    const child = spawn(process.execPath, [launcher, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    child.stderr!.on('data', (d) => (log += String(d)));
-    child.on('exit', (code, signal) => {
-      if (!stopping) {
-        console.error(`node ${id} exited (${signal ?? code}):\n${log}`);
-        process.exit(1);
-      }
-    });
-    children.push(child);
-  }
-}
-
-let stopping = false;
-function stopNodes(): void {
-  stopping = true;
-  for (const c of children) c.kill('SIGKILL');
-  rmSync(root, { recursive: true, force: true });
-}
-process.on('exit', stopNodes);
-
-async function waitReady(client: Flotilla): Promise<void> {
-  const until = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const c = await client.admin().describeCluster();
-      if (c.controllerLeader !== 0 && c.nodes.length === NODES) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error('the cluster did not come up within 30 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 interface RunResult {
   records: number;
@@ -132,9 +87,9 @@ async function run(client: Flotilla, topic: string, seconds: number, window = WI
 }
 
 async function main(): Promise<void> {
-  startNodes();
-  const client = new Flotilla({ brokers: layout.map((n) => `${n.host}:${n.port}`) });
-  await waitReady(client);
+  cluster.startAll();
+  const client = new Flotilla({ brokers: cluster.brokers });
+  await cluster.waitReady(client, 30_000);
   await client.admin().createTopic({ name: 'bench', partitions: PARTITIONS, replicationFactor: 3 });
   console.log(`3 nodes (processes), topic of ${PARTITIONS} partitions x 3 replicas, ${SIZE} B records, acks=${ACKS}, ${WINDOW} records in flight, fsync on`);
   await run(client, 'bench', 2); // warm-up: JIT, connections, leaders settled
@@ -160,7 +115,7 @@ async function main(): Promise<void> {
       `latency p50 ${light.p50.toFixed(1)} ms, p99 ${light.p99.toFixed(1)} ms, p99.9 ${light.p999.toFixed(1)} ms`,
   );
   await client.close();
-  stopNodes();
+  cluster.stopAll();
 }
 
 main().then(
