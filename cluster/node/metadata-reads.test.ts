@@ -136,10 +136,8 @@ describe('metadata reads and node readiness (in-process nodes, real gRPC and Lev
   });
 
   it('create-topic needing a node that never registers says which node is missing, by id and address; one needing more nodes than the cluster has is refused at once', async () => {
-    const c = await open(3, async (x) => {
-      await x.start(1);
-      await x.start(2);
-    });
+    // Together: a new node waits for a majority of its peers to confirm it is new (the lost-disk guard).
+    const c = await open(3, (x) => Promise.all([x.start(1), x.start(2)]).then(() => undefined));
     const e = await ask(raw(c, 1), 'createTopic', { name: 'needs-three', partitions: 1, replicationFactor: 3, config: {} }, 3000).catch((x: unknown) => x);
     const s = e as grpc.ServiceError;
     expect(s.code, s.message).toBe(grpc.status.UNAVAILABLE);
