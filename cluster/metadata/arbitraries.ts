@@ -65,6 +65,25 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('initCluster' as const), clusterId: fc.constantFrom('c1', 'c2', 'bad id') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('registerNode' as const),
+      nodeId,
+      host: address(9092),
+      peerAddress: address(9093),
+      incarnation: fc.constantFrom('', 'a1', 'b2', 'NOT HEX'),
+      lostData: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constantFrom('resyncReplica' as const, 'replicaReadmitted' as const, 'replicaRemoved' as const),
+      groupId: fc.integer({ min: 0, max: 12 }),
+      nodeId,
+    }),
+  },
 );
 
 /** Commands, with now and then a leader's no-op entry (null). */

@@ -27,7 +27,12 @@ const TYPE_CODES: Readonly<Record<CommandType, number>> = {
   purgeTopic: 7,
   initProducer: 8,
   initCluster: 9,
+  resyncReplica: 21,
+  replicaReadmitted: 22,
+  replicaRemoved: 23,
 };
+/** registerNode with its data directory's incarnation and whether it lost its data. */
+const REGISTER_NODE_INCARNATION = 20;
 /** initProducer with the caller's current id and epoch (a fenced instance's bump is refused). */
 const INIT_PRODUCER_FROM = 10;
 
@@ -51,11 +56,17 @@ function readConfig(r: ByteReader, what: string): ConfigMap {
 
 /** Throws RangeError if a string is too long to encode (the validation functions refuse such values first). */
 export function encodeCommand(command: Command): Uint8Array {
-  const code = command.type === 'initProducer' && command.current ? INIT_PRODUCER_FROM : TYPE_CODES[command.type];
+  const code =
+    command.type === 'initProducer' && command.current
+      ? INIT_PRODUCER_FROM
+      : command.type === 'registerNode' && command.incarnation !== undefined
+        ? REGISTER_NODE_INCARNATION
+        : TYPE_CODES[command.type];
   const w = new ByteWriter().u8(COMMAND_VERSION).u8(code);
   switch (command.type) {
     case 'registerNode':
       w.f64(command.nodeId).str16(command.host, 'node host').str16(command.peerAddress, 'node peer address');
+      if (command.incarnation !== undefined) w.str16(command.incarnation, 'node incarnation').u8(command.lostData ? 1 : 0);
       break;
     case 'unregisterNode':
       w.f64(command.nodeId);
@@ -81,6 +92,11 @@ export function encodeCommand(command: Command): Uint8Array {
     case 'initCluster':
       w.str16(command.clusterId, 'cluster id');
       break;
+    case 'resyncReplica':
+    case 'replicaReadmitted':
+    case 'replicaRemoved':
+      w.f64(command.groupId).f64(command.nodeId);
+      break;
     default: {
       const never: never = command;
       throw new TypeError(`unknown controller command ${JSON.stringify(never)}`);
@@ -93,6 +109,20 @@ function decodeBody(r: ByteReader, type: number): Command {
   switch (type) {
     case TYPE_CODES.registerNode:
       return { type: 'registerNode', nodeId: r.f64('node id'), host: r.str16('node host'), peerAddress: r.str16('node peer address') };
+    case REGISTER_NODE_INCARNATION: {
+      const nodeId = r.f64('node id');
+      const host = r.str16('node host');
+      const peerAddress = r.str16('node peer address');
+      const incarnation = r.str16('node incarnation');
+      return { type: 'registerNode', nodeId, host, peerAddress, incarnation, lostData: r.u8('lost data') === 1 };
+    }
+    case TYPE_CODES.resyncReplica:
+    case TYPE_CODES.replicaReadmitted:
+    case TYPE_CODES.replicaRemoved: {
+      const kind = type === TYPE_CODES.resyncReplica ? 'resyncReplica' : type === TYPE_CODES.replicaReadmitted ? 'replicaReadmitted' : 'replicaRemoved';
+      const groupId = r.f64('group id');
+      return { type: kind, groupId, nodeId: r.f64('node id') };
+    }
     case TYPE_CODES.unregisterNode:
       return { type: 'unregisterNode', nodeId: r.f64('node id') };
     case TYPE_CODES.createTopic:

@@ -70,7 +70,61 @@ describe('controller state', () => {
     expect(same).toEqual({ type: 'registerNode', node: first.node, changed: false });
     const moved = outcome(applyAll(state, [{ type: 'registerNode', nodeId: 1, host: 'b:1', peerAddress: 'b:2' }])[0], 'registerNode');
     expect(moved.changed).toBe(true);
-    expect(state.node(1)).toEqual({ id: 1, host: 'b:1', peerAddress: 'b:2', registeredIndex: 3 });
+    expect(state.node(1)).toEqual({ id: 1, host: 'b:1', peerAddress: 'b:2', registeredIndex: 3, incarnation: '' });
+  });
+
+  it('a known node on a new data directory that lost its data puts each of its replicas, and its controller seat, into resyncing, once', () => {
+    const state = new MetadataState();
+    registerNodes(state, 3);
+    applyAll(state, [
+      { type: 'registerNode', nodeId: 2, host: 'node2:9092', peerAddress: 'node2:9093', incarnation: 'aa' },
+      { type: 'createTopic', name: 't', partitions: 3, replicationFactor: 2, config: {} },
+    ]);
+    expect(state.reconfiguring()).toEqual([]);
+    const held = state.partitionsOfNode(2).map((p) => p.groupId);
+    expect(held.length).toBeGreaterThan(0);
+    const lost = { type: 'registerNode', nodeId: 2, host: 'node2:9092', peerAddress: 'node2:9093', incarnation: 'bb', lostData: true } as const;
+    const r = outcome(applyAll(state, [lost])[0], 'registerNode');
+    expect(r.resynced).toBe(true);
+    expect(state.node(2)!.incarnation).toBe('bb');
+    expect(state.controllerResyncing()).toEqual([2]);
+    expect(state.reconfiguring().map((p) => p.groupId)).toEqual(held);
+    for (const p of state.reconfiguring()) expect(p).toMatchObject({ resyncing: [2], reconfigured: true });
+    expect(state.groupsToRun(2)).toEqual([]);
+    // A retry of the same registration is already recorded.
+    const retry = outcome(applyAll(state, [lost])[0], 'registerNode');
+    expect([retry.changed, retry.resynced ?? false]).toEqual([false, false]);
+    // The leaders readmit it, group by group.
+    for (const g of held) outcome(applyAll(state, [{ type: 'replicaReadmitted', groupId: g, nodeId: 2 }])[0], 'replicaReadmitted');
+    outcome(applyAll(state, [{ type: 'replicaReadmitted', groupId: 0, nodeId: 2 }])[0], 'replicaReadmitted');
+    expect(state.reconfiguring()).toEqual([]);
+    expect(state.controllerResyncing()).toEqual([]);
+    expect(state.groupsToRun(2).map((p) => p.groupId)).toEqual(held);
+  });
+
+  it('a node that predates incarnations records its first one without a resync; another incarnation without lost data is a resync', () => {
+    const state = new MetadataState();
+    registerNodes(state, 2);
+    applyAll(state, [{ type: 'createTopic', name: 't', partitions: 1, replicationFactor: 2, config: {} }]);
+    const first = outcome(applyAll(state, [{ type: 'registerNode', nodeId: 1, host: 'node1:9092', peerAddress: 'node1:9093', incarnation: 'aa' }])[0], 'registerNode');
+    expect(first).toMatchObject({ changed: true, resynced: false });
+    expect(state.reconfiguring()).toEqual([]);
+    const other = outcome(applyAll(state, [{ type: 'registerNode', nodeId: 1, host: 'node1:9092', peerAddress: 'node1:9093', incarnation: 'cc' }])[0], 'registerNode');
+    expect(other.resynced).toBe(true);
+    expect(state.partition('t', 0)!.resyncing).toEqual([1]);
+  });
+
+  it('a replica found damaged is resynced on its own; a removal is recorded only for a replica being moved off', () => {
+    const state = new MetadataState();
+    registerNodes(state, 3);
+    applyAll(state, [{ type: 'createTopic', name: 't', partitions: 1, replicationFactor: 3, config: {} }]);
+    const g = state.partition('t', 0)!.groupId;
+    expect(outcome(applyAll(state, [{ type: 'resyncReplica', groupId: g, nodeId: 3 }])[0], 'resyncReplica').changed).toBe(true);
+    expect(state.partition('t', 0)).toMatchObject({ resyncing: [3], reconfigured: true });
+    const refused = applyAll(state, [{ type: 'replicaRemoved', groupId: g, nodeId: 3 }])[0];
+    expect(refused.ok ? '' : refused.error.message).toMatch(/node 3 is a target replica of t-0/);
+    const unknown = applyAll(state, [{ type: 'resyncReplica', groupId: g + 5, nodeId: 3 }])[0];
+    expect(unknown.ok ? '' : unknown.error.code).toBe('UNKNOWN_PARTITION');
   });
 
   it('a node holding no replicas can be unregistered, and is then no longer assigned any', () => {
@@ -80,6 +134,10 @@ describe('controller state', () => {
     const holder = state.partition('t', 0)!.replicas[0];
     const other = [1, 2, 3].find((n) => n !== holder)!;
     outcome(applyAll(state, [{ type: 'setPartitionReplicas', topic: 't', partition: 0, replicas: [other] }])[0], 'setPartitionReplicas');
+    // Still a member of the group until its leader removed it.
+    const early = applyAll(state, [{ type: 'unregisterNode', nodeId: holder }])[0];
+    expect(early.ok ? '' : early.error.code).toBe('NODE_HAS_REPLICAS');
+    outcome(applyAll(state, [{ type: 'replicaRemoved', groupId: state.partition('t', 0)!.groupId, nodeId: holder }])[0], 'replicaRemoved');
     outcome(applyAll(state, [{ type: 'unregisterNode', nodeId: holder }])[0], 'unregisterNode');
     expect(state.nodeIds()).not.toContain(holder);
     applyAll(state, [{ type: 'createTopic', name: 'u', partitions: 6, replicationFactor: 2, config: {} }]);
@@ -94,7 +152,8 @@ describe('controller state', () => {
     const other = state.partition('t', 1);
     const moved = outcome(applyAll(state, [{ type: 'setPartitionReplicas', topic: 't', partition: 0, replicas: [4, 3, 1] }])[0], 'setPartitionReplicas');
     expect(moved.previous).toEqual(before.replicas);
-    expect(state.partition('t', 0)).toEqual({ ...before, replicas: [4, 3, 1] });
+    // Node 2 (if it held a replica) stays a member until the group's leader removed it.
+    expect(state.partition('t', 0)).toEqual({ ...before, replicas: [4, 3, 1], removing: before.replicas.filter((n) => ![4, 3, 1].includes(n)), reconfigured: true });
     expect(state.partition('t', 1)).toBe(other);
   });
 

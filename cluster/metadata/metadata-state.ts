@@ -2,7 +2,7 @@ import { type Entry, EntryType, type NodeId, type Snapshot } from '../../raft';
 import { assignReplicas, type NodeLoad } from './assignment';
 import { decodeCommand } from './command-codec';
 import { MetadataError } from './errors';
-import { decodeSnapshot, encodeSnapshot, freezePartition, freezeTopic, type MetadataImage, type ProducerRecord } from './snapshot-codec';
+import { decodeSnapshot, encodeSnapshot, freezePartition, freezeTopic, type MetadataImage, type NewPartition, type ProducerRecord } from './snapshot-codec';
 import { checkTopicConfig, resolveTopicConfig, type TopicConfig } from './topic-config';
 import {
   type Command,
@@ -56,6 +56,8 @@ export class MetadataState {
   private readonly liveTopicIds = new Map<string, number>();
   private readonly partitionsByGroup = new Map<number, PartitionInfo>();
   private readonly producers = new Map<string, ProducerRecord>();
+  /** Nodes that lost their data and whose controller seat must be readmitted before they run the controller group. */
+  private readonly controllerResyncingSet = new Set<NodeId>();
 
   /** A state restored from snapshot() bytes. Throws MetadataError CORRUPT_SNAPSHOT or UNSUPPORTED_VERSION. */
   static fromSnapshot(data: Uint8Array): MetadataState {
@@ -142,6 +144,10 @@ export class MetadataState {
         return this.planInitProducer(command);
       case 'initCluster':
         return this.planInitCluster(command);
+      case 'resyncReplica':
+      case 'replicaReadmitted':
+      case 'replicaRemoved':
+        return this.planReplicaChange(command);
       default: {
         const never: never = command;
         throw new TypeError(`unknown controller command ${JSON.stringify(never)}`);
@@ -165,15 +171,74 @@ export class MetadataState {
         }
       }
     }
+    if (c.incarnation !== undefined && !/^[0-9a-f]{0,32}$/.test(c.incarnation)) {
+      return new MetadataError('INVALID_NODE', `node ${c.nodeId} incarnation ${JSON.stringify(c.incarnation)} is not up to 32 lowercase hex digits`);
+    }
     return () => {
       const existing = this.nodesById.get(c.nodeId);
-      if (existing && existing.host === c.host && existing.peerAddress === c.peerAddress) {
+      const incarnation = c.incarnation ?? existing?.incarnation ?? '';
+      // A known node on another data directory that lost its data (or on another directory that
+      // is not its legacy one): what it acknowledged before is gone, so none of its groups may
+      // count it until they have removed it and readmitted it. A retry of the same incarnation
+      // finds it recorded and changes nothing.
+      const resynced =
+        existing !== undefined && c.incarnation !== undefined && c.incarnation !== existing.incarnation && (c.lostData === true || existing.incarnation !== '');
+      if (existing && !resynced && existing.host === c.host && existing.peerAddress === c.peerAddress && existing.incarnation === incarnation) {
         return { type: 'registerNode', node: existing, changed: false };
       }
-      const node: NodeInfo = Object.freeze({ id: c.nodeId, host: c.host, peerAddress: c.peerAddress, registeredIndex: index });
+      const node: NodeInfo = Object.freeze({ id: c.nodeId, host: c.host, peerAddress: c.peerAddress, registeredIndex: index, incarnation });
       this.nodesById.set(c.nodeId, node);
-      return { type: 'registerNode', node, changed: true };
+      if (resynced) {
+        this.controllerResyncingSet.add(c.nodeId);
+        for (const p of this.partitionsOfNode(c.nodeId)) this.putPartition({ ...p, resyncing: [...p.resyncing.filter((n) => n !== c.nodeId), c.nodeId], reconfigured: true });
+      }
+      return { type: 'registerNode', node, changed: true, resynced };
     };
+  }
+
+  private planReplicaChange(c: Extract<Command, { type: 'resyncReplica' | 'replicaReadmitted' | 'replicaRemoved' }>): MetadataError | Effect {
+    const invalid = validateNodeId(c.nodeId);
+    if (invalid) return invalid;
+    if (c.type === 'replicaReadmitted' && c.groupId === CONTROLLER_GROUP) {
+      return () => ({ type: c.type, groupId: c.groupId, nodeId: c.nodeId, changed: this.controllerResyncingSet.delete(c.nodeId) });
+    }
+    const p = this.partitionsByGroup.get(c.groupId);
+    if (!p || p.deleted) return new MetadataError('UNKNOWN_PARTITION', `group ${c.groupId} is not a partition of a live topic`);
+    const where = `${p.topic}-${p.partition} (group ${p.groupId}, replicas [${p.replicas.join(', ')}])`;
+    switch (c.type) {
+      case 'resyncReplica':
+        if (!p.replicas.includes(c.nodeId) && !p.removing.includes(c.nodeId)) {
+          return new MetadataError('INVALID_REPLICAS', `node ${c.nodeId} holds no replica of ${where} to resync`, p.topic);
+        }
+        return () => {
+          const changed = !p.resyncing.includes(c.nodeId);
+          if (changed) this.putPartition({ ...p, resyncing: [...p.resyncing, c.nodeId], reconfigured: true });
+          return { type: c.type, groupId: c.groupId, nodeId: c.nodeId, changed };
+        };
+      case 'replicaReadmitted':
+        return () => {
+          const changed = p.resyncing.includes(c.nodeId);
+          if (changed) this.putPartition({ ...p, resyncing: p.resyncing.filter((n) => n !== c.nodeId) });
+          return { type: c.type, groupId: c.groupId, nodeId: c.nodeId, changed };
+        };
+      case 'replicaRemoved':
+        if (p.replicas.includes(c.nodeId)) return new MetadataError('INVALID_REPLICAS', `node ${c.nodeId} is a target replica of ${where}; it is not being removed`, p.topic);
+        return () => {
+          const changed = p.removing.includes(c.nodeId);
+          if (changed) this.putPartition({ ...p, removing: p.removing.filter((n) => n !== c.nodeId), resyncing: p.resyncing.filter((n) => n !== c.nodeId) });
+          return { type: c.type, groupId: c.groupId, nodeId: c.nodeId, changed };
+        };
+    }
+  }
+
+  /** Replaces one partition (of a live topic) in its topic. */
+  private putPartition(p: NewPartition): PartitionInfo {
+    const partition = freezePartition(p);
+    const topic = this.topicsById.get(p.topicId) as TopicInfo;
+    const partitions = [...topic.partitions];
+    partitions[p.partition] = partition;
+    this.putTopic(freezeTopic({ ...topic, partitions }));
+    return partition;
   }
 
   private planUnregisterNode(c: Extract<Command, { type: 'unregisterNode' }>): MetadataError | Effect {
@@ -263,10 +328,9 @@ export class MetadataState {
       );
     }
     return () => {
-      const partition = freezePartition({ ...current, replicas: [...c.replicas] });
-      const partitions = [...topic.partitions];
-      partitions[c.partition] = partition;
-      this.putTopic(freezeTopic({ ...topic, partitions }));
+      // The replicas dropped from the target stay members until the group's leader removes them.
+      const removing = [...new Set([...current.replicas, ...current.removing])].filter((n) => !c.replicas.includes(n));
+      const partition = this.putPartition({ ...current, replicas: [...c.replicas], removing, reconfigured: true });
       return { type: 'setPartitionReplicas', partition, previous: current.replicas };
     };
   }
@@ -373,6 +437,7 @@ export class MetadataState {
       nodes: this.nodes(),
       topics: [...this.topicsById.values()].sort((a, b) => a.id - b.id),
       producers: [...this.producers.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      controllerResyncing: [...this.controllerResyncingSet].sort((a, b) => a - b),
     };
   }
 
@@ -387,6 +452,8 @@ export class MetadataState {
     this.liveTopicIds.clear();
     this.partitionsByGroup.clear();
     this.producers.clear();
+    this.controllerResyncingSet.clear();
+    for (const n of image.controllerResyncing) this.controllerResyncingSet.add(n);
     for (const n of image.nodes) this.nodesById.set(n.id, n);
     for (const t of image.topics) this.putTopic(t);
     for (const p of image.producers) this.producers.set(p.name, p);
@@ -460,11 +527,27 @@ export class MetadataState {
   }
 
   /**
-   * The partitions of live topics that `node` holds a replica of: the groups it must run. Any
-   * other partition group a node finds on its disk belongs to a deleted topic or was moved away.
+   * The partitions of live topics that `node` holds a replica of, or is being moved off (still a
+   * member of the group). Any other partition group a node finds on its disk belongs to a deleted
+   * topic or was moved away.
    */
   partitionsOfNode(node: NodeId): PartitionInfo[] {
-    return this.sortedPartitions((p) => !p.deleted && p.replicas.includes(node));
+    return this.sortedPartitions((p) => !p.deleted && (p.replicas.includes(node) || p.removing.includes(node)));
+  }
+
+  /** The partition groups `node` must run now: those it holds, less those it must wait to be readmitted to (resyncing). */
+  groupsToRun(node: NodeId): PartitionInfo[] {
+    return this.partitionsOfNode(node).filter((p) => !p.resyncing.includes(node));
+  }
+
+  /** Nodes whose controller seat awaits readmission (they lost their data), ascending. */
+  controllerResyncing(): NodeId[] {
+    return [...this.controllerResyncingSet].sort((a, b) => a - b);
+  }
+
+  /** Live partitions whose membership is changing: a reassignment or a resync in progress. */
+  reconfiguring(): PartitionInfo[] {
+    return this.sortedPartitions((p) => !p.deleted && (p.removing.length > 0 || p.resyncing.length > 0));
   }
 
   /** Partitions of deleted, not yet purged topics, by group id: groups the servers must drop. */

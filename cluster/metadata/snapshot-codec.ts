@@ -21,17 +21,27 @@ export interface MetadataImage {
   readonly nodes: readonly NodeInfo[];
   readonly topics: readonly TopicInfo[];
   readonly producers: readonly ProducerRecord[];
+  /** Nodes whose seat in the controller group must be readmitted (they lost their data), ascending. */
+  readonly controllerResyncing: readonly NodeId[];
 }
 
 /**
- * Snapshot format: magic "FMD" | version u8 (1) | appliedIndex | clusterId | nextTopicId |
- * nextGroupId | nextProducerId | nodes | topics | producers (numbers float64, strings u16-length
- * UTF-8, lists a u32 count first: bytes/ByteWriter's f64, str16, u32). A partition
- * is its group id and replicas; its number is its position and its deleted flag the topic's.
- * The bytes depend only on the state, so equal states have equal snapshots.
+ * Snapshot format: magic "FMD" | version u8 (2) | appliedIndex | clusterId | nextTopicId |
+ * nextGroupId | nextProducerId | nodes | topics | producers | controllerResyncing (numbers
+ * float64, strings u16-length UTF-8, lists a u32 count first: bytes/ByteWriter's f64, str16,
+ * u32). A node is id, host, peer address, registration index, incarnation. A partition is its
+ * group id, replicas, removing, resyncing and reconfigured (u8); its number is its position and
+ * its deleted flag the topic's. Version 1 (no incarnations, no membership changes in flight) is
+ * still read. The bytes depend only on the state, so equal states have equal snapshots.
  */
 const MAGIC = [0x46, 0x4d, 0x44];
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
+const SNAPSHOT_VERSION_1 = 1;
+
+function writeIds(w: ByteWriter, ids: readonly NodeId[]): void {
+  w.u32(ids.length);
+  for (const id of ids) w.f64(id);
+}
 
 export function encodeSnapshot(image: MetadataImage): Uint8Array {
   const w = new ByteWriter();
@@ -39,7 +49,9 @@ export function encodeSnapshot(image: MetadataImage): Uint8Array {
   w.u8(SNAPSHOT_VERSION).f64(image.appliedIndex).str16(image.clusterId, 'cluster id');
   w.f64(image.nextTopicId).f64(image.nextGroupId).f64(image.nextProducerId);
   w.u32(image.nodes.length);
-  for (const n of image.nodes) w.f64(n.id).str16(n.host, 'node host').str16(n.peerAddress, 'node peer address').f64(n.registeredIndex);
+  for (const n of image.nodes) {
+    w.f64(n.id).str16(n.host, 'node host').str16(n.peerAddress, 'node peer address').f64(n.registeredIndex).str16(n.incarnation, 'node incarnation');
+  }
   w.u32(image.topics.length);
   for (const t of image.topics) {
     w.f64(t.id).str16(t.name, 'topic name').f64(t.replicationFactor).f64(t.createdIndex).f64(t.deletedIndex);
@@ -48,12 +60,16 @@ export function encodeSnapshot(image: MetadataImage): Uint8Array {
     for (const k of keys) w.str16(k, 'config key').str16(t.config[k], 'config value');
     w.u32(t.partitions.length);
     for (const p of t.partitions) {
-      w.f64(p.groupId).u32(p.replicas.length);
-      for (const r of p.replicas) w.f64(r);
+      w.f64(p.groupId);
+      writeIds(w, p.replicas);
+      writeIds(w, p.removing);
+      writeIds(w, p.resyncing);
+      w.u8(p.reconfigured ? 1 : 0);
     }
   }
   w.u32(image.producers.length);
   for (const p of image.producers) w.str16(p.name, 'producer name').f64(p.producerId).f64(p.producerEpoch);
+  writeIds(w, image.controllerResyncing);
   return w.finishCopy();
 }
 
@@ -70,7 +86,7 @@ export function decodeSnapshot(data: Uint8Array): MetadataImage {
   try {
     for (const b of MAGIC) if (r.u8('snapshot magic') !== b) throw new BytesError('it does not start with the controller snapshot magic "FMD"');
     const version = r.u8('snapshot version');
-    if (version !== SNAPSHOT_VERSION) {
+    if (version !== SNAPSHOT_VERSION && version !== SNAPSHOT_VERSION_1) {
       throw new MetadataError(
         'UNSUPPORTED_VERSION',
         `controller snapshot version ${version} is not known to this node (it reads version ${SNAPSHOT_VERSION}): upgrade this node`,
@@ -87,6 +103,7 @@ export function decodeSnapshot(data: Uint8Array): MetadataImage {
         host: r.str16('node host'),
         peerAddress: r.str16('node peer address'),
         registeredIndex: int(r, 'node registration index'),
+        incarnation: version === SNAPSHOT_VERSION_1 ? '' : r.str16('node incarnation'),
       }),
     );
     const topics = Array.from({ length: r.count('topics', 42) }, (): TopicInfo => {
@@ -98,8 +115,13 @@ export function decodeSnapshot(data: Uint8Array): MetadataImage {
       const config = Object.fromEntries(Array.from({ length: r.count('topic config', 4) }, () => [r.str16('config key'), r.str16('config value')]));
       const partitions = Array.from({ length: r.count('partitions', 12) }, (_, partition): PartitionInfo => {
         const groupId = int(r, 'group id', 1, 0xffff_ffff);
-        const replicas = Array.from({ length: r.count('replicas', 8) }, (): NodeId => int(r, 'replica', 1, MAX_NODE_ID));
-        return freezePartition({ topicId: id, topic: name, partition, groupId, replicas, deleted: deletedIndex !== 0 });
+        const ids = (what: string) => Array.from({ length: r.count(what, 8) }, (): NodeId => int(r, what, 1, MAX_NODE_ID));
+        const replicas = ids('replicas');
+        if (version === SNAPSHOT_VERSION_1) return freezePartition({ topicId: id, topic: name, partition, groupId, replicas, deleted: deletedIndex !== 0 });
+        const removing = ids('removing replicas');
+        const resyncing = ids('resyncing replicas');
+        const reconfigured = r.u8('reconfigured') === 1;
+        return freezePartition({ topicId: id, topic: name, partition, groupId, replicas, deleted: deletedIndex !== 0, removing, resyncing, reconfigured });
       });
       return freezeTopic({ id, name, replicationFactor, config, createdIndex, deletedIndex, partitions });
     });
@@ -108,16 +130,27 @@ export function decodeSnapshot(data: Uint8Array): MetadataImage {
       producerId: int(r, 'producer id', 1),
       producerEpoch: int(r, 'producer epoch', 0, 0xffff),
     }));
+    const controllerResyncing =
+      version === SNAPSHOT_VERSION_1 ? [] : Array.from({ length: r.count('controller resyncing', 8) }, (): NodeId => int(r, 'controller resyncing node', 1, MAX_NODE_ID));
     r.end('controller snapshot');
-    return { appliedIndex, clusterId, nextTopicId, nextGroupId, nextProducerId, nodes, topics, producers };
+    return { appliedIndex, clusterId, nextTopicId, nextGroupId, nextProducerId, nodes, topics, producers, controllerResyncing };
   } catch (e) {
     if (e instanceof BytesError) throw new MetadataError('CORRUPT_SNAPSHOT', `controller snapshot does not decode: ${e.message}`);
     throw e;
   }
 }
 
-export function freezePartition(p: PartitionInfo): PartitionInfo {
-  return Object.freeze({ ...p, replicas: Object.freeze([...p.replicas]) });
+/** A partition as created: no membership change in flight, never reconfigured. */
+export type NewPartition = Omit<PartitionInfo, 'removing' | 'resyncing' | 'reconfigured'> & Partial<Pick<PartitionInfo, 'removing' | 'resyncing' | 'reconfigured'>>;
+
+export function freezePartition(p: NewPartition): PartitionInfo {
+  return Object.freeze({
+    ...p,
+    replicas: Object.freeze([...p.replicas]),
+    removing: Object.freeze([...(p.removing ?? [])].sort((a, b) => a - b)),
+    resyncing: Object.freeze([...(p.resyncing ?? [])].sort((a, b) => a - b)),
+    reconfigured: p.reconfigured ?? false,
+  });
 }
 
 export function freezeTopic(t: Omit<TopicInfo, 'config'> & { config: ConfigMap }): TopicInfo {

@@ -11,8 +11,22 @@ export type ConfigMap = Readonly<Record<string, string>>;
 // Commands: the data of the controller log's entries (encoded by command-codec.ts).
 
 export type Command =
-  /** A node announces itself (at every start: an address change updates it). */
-  | { readonly type: 'registerNode'; readonly nodeId: NodeId; readonly host: string; readonly peerAddress: string }
+  /**
+   * A node announces itself (at every start: an address change updates it). `incarnation` names
+   * its data directory (random, made with the directory; '' from a node that predates them).
+   * `lostData`: the node starts on a new data directory under an id the cluster knows. A new
+   * incarnation that lost its data puts the node's replicas (and its controller seat) into
+   * `resyncing`: each must be removed from its group and readmitted as a learner before the node
+   * runs it again (docs/architecture.md, "A node that lost its disk").
+   */
+  | {
+      readonly type: 'registerNode';
+      readonly nodeId: NodeId;
+      readonly host: string;
+      readonly peerAddress: string;
+      readonly incarnation?: string;
+      readonly lostData?: boolean;
+    }
   /** Decommission: only once the node holds no replica of a live topic. */
   | { readonly type: 'unregisterNode'; readonly nodeId: NodeId }
   | {
@@ -34,7 +48,13 @@ export type Command =
    */
   | { readonly type: 'initProducer'; readonly producerName: string; readonly current?: { readonly producerId: number; readonly producerEpoch: number } }
   /** Sets the cluster id once, at bootstrap. */
-  | { readonly type: 'initCluster'; readonly clusterId: string };
+  | { readonly type: 'initCluster'; readonly clusterId: string }
+  /** A replica's data is unusable (damaged): the node dropped it and asks to be resynced (as after a lost disk, for one group). */
+  | { readonly type: 'resyncReplica'; readonly groupId: number; readonly nodeId: NodeId }
+  /** Proposed by a group's leader: `nodeId` (in resyncing) was removed and is a learner again; it may run the group, empty. */
+  | { readonly type: 'replicaReadmitted'; readonly groupId: number; readonly nodeId: NodeId }
+  /** Proposed by a group's leader: `nodeId` (in removing) is out of the group's membership; it may drop its data. */
+  | { readonly type: 'replicaRemoved'; readonly groupId: number; readonly nodeId: NodeId };
 
 export type CommandType = Command['type'];
 
@@ -50,6 +70,8 @@ export interface NodeInfo {
   readonly peerAddress: string;
   /** Controller log index of the registration that set these addresses. */
   readonly registeredIndex: number;
+  /** The node's data directory's incarnation ('' when it registered before incarnations existed). */
+  readonly incarnation: string;
 }
 
 export interface PartitionInfo {
@@ -58,9 +80,19 @@ export interface PartitionInfo {
   readonly partition: number;
   /** The partition's Raft group: globally unique, never reused (a deleted topic's groups stay unique). */
   readonly groupId: number;
-  /** replicas[0] is the preferred leader. */
+  /** The target membership: replicas[0] is the preferred leader. The group's leader moves its Raft membership toward it. */
   readonly replicas: readonly NodeId[];
   readonly deleted: boolean;
+  /** Former replicas still in the group's membership: they keep running it until its leader removes them (replicaRemoved). */
+  readonly removing: readonly NodeId[];
+  /** Replicas that lost their data: they must not run the group until its leader removed them and readmitted them as learners. */
+  readonly resyncing: readonly NodeId[];
+  /**
+   * The membership changed since creation (a reassignment or a resync). Until then a replica with
+   * no data starts the group with `replicas` as its voters (every first member does the same);
+   * after, it starts with no membership and learns it from the leader.
+   */
+  readonly reconfigured: boolean;
 }
 
 export interface TopicInfo {
@@ -87,7 +119,8 @@ export interface TopicSummary {
 // Results of applying a command.
 
 export type CommandOutcome =
-  | { readonly type: 'registerNode'; readonly node: NodeInfo; readonly changed: boolean }
+  /** `resynced`: a new incarnation that lost its data; its replicas are now resyncing. */
+  | { readonly type: 'registerNode'; readonly node: NodeInfo; readonly changed: boolean; readonly resynced?: boolean }
   | { readonly type: 'unregisterNode'; readonly node: NodeInfo }
   | { readonly type: 'createTopic'; readonly topic: TopicInfo }
   /** `topic` as deleted: its partitions are the groups to drop. */
@@ -96,8 +129,19 @@ export type CommandOutcome =
   | { readonly type: 'purgeTopic'; readonly topic: TopicInfo }
   | { readonly type: 'initProducer'; readonly producerId: number; readonly producerEpoch: number }
   | { readonly type: 'initCluster'; readonly clusterId: string; readonly changed: boolean }
+  | ReplicaChangeOutcome<'resyncReplica'>
+  | ReplicaChangeOutcome<'replicaReadmitted'>
+  | ReplicaChangeOutcome<'replicaRemoved'>
   /** An entry that carries no command: a leader's empty no-op, or a membership change of the controller group. */
   | { readonly type: 'noop' };
+
+/** `changed`: false when the change had been made already (a retry). */
+export interface ReplicaChangeOutcome<T extends 'resyncReplica' | 'replicaReadmitted' | 'replicaRemoved'> {
+  readonly type: T;
+  readonly groupId: number;
+  readonly nodeId: NodeId;
+  readonly changed: boolean;
+}
 
 export type CommandResult =
   | { readonly ok: true; readonly index: number; readonly outcome: CommandOutcome }
