@@ -91,6 +91,7 @@ export type { MetadataReadIndexResponse__Output as MetadataReadIndexResponse } f
 export type { NodeDescription__Output as NodeDescription } from './generated/flotilla/v1/NodeDescription';
 export type { OffsetSpec__Output as OffsetSpec } from './generated/flotilla/v1/OffsetSpec';
 export type { PartitionDescription__Output as PartitionDescription } from './generated/flotilla/v1/PartitionDescription';
+export type { PartitionMove__Output as PartitionMove } from './generated/flotilla/v1/PartitionMove';
 export type { PeerClient, PeerDefinition, PeerHandlers } from './generated/flotilla/v1/Peer';
 export type { ProduceRequest__Output as ProduceRequest } from './generated/flotilla/v1/ProduceRequest';
 export type { ProduceResponse__Output as ProduceResponse } from './generated/flotilla/v1/ProduceResponse';

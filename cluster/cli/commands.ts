@@ -151,6 +151,48 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'partition reassign',
+    summary: "Move a partition's replicas to other nodes, online",
+    args: 'TOPIC PARTITION',
+    details: [
+      'The partition keeps serving throughout: its leader adds each new replica as a learner, promotes',
+      'it to a voter once it has caught up, then removes the old replicas, whose nodes delete their',
+      'copies. The first node of --replicas becomes the preferred leader. Prints each replica\'s state',
+      'as it changes and returns once every target replica is in sync (or at --wait-timeout; the move',
+      'goes on in the background).',
+    ].join('\n'),
+    options: {
+      replicas: { type: 'string', valueName: 'N,N,...', description: 'the target replicas (node ids), preferred leader first' },
+      'no-wait': { type: 'boolean', description: 'return once the target is recorded' },
+      'wait-timeout': { type: 'string', valueName: 'SECONDS', description: 'how long to wait for the move (default 600)' },
+    },
+    examples: ['flotilla partition reassign orders 0 --replicas 2,3,4'],
+  },
+  {
+    name: 'node drain',
+    summary: 'Move every replica off a node (before replacing or removing it)',
+    args: 'NODE',
+    details: [
+      'Each partition with a replica on NODE gets the live node holding the fewest replicas in its',
+      'place (as partition reassign). Works while NODE is down, as long as a majority of each of its',
+      'partitions is up.',
+    ].join('\n'),
+    options: {
+      'no-wait': { type: 'boolean', description: 'return once the moves are recorded' },
+      'wait-timeout': { type: 'string', valueName: 'SECONDS', description: 'how long to wait for the moves (default 600)' },
+    },
+    examples: ['flotilla node drain 3'],
+  },
+  {
+    name: 'node remove',
+    summary: 'Drain a node, then remove it from the cluster',
+    args: 'NODE',
+    options: {
+      'wait-timeout': { type: 'string', valueName: 'SECONDS', description: 'how long to wait for the drain (default 600)' },
+    },
+    examples: ['flotilla node remove 3'],
+  },
+  {
     name: 'cluster status',
     summary: 'Show the nodes, the metadata leader and partition health',
     details: [

@@ -6,6 +6,7 @@ import { consume } from './consume';
 import { devClusterCommand } from './dev-cluster';
 import { commandHelp, overviewHelp } from './help';
 import type { CliIO } from './io';
+import { nodeDrain, nodeRemove, partitionReassign } from './membership';
 import { produce } from './produce';
 import { start } from './start';
 import { clusterStatus } from './status';
@@ -21,6 +22,9 @@ const HANDLERS: Record<string, Handler> = {
   produce,
   consume,
   'cluster status': clusterStatus,
+  'partition reassign': partitionReassign,
+  'node drain': nodeDrain,
+  'node remove': nodeRemove,
 };
 
 /**

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { StoreOpenError } from '../../log-store';
-import { LostDiskError, type NodeStartOptions, startNode } from '../node';
+import { type NodeStartOptions, startNode } from '../node';
 import { CliError, intOption, type ParsedCommand, stringOption, UsageError } from './args';
 import type { CommandContext } from './context';
 import { devCluster } from './dev-cluster';
@@ -58,7 +58,7 @@ export async function start(ctx: CommandContext): Promise<number> {
   const options = startOptions(v, process.cwd());
   const node = await startNode(options).catch((e: unknown) => {
     // The node refuses its data directory: the message says why and what to do, a stack would not.
-    throw e instanceof LostDiskError || e instanceof StoreOpenError ? new CliError(e.message) : e;
+    throw e instanceof StoreOpenError ? new CliError(e.message) : e;
   });
   ctx.io.stderr.write(
     `flotilla node ${options.nodeId}: clients on ${options.host}:${options.clientPort}, peers on ${options.host}:${options.peerPort}, data in ${options.dataDir}` +

@@ -1,4 +1,4 @@
-import type { ClusterDescription, TopicDescription, TopicSummary } from '../../proto/load';
+import type { ClusterDescription, PartitionMove, TopicDescription, TopicSummary } from '../../proto/load';
 import { unary } from './connections';
 import type { Router } from './router';
 
@@ -46,6 +46,33 @@ export class Admin {
       { write: true },
     );
     this.router.forgetTopic(name);
+  }
+
+  /**
+   * Moves a partition's replicas to `replicas` (the first becomes its preferred leader), online:
+   * the partition's leader adds the new ones as learners, promotes them once caught up, then
+   * removes the old ones. Answers once the target is recorded; describeTopic shows the progress
+   * (settled when removingReplicas is empty and every target replica is in sync).
+   */
+  async reassignPartition(topic: string, partition: number, replicas: number[]): Promise<TopicDescription> {
+    const description = await this.router.callAny(
+      (client, _address, timeoutMs) => unary(client, 'reassignPartition', { topic, partition, replicas }, timeoutMs, { topic }),
+      { topic },
+      { write: true },
+    );
+    this.router.forgetTopic(topic);
+    return description;
+  }
+
+  /** Moves every replica off `node` (see reassignPartition); answers the moves it started. */
+  async drainNode(node: number): Promise<PartitionMove[]> {
+    const r = await this.router.callAny((client, _address, timeoutMs) => unary(client, 'drainNode', { node }, timeoutMs, {}), {}, { write: true });
+    return r.moves;
+  }
+
+  /** Removes a node that holds no replica any more from the cluster. */
+  async removeNode(node: number): Promise<void> {
+    await this.router.callAny((client, _address, timeoutMs) => unary(client, 'removeNode', { node }, timeoutMs, {}), {}, { write: true });
   }
 
   /** Every topic, with its partition count and replication factor. */

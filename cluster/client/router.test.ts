@@ -89,6 +89,8 @@ async function disagreeingBrokers(n: number): Promise<ViewBroker[]> {
         logEndOffset: 1,
         highWatermark: 1,
         leaderEpoch: b.view.leaderEpoch,
+        removingReplicas: [],
+        resyncingReplicas: [],
         leaderUnreachable: b.view.leaderUnreachable ?? false,
         fencedReplicas: [],
         replicaStatus: [],

@@ -237,6 +237,8 @@ export class FakeCluster {
           groupId: t.id * 1000 + i,
           leader: p.leader,
           leaderAddress: p.leader ? this.broker(p.leader).address : '',
+          removingReplicas: [],
+          resyncingReplicas: [],
           replicas,
           inSyncReplicas: replicaStatus.filter((r) => r.state === 'REPLICA_STATE_LEADER' || r.state === 'REPLICA_STATE_IN_SYNC').map((r) => r.node),
           logStartOffset: 0,
@@ -393,6 +395,10 @@ export class FakeBroker {
         t.replicationFactor = r.replicationFactor || Math.min(3, cluster.brokers.length); // 0: the cluster's default
         cb(null, cluster.describe(r.name));
       },
+      // Membership is not modelled by the fake: the client's producer and consumer never call it.
+      ReassignPartition: (_call, cb) => cb(toServiceError(failure(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', 'the test broker does not model membership'))),
+      DrainNode: (_call, cb) => cb(toServiceError(failure(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', 'the test broker does not model membership'))),
+      RemoveNode: (_call, cb) => cb(toServiceError(failure(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', 'the test broker does not model membership'))),
       DeleteTopic: (call, cb) => {
         if (!cluster.topics.delete(call.request.name)) {
           cb(toServiceError(failure(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `unknown topic ${call.request.name}`)));

@@ -9,3 +9,4 @@ export { MetadataError, type MetadataErrorCode } from './errors';
 export { CONTROLLER_GROUP, type Command, type CommandResult, type PartitionInfo, type TopicInfo } from './types';
 export { resolveTopicConfig } from './topic-config';
 export { preferredLeader } from './leader-balance';
+export { drainMoves, type PartitionMove } from './drain';

@@ -140,8 +140,11 @@ describe('controller state', () => {
     outcome(applyAll(state, [{ type: 'replicaRemoved', groupId: state.partition('t', 0)!.groupId, nodeId: holder }])[0], 'replicaRemoved');
     outcome(applyAll(state, [{ type: 'unregisterNode', nodeId: holder }])[0], 'unregisterNode');
     expect(state.nodeIds()).not.toContain(holder);
+    expect(state.retiredNodes()).toEqual([holder]); // it gives up its metadata-group seat
     applyAll(state, [{ type: 'createTopic', name: 'u', partitions: 6, replicationFactor: 2, config: {} }]);
     expect(state.topic('u')!.partitions.flatMap((p) => p.replicas)).not.toContain(holder);
+    applyAll(state, [{ type: 'registerNode', nodeId: holder, host: 'back:1', peerAddress: 'back:2' }]);
+    expect(state.retiredNodes()).toEqual([]);
   });
 
   it('reassigning a partition changes its replicas and preferred leader only, and reports the previous replicas', () => {

@@ -58,6 +58,8 @@ export class MetadataState {
   private readonly producers = new Map<string, ProducerRecord>();
   /** Nodes that lost their data and whose controller seat must be readmitted before they run the controller group. */
   private readonly controllerResyncingSet = new Set<NodeId>();
+  /** Nodes removed from the cluster (unregisterNode) and not registered again. */
+  private readonly retiredSet = new Set<NodeId>();
 
   /** A state restored from snapshot() bytes. Throws MetadataError CORRUPT_SNAPSHOT or UNSUPPORTED_VERSION. */
   static fromSnapshot(data: Uint8Array): MetadataState {
@@ -188,6 +190,7 @@ export class MetadataState {
       }
       const node: NodeInfo = Object.freeze({ id: c.nodeId, host: c.host, peerAddress: c.peerAddress, registeredIndex: index, incarnation });
       this.nodesById.set(c.nodeId, node);
+      this.retiredSet.delete(c.nodeId);
       if (resynced) {
         this.controllerResyncingSet.add(c.nodeId);
         for (const p of this.partitionsOfNode(c.nodeId)) this.putPartition({ ...p, resyncing: [...p.resyncing.filter((n) => n !== c.nodeId), c.nodeId], reconfigured: true });
@@ -255,6 +258,8 @@ export class MetadataState {
     }
     return () => {
       this.nodesById.delete(c.nodeId);
+      this.retiredSet.add(c.nodeId);
+      this.controllerResyncingSet.delete(c.nodeId);
       return { type: 'unregisterNode', node };
     };
   }
@@ -438,6 +443,7 @@ export class MetadataState {
       topics: [...this.topicsById.values()].sort((a, b) => a.id - b.id),
       producers: [...this.producers.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       controllerResyncing: [...this.controllerResyncingSet].sort((a, b) => a - b),
+      retiredNodes: [...this.retiredSet].sort((a, b) => a - b),
     };
   }
 
@@ -454,6 +460,8 @@ export class MetadataState {
     this.producers.clear();
     this.controllerResyncingSet.clear();
     for (const n of image.controllerResyncing) this.controllerResyncingSet.add(n);
+    this.retiredSet.clear();
+    for (const n of image.retiredNodes) this.retiredSet.add(n);
     for (const n of image.nodes) this.nodesById.set(n.id, n);
     for (const t of image.topics) this.putTopic(t);
     for (const p of image.producers) this.producers.set(p.name, p);
@@ -543,6 +551,11 @@ export class MetadataState {
   /** Nodes whose controller seat awaits readmission (they lost their data), ascending. */
   controllerResyncing(): NodeId[] {
     return [...this.controllerResyncingSet].sort((a, b) => a - b);
+  }
+
+  /** Nodes removed from the cluster and not registered since, ascending. */
+  retiredNodes(): NodeId[] {
+    return [...this.retiredSet].sort((a, b) => a - b);
   }
 
   /** Live partitions whose membership is changing: a reassignment or a resync in progress. */

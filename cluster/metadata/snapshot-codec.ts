@@ -23,11 +23,13 @@ export interface MetadataImage {
   readonly producers: readonly ProducerRecord[];
   /** Nodes whose seat in the controller group must be readmitted (they lost their data), ascending. */
   readonly controllerResyncing: readonly NodeId[];
+  /** Nodes removed from the cluster (unregistered, not registered again since), ascending: they hold no seat in the metadata group. */
+  readonly retiredNodes: readonly NodeId[];
 }
 
 /**
  * Snapshot format: magic "FMD" | version u8 (2) | appliedIndex | clusterId | nextTopicId |
- * nextGroupId | nextProducerId | nodes | topics | producers | controllerResyncing (numbers
+ * nextGroupId | nextProducerId | nodes | topics | producers | controllerResyncing | retiredNodes (numbers
  * float64, strings u16-length UTF-8, lists a u32 count first: bytes/ByteWriter's f64, str16,
  * u32). A node is id, host, peer address, registration index, incarnation. A partition is its
  * group id, replicas, removing, resyncing and reconfigured (u8); its number is its position and
@@ -70,6 +72,7 @@ export function encodeSnapshot(image: MetadataImage): Uint8Array {
   w.u32(image.producers.length);
   for (const p of image.producers) w.str16(p.name, 'producer name').f64(p.producerId).f64(p.producerEpoch);
   writeIds(w, image.controllerResyncing);
+  writeIds(w, image.retiredNodes);
   return w.finishCopy();
 }
 
@@ -130,10 +133,12 @@ export function decodeSnapshot(data: Uint8Array): MetadataImage {
       producerId: int(r, 'producer id', 1),
       producerEpoch: int(r, 'producer epoch', 0, 0xffff),
     }));
-    const controllerResyncing =
-      version === SNAPSHOT_VERSION_1 ? [] : Array.from({ length: r.count('controller resyncing', 8) }, (): NodeId => int(r, 'controller resyncing node', 1, MAX_NODE_ID));
+    const ids = (what: string): NodeId[] =>
+      version === SNAPSHOT_VERSION_1 ? [] : Array.from({ length: r.count(what, 8) }, (): NodeId => int(r, what, 1, MAX_NODE_ID));
+    const controllerResyncing = ids('controller resyncing node');
+    const retiredNodes = ids('retired node');
     r.end('controller snapshot');
-    return { appliedIndex, clusterId, nextTopicId, nextGroupId, nextProducerId, nodes, topics, producers, controllerResyncing };
+    return { appliedIndex, clusterId, nextTopicId, nextGroupId, nextProducerId, nodes, topics, producers, controllerResyncing, retiredNodes };
   } catch (e) {
     if (e instanceof BytesError) throw new MetadataError('CORRUPT_SNAPSHOT', `controller snapshot does not decode: ${e.message}`);
     throw e;

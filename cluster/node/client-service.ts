@@ -10,7 +10,7 @@ import type {
   ProduceStreamResponse,
   TopicDescription,
 } from '../../proto/load';
-import type { Command, MetadataState, TopicInfo } from '../metadata';
+import { type Command, drainMoves, type MetadataState, type TopicInfo } from '../metadata';
 import { ADMIN_TIMEOUT_MS, answerBy } from './deadlines';
 import type { PartitionReplica, ProduceCall } from './partition-replica';
 import { invalidRequest, refusedBeforeProposing, RpcError, toProduceErrorStatus, toProduceServiceError, toServiceError } from './rpc-errors';
@@ -39,6 +39,8 @@ export interface MetadataAccess {
   readMetadata(callDeadline: number): Promise<MetadataState>;
   describeTopic(topic: TopicInfo): Promise<TopicDescription>;
   describeCluster(state: MetadataState): ClusterDescription;
+  /** Whether a node was heard from lately (drain moves replicas only to live nodes). */
+  alive(id: NodeId): boolean;
 }
 
 const DEFAULT_DEADLINE_MS = 30_000;
@@ -126,6 +128,27 @@ export function flotillaService(node: PartitionAccess, metadata: MetadataAccess)
 
     DeleteTopic: unary(async (req, call) => {
       await metadata.proposeMetadata({ type: 'deleteTopic', name: req.name }, adminTimeout(deadlineOf(call)));
+      return {};
+    }),
+
+    ReassignPartition: unary(async (req, call): Promise<TopicDescription> => {
+      checkPartitionArg(req.topic, req.partition);
+      await metadata.proposeMetadata({ type: 'setPartitionReplicas', topic: req.topic, partition: req.partition, replicas: [...req.replicas] }, adminTimeout(deadlineOf(call)));
+      return metadata.describeTopic(metadata.appliedMetadata().describeTopic(req.topic));
+    }),
+
+    DrainNode: unary(async (req, call) => {
+      const deadline = deadlineOf(call);
+      const state = await metadata.readMetadata(deadline);
+      const moves = drainMoves(state, req.node, state.nodeIds().filter((n) => metadata.alive(n)));
+      for (const m of moves) {
+        await metadata.proposeMetadata({ type: 'setPartitionReplicas', topic: m.topic, partition: m.partition, replicas: [...m.to] }, adminTimeout(deadline));
+      }
+      return { moves: moves.map((m) => ({ topic: m.topic, partition: m.partition, from: [...m.from], to: [...m.to] })) };
+    }),
+
+    RemoveNode: unary(async (req, call) => {
+      await metadata.proposeMetadata({ type: 'unregisterNode', nodeId: req.node }, adminTimeout(deadlineOf(call)));
       return {};
     }),
 

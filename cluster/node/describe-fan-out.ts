@@ -92,7 +92,8 @@ export class DescribeFanOut {
       // A leader that measured its replicas (every node of this version does) defines the in-sync set.
       const measured = s?.isLeader && s.replicas.length > 0 ? s.replicas : undefined;
       const reachable = (r: NodeId) => (r === core.self ? this.replicas.has(p.groupId) : core.alive(r));
-      const replicaStatus = replicaStatusForClient(p.replicas, measured, new Map(fenced.map((f) => [f.node, f.reason])), reachable);
+      // Former replicas still in the group (a reassignment) are shown after the wanted ones.
+      const replicaStatus = replicaStatusForClient([...p.replicas, ...p.removing], measured, new Map(fenced.map((f) => [f.node, f.reason])), reachable);
       return {
         partition: p.partition,
         groupId: p.groupId,
@@ -107,6 +108,8 @@ export class DescribeFanOut {
         leaderUnreachable: leaderUnreachable(leader, p.replicas, reachable),
         fencedReplicas: fenced,
         replicaStatus,
+        removingReplicas: [...p.removing],
+        resyncingReplicas: [...p.resyncing],
       };
     });
     return { name: topic.name, id: topic.id, config, replicationFactor: topic.replicationFactor, partitions };

@@ -9,6 +9,7 @@ import { InSyncWatch } from './replica-status';
 import { enqueueRetention } from './retention-work';
 import { RpcError } from './rpc-errors';
 import type { TopicPurger } from './topic-purger';
+import type { MembershipDriver } from './membership-driver';
 
 const INTERVAL_MS = 200;
 
@@ -33,6 +34,7 @@ export class Housekeeping {
     private readonly registration: NodeRegistration,
     private readonly reader: MetadataReader,
     private readonly purger: TopicPurger,
+    private readonly membership: MembershipDriver,
   ) {
     this.balancer = new LeadershipBalancer(core);
     this.inSync = new InSyncWatch(core.self, core.log);
@@ -55,6 +57,7 @@ export class Housekeeping {
     if (!this.registration.registered) void this.registration.register();
     this.reader.catchUp();
     this.inSync.round(this.replicas.watched());
+    this.membership.round(this.replicas.all().keys());
     if (now - this.lastBalance >= core.tuning.balanceIntervalMs) {
       this.lastBalance = now;
       this.balancer.balance(this.replicas.all());

@@ -3,5 +3,4 @@
  * here) over one LevelDB store, served to other nodes (Peer) and to clients (Flotilla).
  */
 export { startNode, FlotillaNode } from './node-server';
-export { LostDiskError } from './lost-disk-guard';
 export { DEFAULT_TUNING, type NodeOptions, type NodeStartOptions, type NodeTuning } from './node-options';

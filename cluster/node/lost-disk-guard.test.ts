@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPeerProto } from '../../proto/load';
-import { guardAgainstLostDisk, LostDiskError } from './lost-disk-guard';
+import { guardAgainstLostDisk } from './lost-disk-guard';
 import type { NodeOptions } from './node-options';
 
 const root = mkdtempSync(join(tmpdir(), 'flotilla-guard-'));
@@ -46,13 +46,14 @@ async function peerThatKnows(port: number, registered: boolean, fresh = false): 
 const settled = <T>(p: Promise<T>) => p.then(() => 'resolved', (e: unknown) => e);
 
 describe('a node starting on a new data directory', () => {
-  it('refuses (LostDiskError, naming who knows it) when a peer knows it as a registered member', async () => {
+  it('finds it lost its data (naming who knows it, and the cluster) when a peer knows it as a registered member', async () => {
     const ports = [await freePort(), await freePort(), await freePort()];
     const known = await peerThatKnows(ports[1], true);
+    const lines: string[] = [];
     try {
-      const e = await settled(guardAgainstLostDisk(options(1, ports), () => undefined, 200));
-      expect(e).toBeInstanceOf(LostDiskError);
-      expect((e as Error).message).toMatch(/node 1 refuses to start: its data directory .* is new, but node 2 knows node 1 as a registered member of cluster flotilla-test/);
+      const verdict = await guardAgainstLostDisk(options(1, ports), (l) => lines.push(l), 200);
+      expect(verdict).toEqual({ kind: 'lost', clusterId: 'flotilla-test', knownBy: 2, peerAddress: `127.0.0.1:${ports[1]}` });
+      expect(lines.join('\n')).toMatch(/its data directory .* is new, but node 2 knows node 1 as a registered member of cluster flotilla-test .*: this node lost its data; it rejoins through a resync/);
     } finally {
       known.forceShutdown();
     }
@@ -68,12 +69,12 @@ describe('a node starting on a new data directory', () => {
     expect(state).toBe('pending'); // alone: 1 of 3 is no majority
     expect(lines.join('\n')).toMatch(/waiting for a majority of the peers \(2 of 3, this node included\)/);
     // A second new node: the first answers it "fresh", and two of three are a majority.
-    await expect(guardAgainstLostDisk(options(2, ports), () => undefined, 200)).resolves.toBeUndefined();
+    await expect(guardAgainstLostDisk(options(2, ports), () => undefined, 200)).resolves.toEqual({ kind: 'new' });
     // The second now runs its real peer service: with no metadata applied yet (no leader without
     // the first's vote), it answers "fresh" too, and the first goes on.
     const secondRunning = await peerThatKnows(ports[1], false, true);
     try {
-      await expect(first).resolves.toBeUndefined();
+      await expect(first).resolves.toEqual({ kind: 'new' });
     } finally {
       secondRunning.forceShutdown();
     }
@@ -83,15 +84,15 @@ describe('a node starting on a new data directory', () => {
     const ports = [await freePort(), await freePort(), await freePort()];
     const dir = join(root, 'existing');
     mkdirSync(join(dir, 'store'), { recursive: true });
-    await expect(guardAgainstLostDisk(options(1, ports, dir), () => undefined, 200)).resolves.toBeUndefined();
-    await expect(guardAgainstLostDisk({ ...options(1, ports), peers: [{ id: 1, address: `127.0.0.1:${ports[0]}` }] }, () => undefined, 200)).resolves.toBeUndefined();
+    await expect(guardAgainstLostDisk(options(1, ports, dir), () => undefined, 200)).resolves.toEqual({ kind: 'existing' });
+    await expect(guardAgainstLostDisk({ ...options(1, ports), peers: [{ id: 1, address: `127.0.0.1:${ports[0]}` }] }, () => undefined, 200)).resolves.toEqual({ kind: 'new' });
   });
 
   it('goes on when a running peer that caught up does not know it (a node added to a running cluster)', async () => {
     const ports = [await freePort(), await freePort(), await freePort()];
     const running = await peerThatKnows(ports[2], false);
     try {
-      await expect(guardAgainstLostDisk(options(1, ports), () => undefined, 200)).resolves.toBeUndefined();
+      await expect(guardAgainstLostDisk(options(1, ports), () => undefined, 200)).resolves.toEqual({ kind: 'new' });
     } finally {
       running.forceShutdown();
     }

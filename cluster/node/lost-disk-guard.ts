@@ -5,13 +5,14 @@ import { loadPeerProto, type MemberStatusResponse } from '../../proto/load';
 import { PEER_CHANNEL_OPTIONS, PeerCalls } from '../transport';
 import type { NodeOptions } from './node-options';
 
-/** The node must not start: its data directory is new, but the cluster knows it (it lost its disk). */
-export class LostDiskError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LostDiskError';
-  }
-}
+/**
+ * What a node starting finds of its data directory: one it ran on before, a new one for a new
+ * member, or a new one under an id the cluster knows (it lost its data: rejoin.ts readmits it).
+ */
+export type DataDirVerdict =
+  | { readonly kind: 'existing' }
+  | { readonly kind: 'new' }
+  | { readonly kind: 'lost'; readonly clusterId: string; readonly knownBy: number; readonly peerAddress: string };
 
 /** Whether the node's data directory has never held a store (new, or wiped). */
 export function isNewDataDir(dataDir: string): boolean {
@@ -22,7 +23,8 @@ export function isNewDataDir(dataDir: string): boolean {
  * A node starting on a new data directory asks its peers whether the cluster already knows it,
  * before it takes part in any Raft group. A Raft voter that forgot its log and its votes can elect
  * a leader that lacks committed entries, or vote twice in a term, so a known member that lost its
- * disk must not rejoin as if nothing happened: it refuses to start (LostDiskError), saying why.
+ * disk must not rejoin as if nothing happened: the verdict is 'lost', and the node is readmitted
+ * group by group (rejoin.ts; docs/architecture.md, "A node that lost its disk").
  *
  * It goes on only once a majority of the initial peers (itself included) has answered and none
  * knows it as a registered member: the peers of a new cluster, starting together, all answer
@@ -35,9 +37,10 @@ export function isNewDataDir(dataDir: string): boolean {
  * What it cannot see: a node that lost its disk before its first registration (the first
  * seconds of a new cluster), since only a registration records that it joined.
  */
-export async function guardAgainstLostDisk(options: NodeOptions, log: (line: string) => void, pollMs = 1000): Promise<void> {
+export async function guardAgainstLostDisk(options: NodeOptions, log: (line: string) => void, pollMs = 1000): Promise<DataDirVerdict> {
   const others = options.peers.filter((p) => p.id !== options.nodeId);
-  if (others.length === 0 || !isNewDataDir(options.dataDir)) return;
+  if (!isNewDataDir(options.dataDir)) return { kind: 'existing' };
+  if (others.length === 0) return { kind: 'new' };
   const majority = Math.floor(options.peers.length / 2) + 1;
   const server = new grpc.Server(PEER_CHANNEL_OPTIONS);
   server.addService(loadPeerProto().Peer.service, {
@@ -64,16 +67,15 @@ export async function guardAgainstLostDisk(options: NodeOptions, log: (line: str
       const answered = answers.filter((a) => a !== undefined);
       const knows = answered.find((a) => a.r.registered);
       if (knows) {
-        throw new LostDiskError(
-          `node ${options.nodeId} refuses to start: its data directory ${options.dataDir} is new, but node ${knows.peer.id} knows node ${options.nodeId} ` +
-            `as a registered member of cluster ${knows.r.clusterId || '(unnamed)'} (at ${knows.r.peerAddress}): this node lost its data. ` +
-            'A Raft voter that forgot its log and its votes could elect a leader without committed records, or vote twice in a term, so it does not rejoin. ' +
-            'Resync of a node that lost its disk is not supported yet: restore its data directory from a copy, or (a throwaway cluster) start every node on new directories.',
+        log(
+          `node ${options.nodeId}: its data directory ${options.dataDir} is new, but node ${knows.peer.id} knows node ${options.nodeId} as a registered member ` +
+            `of cluster ${knows.r.clusterId || '(unnamed)'} (at ${knows.r.peerAddress}): this node lost its data; it rejoins through a resync`,
         );
+        return { kind: 'lost', clusterId: knows.r.clusterId, knownBy: knows.peer.id, peerAddress: knows.r.peerAddress };
       }
       if (answered.length + 1 >= majority) {
         log(`node ${options.nodeId}: new data directory ${options.dataDir}; ${answered.length} of ${others.length} peers answered and none knows this node: starting as a new member`);
-        return;
+        return { kind: 'new' };
       }
       if (Date.now() - lastLog >= 10_000) {
         lastLog = Date.now();

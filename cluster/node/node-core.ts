@@ -3,6 +3,7 @@ import type { LogStore } from '../../log-store';
 import { CONTROLLER_GROUP } from '../metadata';
 import type { PeerCalls } from '../transport';
 import type { Controller } from './controller';
+import type { DataDirIdentity } from './identity';
 import type { MultiRaft } from './multi-raft';
 import { livenessWindowMs, type NodeTuning } from './node-options';
 import type { LeaderHint } from './rpc-errors';
@@ -17,6 +18,8 @@ export interface NodeCoreParts {
   /** Peer addresses by node id: the initial peer list, this node included. */
   peers: ReadonlyMap<NodeId, string>;
   peerCalls: PeerCalls;
+  /** The data directory's incarnation, and whether the node rejoined after losing its data. */
+  identity: DataDirIdentity;
 }
 
 /**
@@ -33,6 +36,7 @@ export class NodeCore {
   readonly controller: Controller;
   readonly peers: ReadonlyMap<NodeId, string>;
   readonly peerCalls: PeerCalls;
+  readonly identity: DataDirIdentity;
   /** Set once, by FlotillaNode.stop(): every part stops starting new work. */
   stopping = false;
 
@@ -45,6 +49,7 @@ export class NodeCore {
     this.controller = parts.controller;
     this.peers = parts.peers;
     this.peerCalls = parts.peerCalls;
+    this.identity = parts.identity;
   }
 
   /** The metadata group's leader as this node's Raft sees it (0 = none known). */

@@ -36,11 +36,12 @@ export class NodeRegistration {
         await this.proposals.propose({ type: 'initCluster', clusterId: this.clusterId }, 3000);
       }
       const me = state.node(core.self);
-      if (!me || me.host !== this.advertisedAddress || me.peerAddress !== peerAddress) {
-        await this.proposals.propose({ type: 'registerNode', nodeId: core.self, host: this.advertisedAddress, peerAddress }, 3000);
+      const { incarnation, joinedEmpty } = core.identity;
+      if (!me || me.host !== this.advertisedAddress || me.peerAddress !== peerAddress || me.incarnation !== incarnation) {
+        await this.proposals.propose({ type: 'registerNode', nodeId: core.self, host: this.advertisedAddress, peerAddress, incarnation, lostData: joinedEmpty }, 3000);
       }
       const now = core.controller.state;
-      this.done = now.clusterId !== '' && now.node(core.self)?.host === this.advertisedAddress;
+      this.done = now.clusterId !== '' && now.node(core.self)?.host === this.advertisedAddress && now.node(core.self)?.incarnation === incarnation;
       if (this.done) core.log(`node ${core.self}: registered with the cluster ${now.clusterId} (controller leader: node ${core.controllerLeader()})`);
     } catch (e) {
       const r = toRpcError(e);

@@ -15,6 +15,9 @@ import { DescribeFanOut } from './describe-fan-out';
 import { Housekeeping } from './housekeeping';
 import { TopicPurger } from './topic-purger';
 import { guardAgainstLostDisk } from './lost-disk-guard';
+import { type DataDirIdentity, ensureIdentity, newIncarnation, readIdentity, writeIdentity } from './identity';
+import { controllerSeats, MembershipDriver } from './membership-driver';
+import { awaitReadmission } from './rejoin';
 import { markDamaged, refuseIfDamaged } from './damaged-marker';
 import { MetadataProposals, type MetadataProposalOutcome } from './metadata-proposals';
 import { MetadataReader } from './metadata-reader';
@@ -27,9 +30,6 @@ import { nodePeerCalls } from './peer-service';
 import { ReplicaSet } from './replica-set';
 import { RpcError } from './rpc-errors';
 import { hostStore } from './store-adapter';
-
-/** Controller voters: the first (lowest-id) nodes; the others follow the metadata log as learners. */
-const CONTROLLER_VOTERS = 3;
 
 function bind(server: grpc.Server, address: string): Promise<void> {
   return new Promise((resolve, reject) =>
@@ -61,13 +61,27 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
   dropOutgoing: ((group: number, message: Message) => boolean) | undefined;
 
   static async start(options: NodeOptions): Promise<FlotillaNode> {
-    // Before anything is created: a known member that lost its disk must not rejoin (LostDiskError).
-    await guardAgainstLostDisk(options, options.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    // Before anything is created: a known member that lost its disk must not rejoin as it was.
+    const verdict = await guardAgainstLostDisk(options, log);
     refuseIfDamaged(options.dataDir);
     await mkdir(options.dataDir, { recursive: true });
-    const clusterId = await resolveClusterId(options.dataDir, options.clusterId, options.peers);
+    let identity: DataDirIdentity;
+    let clusterId: string;
+    if (verdict.kind === 'lost') {
+      // The identity is written before anything is registered, so a crash while waiting rejoins
+      // under the same incarnation; the store is made only once readmitted.
+      identity = (await readIdentity(options.dataDir)) ?? { incarnation: newIncarnation(), joinedEmpty: true };
+      if (!identity.joinedEmpty) identity = { incarnation: newIncarnation(), joinedEmpty: true };
+      await writeIdentity(options.dataDir, identity);
+      clusterId = await resolveClusterId(options.dataDir, verdict.clusterId || options.clusterId, options.peers);
+      await awaitReadmission(options, identity, log);
+    } else {
+      identity = await ensureIdentity(options.dataDir, false);
+      clusterId = await resolveClusterId(options.dataDir, options.clusterId, options.peers);
+    }
     const store = await LogStore.open(join(options.dataDir, 'store'), { clusterId, nodeId: options.nodeId });
-    const node = new FlotillaNode(options, store, clusterId);
+    const node = new FlotillaNode(options, store, clusterId, identity);
     await node.listen();
     return node;
   }
@@ -76,6 +90,7 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
     readonly options: NodeOptions,
     store: LogStore,
     clusterId: string,
+    identity: DataDirIdentity,
   ) {
     this.id = options.nodeId;
     const tuning = { ...DEFAULT_TUNING, ...options.tuning };
@@ -113,13 +128,20 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
     this.transport = peerTransport(this.id, peers, () => multi);
     store.onEntriesLoaded = (g) => multi.entriesLoaded(g);
 
-    this.core = new NodeCore({ self: this.id, tuning, log, store, multi, controller, peers, peerCalls: new PeerCalls() });
+    this.core = new NodeCore({ self: this.id, tuning, log, store, multi, controller, peers, peerCalls: new PeerCalls(), identity });
     this.reader = new MetadataReader(this.core);
     this.replicas = new ReplicaSet(this.core, () => this.reader.caughtUp);
     this.proposals = new MetadataProposals(this.core);
     this.registration = new NodeRegistration(this.core, this.proposals, clusterId, options.advertisedAddress);
     this.describer = new DescribeFanOut(this.core, this.replicas);
-    this.housekeeping = new Housekeeping(this.core, this.replicas, this.registration, this.reader, new TopicPurger(this.core, this.proposals, tuning.retentionIntervalMs));
+    this.housekeeping = new Housekeeping(
+      this.core,
+      this.replicas,
+      this.registration,
+      this.reader,
+      new TopicPurger(this.core, this.proposals, tuning.retentionIntervalMs),
+      new MembershipDriver(this.core, this.proposals),
+    );
 
     this.peerServer = new grpc.Server(PEER_CHANNEL_OPTIONS);
     addPeerService(this.peerServer, () => (this.core.stopping ? undefined : multi), nodePeerCalls(this.proposals, this.reader, this.replicas, this.core));
@@ -133,8 +155,8 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
     await bind(this.peerServer, `${o.host}:${o.peerPort}`);
     await bind(this.clientServer, `${o.host}:${o.clientPort}`);
 
-    const ids = [...core.peers.keys()].sort((a, b) => a - b);
-    const conf: ConfState = { voters: ids.slice(0, CONTROLLER_VOTERS), learners: ids.slice(CONTROLLER_VOTERS) };
+    // A node that lost its data joins the metadata group with no membership: it learns it from the leader that readmitted it.
+    const conf: ConfState = core.identity.joinedEmpty ? { voters: [], learners: [] } : controllerSeats(core.peers.keys());
     const fresh = core.store.group(CONTROLLER_GROUP) === undefined;
     core.multi.addGroup(CONTROLLER_GROUP, conf, core.controller);
     core.multi.start();

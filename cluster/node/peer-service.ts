@@ -25,7 +25,14 @@ export function nodePeerCalls(proposals: MetadataProposals, reader: MetadataRead
         return;
       }
       const known = state.node(call.request.node);
-      cb(null, { clusterId: state.clusterId, registered: known !== undefined, peerAddress: known?.peerAddress ?? '', fresh: false });
+      cb(null, {
+        clusterId: state.clusterId,
+        registered: known !== undefined,
+        peerAddress: known?.peerAddress ?? '',
+        fresh: false,
+        incarnation: known?.incarnation ?? '',
+        awaitingReadmission: state.controllerResyncing().includes(call.request.node),
+      });
     },
     ProposeMetadata: (call: grpc.ServerUnaryCall<{ command: Buffer }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
       proposals.serveForwarded(call.request.command).then(

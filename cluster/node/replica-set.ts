@@ -10,8 +10,9 @@ import { RpcError, shuttingDown } from './rpc-errors';
 
 /**
  * The partition replicas this node hosts, kept as the metadata assigns them: after every apply of
- * the metadata log, `reconcile()` starts a group for each partition assigned here and drops the
- * groups of deleted topics (and of replicas moved away), in memory and on disk.
+ * the metadata log, `reconcile()` starts a group for each partition assigned here (or still being
+ * moved off it), and drops the groups of deleted topics, of replicas moved away once their leader
+ * removed them, and of replicas that must be resynced (until readmitted), in memory and on disk.
  */
 export class ReplicaSet {
   private readonly replicas = new Map<number, PartitionReplica>();
@@ -30,7 +31,7 @@ export class ReplicaSet {
     if (core.stopping) return;
     const state = core.controller.state;
     const desired = new Map<number, PartitionInfo>();
-    for (const p of state.partitionsOfNode(core.self)) desired.set(p.groupId, p);
+    for (const p of state.groupsToRun(core.self)) desired.set(p.groupId, p);
     for (const [g, p] of desired) if (!this.replicas.has(g)) this.add(p);
     for (const g of [...this.replicas.keys()]) {
       if (desired.has(g)) continue;
@@ -44,7 +45,7 @@ export class ReplicaSet {
     for (const g of core.store.groupIds()) {
       if (g === CONTROLLER_GROUP || this.replicas.has(g) || this.dropping.has(g)) continue;
       const info = state.partitionByGroup(g);
-      if (!info || (!info.deleted && info.replicas.includes(core.self))) continue;
+      if (!info || (!info.deleted && desired.has(g))) continue;
       this.dropping.add(g);
       void core.store
         .dropGroup(g)
@@ -58,7 +59,9 @@ export class ReplicaSet {
     const topic = core.controller.state.topicById(p.topicId);
     if (!topic) return;
     const cfg = resolveTopicConfig(topic.config);
-    const conf: ConfState = { voters: [...p.replicas], learners: [] };
+    // A stored group keeps its own membership (its snapshot's, then its log's changes).
+    const stored = core.store.group(p.groupId);
+    const conf = stored ? stored.initialState().conf : this.initialConf(p, topic.createdIndex);
     const replica = new PartitionReplica(
       {
         topic: p.topic,
@@ -87,11 +90,12 @@ export class ReplicaSet {
       },
       conf,
     );
-    const fresh = core.store.group(p.groupId) === undefined;
+    const fresh = stored === undefined;
     this.replicas.set(p.groupId, replica);
     core.multi.addGroup(p.groupId, conf, replica);
     // The preferred leader of a new partition campaigns once the others have had a moment to
     // create the group too: leaders start out spread as the assignment spreads replicas[0].
+    if (conf.voters.length === 0) return; // a member that joins later waits for the leader
     if (p.replicas.length === 1 && p.replicas[0] === core.self) {
       core.multi.withNode(p.groupId, (n) => n.campaign()); // a single replica need not wait out an election timeout
     } else if (fresh && p.replicas[0] === core.self) {
@@ -99,6 +103,21 @@ export class ReplicaSet {
         if (!core.stopping) core.multi.tryWithNode(p.groupId, (n) => n.campaign());
       }, core.tuning.tickMs * 2).unref();
     }
+  }
+
+  /**
+   * The membership a group starts with when this node has no data for it (a stored group keeps
+   * its own). The first members of a partition all start with its replicas as voters. A node that
+   * joins a group later (a reassignment, a readmission after lost data), or may have been a
+   * member before it lost its data, starts with none: it votes for nothing and counts for nothing
+   * until the leader's log (or snapshot) tells it the membership.
+   */
+  private initialConf(p: PartitionInfo, topicCreatedIndex: number): ConfState {
+    const { core } = this;
+    const first = !p.reconfigured && p.replicas.includes(core.self);
+    const me = core.controller.state.node(core.self);
+    const sinceDataLoss = !core.identity.joinedEmpty || (me !== undefined && topicCreatedIndex > me.registeredIndex);
+    return first && sinceDataLoss ? { voters: [...p.replicas], learners: [] } : { voters: [], learners: [] };
   }
 
   get(groupId: number): PartitionReplica | undefined {

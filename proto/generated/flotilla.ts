@@ -7,6 +7,8 @@ import type { DeleteTopicRequest as _flotilla_v1_DeleteTopicRequest, DeleteTopic
 import type { DeleteTopicResponse as _flotilla_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _flotilla_v1_DeleteTopicResponse__Output } from './flotilla/v1/DeleteTopicResponse';
 import type { DescribeClusterRequest as _flotilla_v1_DescribeClusterRequest, DescribeClusterRequest__Output as _flotilla_v1_DescribeClusterRequest__Output } from './flotilla/v1/DescribeClusterRequest';
 import type { DescribeTopicRequest as _flotilla_v1_DescribeTopicRequest, DescribeTopicRequest__Output as _flotilla_v1_DescribeTopicRequest__Output } from './flotilla/v1/DescribeTopicRequest';
+import type { DrainNodeRequest as _flotilla_v1_DrainNodeRequest, DrainNodeRequest__Output as _flotilla_v1_DrainNodeRequest__Output } from './flotilla/v1/DrainNodeRequest';
+import type { DrainNodeResponse as _flotilla_v1_DrainNodeResponse, DrainNodeResponse__Output as _flotilla_v1_DrainNodeResponse__Output } from './flotilla/v1/DrainNodeResponse';
 import type { ErrorStatus as _flotilla_v1_ErrorStatus, ErrorStatus__Output as _flotilla_v1_ErrorStatus__Output } from './flotilla/v1/ErrorStatus';
 import type { FencedReplica as _flotilla_v1_FencedReplica, FencedReplica__Output as _flotilla_v1_FencedReplica__Output } from './flotilla/v1/FencedReplica';
 import type { FetchRequest as _flotilla_v1_FetchRequest, FetchRequest__Output as _flotilla_v1_FetchRequest__Output } from './flotilla/v1/FetchRequest';
@@ -20,10 +22,14 @@ import type { ListTopicsRequest as _flotilla_v1_ListTopicsRequest, ListTopicsReq
 import type { ListTopicsResponse as _flotilla_v1_ListTopicsResponse, ListTopicsResponse__Output as _flotilla_v1_ListTopicsResponse__Output } from './flotilla/v1/ListTopicsResponse';
 import type { NodeDescription as _flotilla_v1_NodeDescription, NodeDescription__Output as _flotilla_v1_NodeDescription__Output } from './flotilla/v1/NodeDescription';
 import type { PartitionDescription as _flotilla_v1_PartitionDescription, PartitionDescription__Output as _flotilla_v1_PartitionDescription__Output } from './flotilla/v1/PartitionDescription';
+import type { PartitionMove as _flotilla_v1_PartitionMove, PartitionMove__Output as _flotilla_v1_PartitionMove__Output } from './flotilla/v1/PartitionMove';
 import type { ProduceRequest as _flotilla_v1_ProduceRequest, ProduceRequest__Output as _flotilla_v1_ProduceRequest__Output } from './flotilla/v1/ProduceRequest';
 import type { ProduceResponse as _flotilla_v1_ProduceResponse, ProduceResponse__Output as _flotilla_v1_ProduceResponse__Output } from './flotilla/v1/ProduceResponse';
 import type { ProduceStreamRequest as _flotilla_v1_ProduceStreamRequest, ProduceStreamRequest__Output as _flotilla_v1_ProduceStreamRequest__Output } from './flotilla/v1/ProduceStreamRequest';
 import type { ProduceStreamResponse as _flotilla_v1_ProduceStreamResponse, ProduceStreamResponse__Output as _flotilla_v1_ProduceStreamResponse__Output } from './flotilla/v1/ProduceStreamResponse';
+import type { ReassignPartitionRequest as _flotilla_v1_ReassignPartitionRequest, ReassignPartitionRequest__Output as _flotilla_v1_ReassignPartitionRequest__Output } from './flotilla/v1/ReassignPartitionRequest';
+import type { RemoveNodeRequest as _flotilla_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _flotilla_v1_RemoveNodeRequest__Output } from './flotilla/v1/RemoveNodeRequest';
+import type { RemoveNodeResponse as _flotilla_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _flotilla_v1_RemoveNodeResponse__Output } from './flotilla/v1/RemoveNodeResponse';
 import type { ReplicaStatus as _flotilla_v1_ReplicaStatus, ReplicaStatus__Output as _flotilla_v1_ReplicaStatus__Output } from './flotilla/v1/ReplicaStatus';
 import type { SubscribeRequest as _flotilla_v1_SubscribeRequest, SubscribeRequest__Output as _flotilla_v1_SubscribeRequest__Output } from './flotilla/v1/SubscribeRequest';
 import type { TopicDescription as _flotilla_v1_TopicDescription, TopicDescription__Output as _flotilla_v1_TopicDescription__Output } from './flotilla/v1/TopicDescription';
@@ -43,6 +49,8 @@ export interface ProtoGrpcType {
       DeleteTopicResponse: MessageTypeDefinition<_flotilla_v1_DeleteTopicResponse, _flotilla_v1_DeleteTopicResponse__Output>
       DescribeClusterRequest: MessageTypeDefinition<_flotilla_v1_DescribeClusterRequest, _flotilla_v1_DescribeClusterRequest__Output>
       DescribeTopicRequest: MessageTypeDefinition<_flotilla_v1_DescribeTopicRequest, _flotilla_v1_DescribeTopicRequest__Output>
+      DrainNodeRequest: MessageTypeDefinition<_flotilla_v1_DrainNodeRequest, _flotilla_v1_DrainNodeRequest__Output>
+      DrainNodeResponse: MessageTypeDefinition<_flotilla_v1_DrainNodeResponse, _flotilla_v1_DrainNodeResponse__Output>
       ErrorStatus: MessageTypeDefinition<_flotilla_v1_ErrorStatus, _flotilla_v1_ErrorStatus__Output>
       FencedReplica: MessageTypeDefinition<_flotilla_v1_FencedReplica, _flotilla_v1_FencedReplica__Output>
       FetchRequest: MessageTypeDefinition<_flotilla_v1_FetchRequest, _flotilla_v1_FetchRequest__Output>
@@ -57,10 +65,14 @@ export interface ProtoGrpcType {
       NodeDescription: MessageTypeDefinition<_flotilla_v1_NodeDescription, _flotilla_v1_NodeDescription__Output>
       OffsetSpec: EnumTypeDefinition
       PartitionDescription: MessageTypeDefinition<_flotilla_v1_PartitionDescription, _flotilla_v1_PartitionDescription__Output>
+      PartitionMove: MessageTypeDefinition<_flotilla_v1_PartitionMove, _flotilla_v1_PartitionMove__Output>
       ProduceRequest: MessageTypeDefinition<_flotilla_v1_ProduceRequest, _flotilla_v1_ProduceRequest__Output>
       ProduceResponse: MessageTypeDefinition<_flotilla_v1_ProduceResponse, _flotilla_v1_ProduceResponse__Output>
       ProduceStreamRequest: MessageTypeDefinition<_flotilla_v1_ProduceStreamRequest, _flotilla_v1_ProduceStreamRequest__Output>
       ProduceStreamResponse: MessageTypeDefinition<_flotilla_v1_ProduceStreamResponse, _flotilla_v1_ProduceStreamResponse__Output>
+      ReassignPartitionRequest: MessageTypeDefinition<_flotilla_v1_ReassignPartitionRequest, _flotilla_v1_ReassignPartitionRequest__Output>
+      RemoveNodeRequest: MessageTypeDefinition<_flotilla_v1_RemoveNodeRequest, _flotilla_v1_RemoveNodeRequest__Output>
+      RemoveNodeResponse: MessageTypeDefinition<_flotilla_v1_RemoveNodeResponse, _flotilla_v1_RemoveNodeResponse__Output>
       ReplicaState: EnumTypeDefinition
       ReplicaStatus: MessageTypeDefinition<_flotilla_v1_ReplicaStatus, _flotilla_v1_ReplicaStatus__Output>
       SubscribeRequest: MessageTypeDefinition<_flotilla_v1_SubscribeRequest, _flotilla_v1_SubscribeRequest__Output>

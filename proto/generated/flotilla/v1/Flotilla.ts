@@ -8,6 +8,8 @@ import type { DeleteTopicRequest as _flotilla_v1_DeleteTopicRequest, DeleteTopic
 import type { DeleteTopicResponse as _flotilla_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _flotilla_v1_DeleteTopicResponse__Output } from '../../flotilla/v1/DeleteTopicResponse';
 import type { DescribeClusterRequest as _flotilla_v1_DescribeClusterRequest, DescribeClusterRequest__Output as _flotilla_v1_DescribeClusterRequest__Output } from '../../flotilla/v1/DescribeClusterRequest';
 import type { DescribeTopicRequest as _flotilla_v1_DescribeTopicRequest, DescribeTopicRequest__Output as _flotilla_v1_DescribeTopicRequest__Output } from '../../flotilla/v1/DescribeTopicRequest';
+import type { DrainNodeRequest as _flotilla_v1_DrainNodeRequest, DrainNodeRequest__Output as _flotilla_v1_DrainNodeRequest__Output } from '../../flotilla/v1/DrainNodeRequest';
+import type { DrainNodeResponse as _flotilla_v1_DrainNodeResponse, DrainNodeResponse__Output as _flotilla_v1_DrainNodeResponse__Output } from '../../flotilla/v1/DrainNodeResponse';
 import type { FetchRequest as _flotilla_v1_FetchRequest, FetchRequest__Output as _flotilla_v1_FetchRequest__Output } from '../../flotilla/v1/FetchRequest';
 import type { FetchResponse as _flotilla_v1_FetchResponse, FetchResponse__Output as _flotilla_v1_FetchResponse__Output } from '../../flotilla/v1/FetchResponse';
 import type { InitProducerRequest as _flotilla_v1_InitProducerRequest, InitProducerRequest__Output as _flotilla_v1_InitProducerRequest__Output } from '../../flotilla/v1/InitProducerRequest';
@@ -20,6 +22,9 @@ import type { ProduceRequest as _flotilla_v1_ProduceRequest, ProduceRequest__Out
 import type { ProduceResponse as _flotilla_v1_ProduceResponse, ProduceResponse__Output as _flotilla_v1_ProduceResponse__Output } from '../../flotilla/v1/ProduceResponse';
 import type { ProduceStreamRequest as _flotilla_v1_ProduceStreamRequest, ProduceStreamRequest__Output as _flotilla_v1_ProduceStreamRequest__Output } from '../../flotilla/v1/ProduceStreamRequest';
 import type { ProduceStreamResponse as _flotilla_v1_ProduceStreamResponse, ProduceStreamResponse__Output as _flotilla_v1_ProduceStreamResponse__Output } from '../../flotilla/v1/ProduceStreamResponse';
+import type { ReassignPartitionRequest as _flotilla_v1_ReassignPartitionRequest, ReassignPartitionRequest__Output as _flotilla_v1_ReassignPartitionRequest__Output } from '../../flotilla/v1/ReassignPartitionRequest';
+import type { RemoveNodeRequest as _flotilla_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _flotilla_v1_RemoveNodeRequest__Output } from '../../flotilla/v1/RemoveNodeRequest';
+import type { RemoveNodeResponse as _flotilla_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _flotilla_v1_RemoveNodeResponse__Output } from '../../flotilla/v1/RemoveNodeResponse';
 import type { SubscribeRequest as _flotilla_v1_SubscribeRequest, SubscribeRequest__Output as _flotilla_v1_SubscribeRequest__Output } from '../../flotilla/v1/SubscribeRequest';
 import type { TopicDescription as _flotilla_v1_TopicDescription, TopicDescription__Output as _flotilla_v1_TopicDescription__Output } from '../../flotilla/v1/TopicDescription';
 
@@ -59,6 +64,15 @@ export interface FlotillaClient extends grpc.Client {
   describeTopic(argument: _flotilla_v1_DescribeTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
   describeTopic(argument: _flotilla_v1_DescribeTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
   describeTopic(argument: _flotilla_v1_DescribeTopicRequest, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  
+  DrainNode(argument: _flotilla_v1_DrainNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_DrainNodeResponse__Output>): grpc.ClientUnaryCall;
+  DrainNode(argument: _flotilla_v1_DrainNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_v1_DrainNodeResponse__Output>): grpc.ClientUnaryCall;
+  DrainNode(argument: _flotilla_v1_DrainNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_DrainNodeResponse__Output>): grpc.ClientUnaryCall;
+  DrainNode(argument: _flotilla_v1_DrainNodeRequest, callback: grpc.requestCallback<_flotilla_v1_DrainNodeResponse__Output>): grpc.ClientUnaryCall;
+  drainNode(argument: _flotilla_v1_DrainNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_DrainNodeResponse__Output>): grpc.ClientUnaryCall;
+  drainNode(argument: _flotilla_v1_DrainNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_v1_DrainNodeResponse__Output>): grpc.ClientUnaryCall;
+  drainNode(argument: _flotilla_v1_DrainNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_DrainNodeResponse__Output>): grpc.ClientUnaryCall;
+  drainNode(argument: _flotilla_v1_DrainNodeRequest, callback: grpc.requestCallback<_flotilla_v1_DrainNodeResponse__Output>): grpc.ClientUnaryCall;
   
   Fetch(argument: _flotilla_v1_FetchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
   Fetch(argument: _flotilla_v1_FetchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
@@ -110,6 +124,24 @@ export interface FlotillaClient extends grpc.Client {
   produceStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_flotilla_v1_ProduceStreamRequest, _flotilla_v1_ProduceStreamResponse__Output>;
   produceStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_flotilla_v1_ProduceStreamRequest, _flotilla_v1_ProduceStreamResponse__Output>;
   
+  ReassignPartition(argument: _flotilla_v1_ReassignPartitionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  ReassignPartition(argument: _flotilla_v1_ReassignPartitionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  ReassignPartition(argument: _flotilla_v1_ReassignPartitionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  ReassignPartition(argument: _flotilla_v1_ReassignPartitionRequest, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  reassignPartition(argument: _flotilla_v1_ReassignPartitionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  reassignPartition(argument: _flotilla_v1_ReassignPartitionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  reassignPartition(argument: _flotilla_v1_ReassignPartitionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  reassignPartition(argument: _flotilla_v1_ReassignPartitionRequest, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  
+  RemoveNode(argument: _flotilla_v1_RemoveNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _flotilla_v1_RemoveNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _flotilla_v1_RemoveNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _flotilla_v1_RemoveNodeRequest, callback: grpc.requestCallback<_flotilla_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _flotilla_v1_RemoveNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _flotilla_v1_RemoveNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _flotilla_v1_RemoveNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _flotilla_v1_RemoveNodeRequest, callback: grpc.requestCallback<_flotilla_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  
   Subscribe(argument: _flotilla_v1_SubscribeRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_v1_FetchResponse__Output>;
   Subscribe(argument: _flotilla_v1_SubscribeRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_v1_FetchResponse__Output>;
   subscribe(argument: _flotilla_v1_SubscribeRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_v1_FetchResponse__Output>;
@@ -126,6 +158,8 @@ export interface FlotillaHandlers extends grpc.UntypedServiceImplementation {
   
   DescribeTopic: grpc.handleUnaryCall<_flotilla_v1_DescribeTopicRequest__Output, _flotilla_v1_TopicDescription>;
   
+  DrainNode: grpc.handleUnaryCall<_flotilla_v1_DrainNodeRequest__Output, _flotilla_v1_DrainNodeResponse>;
+  
   Fetch: grpc.handleUnaryCall<_flotilla_v1_FetchRequest__Output, _flotilla_v1_FetchResponse>;
   
   InitProducer: grpc.handleUnaryCall<_flotilla_v1_InitProducerRequest__Output, _flotilla_v1_InitProducerResponse>;
@@ -138,6 +172,10 @@ export interface FlotillaHandlers extends grpc.UntypedServiceImplementation {
   
   ProduceStream: grpc.handleBidiStreamingCall<_flotilla_v1_ProduceStreamRequest__Output, _flotilla_v1_ProduceStreamResponse>;
   
+  ReassignPartition: grpc.handleUnaryCall<_flotilla_v1_ReassignPartitionRequest__Output, _flotilla_v1_TopicDescription>;
+  
+  RemoveNode: grpc.handleUnaryCall<_flotilla_v1_RemoveNodeRequest__Output, _flotilla_v1_RemoveNodeResponse>;
+  
   Subscribe: grpc.handleServerStreamingCall<_flotilla_v1_SubscribeRequest__Output, _flotilla_v1_FetchResponse>;
   
 }
@@ -147,11 +185,14 @@ export interface FlotillaDefinition extends grpc.ServiceDefinition {
   DeleteTopic: MethodDefinition<_flotilla_v1_DeleteTopicRequest, _flotilla_v1_DeleteTopicResponse, _flotilla_v1_DeleteTopicRequest__Output, _flotilla_v1_DeleteTopicResponse__Output>
   DescribeCluster: MethodDefinition<_flotilla_v1_DescribeClusterRequest, _flotilla_v1_ClusterDescription, _flotilla_v1_DescribeClusterRequest__Output, _flotilla_v1_ClusterDescription__Output>
   DescribeTopic: MethodDefinition<_flotilla_v1_DescribeTopicRequest, _flotilla_v1_TopicDescription, _flotilla_v1_DescribeTopicRequest__Output, _flotilla_v1_TopicDescription__Output>
+  DrainNode: MethodDefinition<_flotilla_v1_DrainNodeRequest, _flotilla_v1_DrainNodeResponse, _flotilla_v1_DrainNodeRequest__Output, _flotilla_v1_DrainNodeResponse__Output>
   Fetch: MethodDefinition<_flotilla_v1_FetchRequest, _flotilla_v1_FetchResponse, _flotilla_v1_FetchRequest__Output, _flotilla_v1_FetchResponse__Output>
   InitProducer: MethodDefinition<_flotilla_v1_InitProducerRequest, _flotilla_v1_InitProducerResponse, _flotilla_v1_InitProducerRequest__Output, _flotilla_v1_InitProducerResponse__Output>
   ListOffsets: MethodDefinition<_flotilla_v1_ListOffsetsRequest, _flotilla_v1_ListOffsetsResponse, _flotilla_v1_ListOffsetsRequest__Output, _flotilla_v1_ListOffsetsResponse__Output>
   ListTopics: MethodDefinition<_flotilla_v1_ListTopicsRequest, _flotilla_v1_ListTopicsResponse, _flotilla_v1_ListTopicsRequest__Output, _flotilla_v1_ListTopicsResponse__Output>
   Produce: MethodDefinition<_flotilla_v1_ProduceRequest, _flotilla_v1_ProduceResponse, _flotilla_v1_ProduceRequest__Output, _flotilla_v1_ProduceResponse__Output>
   ProduceStream: MethodDefinition<_flotilla_v1_ProduceStreamRequest, _flotilla_v1_ProduceStreamResponse, _flotilla_v1_ProduceStreamRequest__Output, _flotilla_v1_ProduceStreamResponse__Output>
+  ReassignPartition: MethodDefinition<_flotilla_v1_ReassignPartitionRequest, _flotilla_v1_TopicDescription, _flotilla_v1_ReassignPartitionRequest__Output, _flotilla_v1_TopicDescription__Output>
+  RemoveNode: MethodDefinition<_flotilla_v1_RemoveNodeRequest, _flotilla_v1_RemoveNodeResponse, _flotilla_v1_RemoveNodeRequest__Output, _flotilla_v1_RemoveNodeResponse__Output>
   Subscribe: MethodDefinition<_flotilla_v1_SubscribeRequest, _flotilla_v1_FetchResponse, _flotilla_v1_SubscribeRequest__Output, _flotilla_v1_FetchResponse__Output>
 }

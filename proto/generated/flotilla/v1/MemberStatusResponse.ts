@@ -6,6 +6,8 @@ export interface MemberStatusResponse {
   'registered'?: (boolean);
   'peerAddress'?: (string);
   'fresh'?: (boolean);
+  'incarnation'?: (string);
+  'awaitingReadmission'?: (boolean);
 }
 
 export interface MemberStatusResponse__Output {
@@ -13,4 +15,6 @@ export interface MemberStatusResponse__Output {
   'registered': (boolean);
   'peerAddress': (string);
   'fresh': (boolean);
+  'incarnation': (string);
+  'awaitingReadmission': (boolean);
 }

@@ -18,6 +18,8 @@ export interface PartitionDescription {
   'leaderUnreachable'?: (boolean);
   'fencedReplicas'?: (_flotilla_v1_FencedReplica)[];
   'replicaStatus'?: (_flotilla_v1_ReplicaStatus)[];
+  'removingReplicas'?: (number)[];
+  'resyncingReplicas'?: (number)[];
 }
 
 export interface PartitionDescription__Output {
@@ -34,4 +36,6 @@ export interface PartitionDescription__Output {
   'leaderUnreachable': (boolean);
   'fencedReplicas': (_flotilla_v1_FencedReplica__Output)[];
   'replicaStatus': (_flotilla_v1_ReplicaStatus__Output)[];
+  'removingReplicas': (number)[];
+  'resyncingReplicas': (number)[];
 }

@@ -1,0 +1,147 @@
+/**
+ * Membership changes on real processes, under an idempotent produce load (docs/architecture.md,
+ * "Membership changes"): a partition reassigned from three nodes to another three, a node
+ * drained with the CLI, and a dead node replaced while it is down with `flotilla node remove`
+ * (its metadata-group seat goes to another node). No acknowledged record is lost, duplicated or
+ * moved; the old replicas' nodes delete their copies.
+ */
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Admin, Flotilla } from '../client';
+import { isSettled } from '../cli/membership';
+import { runCli } from '../cli/run';
+import { ProcessCluster, readPartition, waitFor } from './process-cluster';
+
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
+
+const TOPIC = 'moves';
+
+/** Produces until stopped, recording what was acknowledged where. */
+class Load {
+  readonly acked = new Map<string, number>();
+  private running = true;
+  private sent = 0;
+  readonly done: Promise<void>;
+
+  constructor(flotilla: Flotilla) {
+    const producer = flotilla.producer({ acks: 'all', idempotent: true, lingerMs: 2 });
+    this.done = (async () => {
+      try {
+        while (this.running) {
+          const values = Array.from({ length: 20 }, () => `m-${this.sent++}`);
+          const results = await Promise.all(values.map((value) => producer.send({ topic: TOPIC, partition: 0, value })));
+          results.forEach((r, i) => this.acked.set(values[i], r.offset));
+        }
+      } finally {
+        await producer.close();
+      }
+    })();
+    this.done.catch(() => undefined); // reported by stop()
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.done;
+  }
+
+  async more(n: number): Promise<void> {
+    const target = this.acked.size + n;
+    await waitFor(`${n} more acknowledged records`, () => this.acked.size >= target, 60_000, 50);
+  }
+}
+
+async function replicasNow(admin: Admin): Promise<number[]> {
+  return [...(await admin.describeTopic(TOPIC)).partitions[0].replicas];
+}
+
+async function settled(admin: Admin, what: string): Promise<void> {
+  await waitFor(what, async () => isSettled((await admin.describeTopic(TOPIC)).partitions[0]), 90_000, 250);
+}
+
+describe('membership changes', () => {
+  let cluster: ProcessCluster;
+
+  beforeAll(async () => {
+    cluster = await ProcessCluster.start({ nodes: 4, name: 'membership' });
+  });
+
+  afterAll(async () => {
+    await cluster?.cleanup();
+  });
+
+  async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(argv, {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s), isTTY: false },
+      stdin: Readable.from(['']),
+      env: { FLOTILLA_BROKERS: cluster.brokers.join(',') },
+      signal: new AbortController().signal,
+    });
+    return { code, stdout, stderr };
+  }
+
+  it('reassign, drain and replace a dead node under load: every acknowledged record stays, once, where it was acknowledged', async () => {
+    cluster.dumpLogsOnFailure();
+    const flotilla = cluster.client();
+    const admin = flotilla.admin();
+    await admin.createTopic({ name: TOPIC, partitions: 1, replicationFactor: 3, config: { 'replica.lag.time.max.ms': '2000' } });
+    const load = new Load(flotilla);
+    await load.more(200);
+    const groupId = (await admin.describeTopic(TOPIC)).partitions[0].groupId;
+
+    // 1. Reassign {a, b, c} -> {b, c, spare} through the CLI, which waits and shows the progress.
+    const first = await replicasNow(admin);
+    const spare = cluster.ids().find((id) => !first.includes(id))!;
+    const target = [first[1], first[2], spare];
+    const reassigned = await cli('partition', 'reassign', TOPIC, '0', '--replicas', target.join(','));
+    // Progress: each member's state as the leader sees it, until every target replica is in sync.
+    expect(reassigned.stderr).toMatch(new RegExp(`${TOPIC}/0: target \\[${target.join(', ')}\\]: .*${spare} (learner|in-sync|lagging|recovering)`));
+    expect(reassigned).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`${TOPIC}/0 now has replicas \\[${target.join(', ')}\\], all in sync`)) });
+    expect(await replicasNow(admin)).toEqual(target);
+    // The old replica's node deletes its copy once its removal is recorded.
+    await waitFor(`node ${first[0]} drops group ${groupId}`, () => cluster.grepLogs(new RegExp(`node ${first[0]} is out of the group: recording it removed`)).length > 0, 30_000);
+    await load.more(200);
+
+    // 2. Drain a node with the CLI: its replica goes to the only node without one.
+    const drained = target[0];
+    const out = await cli('node', 'drain', String(drained));
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(new RegExp(`moving ${TOPIC}/0: .* -> .*\\n.*node ${drained} is drained`, 's'));
+    const afterDrain = await replicasNow(admin);
+    expect(afterDrain).not.toContain(drained);
+    expect(afterDrain).toContain(first[0]);
+    await load.more(200);
+
+    // 3. A replica's node dies for good; it is replaced while down (a majority of the group is up).
+    // The lowest id of the two: one of nodes 1-3, which hold the metadata group's voter seats.
+    const dead = afterDrain.filter((n) => n !== first[0]).sort((a, b) => a - b)[0];
+    expect(dead).toBeLessThanOrEqual(3);
+    await cluster.kill(dead);
+    await load.more(100);
+    const removed = await cli('--timeout', '120s', 'node', 'remove', String(dead));
+    expect(removed.code, removed.stderr + removed.stdout).toBe(0);
+    expect(removed.stdout).toMatch(new RegExp(`node ${dead} removed from the cluster`));
+    const final = await replicasNow(admin);
+    expect(final).not.toContain(dead);
+    expect(final).toContain(drained);
+    await settled(admin, 'the partition settled without the dead node');
+    const nodes = (await admin.describeCluster()).nodes.map((n) => n.id);
+    expect(nodes).not.toContain(dead);
+    // It held a metadata-group voter seat: node 4 (a learner so far) takes it, so the metadata group has three live voters again.
+    await waitFor('node 4 takes the dead voter\'s metadata seat', () => cluster.grepLogs(/the metadata group: node 4 caught up: it becomes a voter/).length > 0, 30_000);
+    await waitFor(`node ${dead} leaves the metadata group`, () => cluster.grepLogs(new RegExp(`the metadata group: node ${dead} is no longer a replica: it is removed`)).length > 0, 30_000);
+    await load.more(200);
+    await load.stop();
+
+    // Every acknowledged record, once, at its offset; no gap.
+    const end = Math.max(...load.acked.values()) + 1;
+    const records = await readPartition(flotilla.consumer(), TOPIC, 0, { from: 0, to: end });
+    expect(records.map((r) => r.offset)).toEqual(Array.from({ length: end }, (_, i) => i));
+    const byOffset = new Map(records.map((r) => [r.offset, r.value!.toString()]));
+    for (const [value, offset] of load.acked) expect(byOffset.get(offset), `${value} at offset ${offset}`).toBe(value);
+    expect(new Set(byOffset.values()).size).toBe(byOffset.size);
+    await flotilla.close();
+  });
+});

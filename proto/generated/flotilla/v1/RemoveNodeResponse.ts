@@ -1,0 +1,8 @@
+// Original file: proto/flotilla.proto
+
+
+export interface RemoveNodeResponse {
+}
+
+export interface RemoveNodeResponse__Output {
+}
