@@ -145,6 +145,6 @@ export function produceOf(
  */
 export function recordsOf(batches: readonly Uint8Array[], fromOffset = 0): DecodedRecord[] {
   const out: DecodedRecord[] = [];
-  for (const b of batches) for (const r of readRecords(b, validateRecordBatch(b), fromOffset)) out.push(r);
+  for (const b of batches) for (const r of readRecords(b, validateRecordBatch(b, { compacted: true }), fromOffset)) out.push(r);
   return out;
 }
