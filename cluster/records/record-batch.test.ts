@@ -292,6 +292,7 @@ describe('the test vector of proto/record-batch.md', () => {
       recordCount: 2,
       minTimestamp: 1_700_000_000_000,
       nullKeys: 0,
+      firstNullKey: -1,
     });
     expect(records.map(plain)).toEqual([expectedRecord(VECTOR_RECORDS[0], 100), expectedRecord(VECTOR_RECORDS[1], 101)]);
   });

@@ -351,8 +351,9 @@ class RecordWalker {
   /** Largest and smallest CreateTime timestamp read so far. */
   maxTimestamp = -Infinity;
   minTimestamp = Infinity;
-  /** Records read so far whose key is null. */
+  /** Records read so far whose key is null, and the first of them (-1: none). */
   nullKeys = 0;
+  firstNullKey = -1;
   /** Of the last record read: its offsetDelta, where its key is, its key and value lengths (-1: null), its timestamp. */
   offsetDelta = -1;
   keyAt = 0;
@@ -451,7 +452,7 @@ class RecordWalker {
     const keyLength = this.span(i, 'key', end);
     const keyAt = r.pos;
     if (keyLength > 0) r.pos += keyLength;
-    else if (keyLength < 0) this.nullKeys++;
+    else if (keyLength < 0 && this.nullKeys++ === 0) this.firstNullKey = i;
     const valueLength = this.span(i, 'value', end);
     const valueAt = r.pos;
     if (valueLength > 0) r.pos += valueLength;
@@ -574,7 +575,7 @@ export function validateRecordBatch(bytes: Uint8Array, options: ValidateOptions 
   if (!compacted && h.timestampType === 'create' && walker.maxTimestamp !== h.maxTimestamp) {
     throw invalid(MAX_TIMESTAMP, null, `maxTimestamp ${h.maxTimestamp} is not the largest record timestamp ${walker.maxTimestamp}`);
   }
-  return { ...h, minTimestamp: h.timestampType === 'create' ? walker.minTimestamp : h.maxTimestamp, nullKeys: walker.nullKeys };
+  return { ...h, minTimestamp: h.timestampType === 'create' ? walker.minTimestamp : h.maxTimestamp, nullKeys: walker.nullKeys, firstNullKey: walker.firstNullKey };
 }
 
 export interface ValidateOptions {
@@ -594,6 +595,8 @@ export interface ValidatedRecordBatch extends RecordBatchHeader {
   readonly minTimestamp: number;
   /** How many records have a null key (a compacted topic refuses them). */
   readonly nullKeys: number;
+  /** The index of the first record with a null key (-1: none), to name it in a refusal. */
+  readonly firstNullKey: number;
 }
 
 function checkAttributes(attributes: number): void {
