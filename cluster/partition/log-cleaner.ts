@@ -1,5 +1,5 @@
 import { type Entry, EntryType } from '../../raft';
-import { filterRecordBatch, visitRecords } from '../records';
+import { filterRecordBatch, type RecordBatchHeader, visitRecords } from '../records';
 import type { PartitionContext } from './errors';
 import type { ReadEntries } from './fetch';
 import { keyHash, OffsetMap } from './offset-map';
@@ -220,7 +220,7 @@ export class LogCleaner {
       for (const e of entries) {
         if (e.type === EntryType.Normal && e.data.length > 0) {
           const s = readStoredBatch(e.data, this.context, e.index);
-          if (s.header.recordCount > map.room) {
+          if (s.header.recordCount > map.room && this.newKeys(s.batch, s.header) > map.room) {
             if (mapEnd === plan.dirtyIndex) throw new RangeError(`${this.where()}: the batch at raft index ${e.index} has ${s.header.recordCount} records, more than the cleaner's offset map holds (${map.capacity}); raise its memory`);
             break scan;
           }
@@ -301,6 +301,15 @@ export class LogCleaner {
     this.emptyThrough = emptyThrough;
     this.lastPassAt = now;
     return { mapEndIndex: mapEnd, entriesRewritten: rewritten, bytesReclaimed: reclaimed, recordsRemoved: removed, tombstonesRemoved: tombstones };
+  }
+
+  /** Records of the batch whose key the map does not hold yet (a key twice in it counts twice: an upper bound). */
+  private newKeys(bytes: Uint8Array, header: RecordBatchHeader): number {
+    let n = 0;
+    visitRecords(bytes, header, (r) => {
+      if (r.keyLength >= 0 && this.map.get(keyHash(bytes, r.keyAt, r.keyLength, this.hash)) < 0) n++;
+    });
+    return n;
   }
 
   private where(): string {
