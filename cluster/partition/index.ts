@@ -35,6 +35,6 @@ export {
 export { OFFSET_MAP_SLOT_BYTES } from './offset-map';
 export { MAX_SEQUENCE, validateProduce, type ProduceRequest } from './produce-request';
 export { REMEMBERED_BATCHES, type ProducerBatch, type ProducerEntry } from './producer-table';
-export { retentionCompactIndex, type RetentionConfig } from './retention';
+export { emptyPrefixCompactIndex, retentionCompactIndex, type RetentionConfig } from './retention';
 export { readStoredBatch, type StoredBatch } from './stored-batch';
 export type { IndexPoint } from './sparse-index';
