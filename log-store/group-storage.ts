@@ -299,6 +299,28 @@ export class GroupStorage implements Storage {
     if (epoch === this.epoch && index > this.durableIndex) this.durableIndex = index;
   }
 
+  /**
+   * Whether `e` may replace the stored entry at its index (StoreBatch.rewrite): above the
+   * compaction point, committed (never truncated again), landed, and of the same term.
+   */
+  rewritable(e: Entry): boolean {
+    if (this.dropped || e.index <= this.snapIndex || e.index > this.hardState.commit || e.index > this.durableIndex) return false;
+    return this.runs.term(e.index) === e.term;
+  }
+
+  /** A rewritten entry: if the cache holds its index, hold the new data instead (a disk read in flight may still answer the old: both are valid). */
+  replaceCached(e: Entry): void {
+    if (e.index < this.cacheStart() || e.index > this.lastIndex_) return;
+    const at = this.head + (e.index - this.cacheFirst);
+    const old = this.cache[at];
+    if (old.type !== e.type) return;
+    const delta = cost(e) - cost(old);
+    this.cache[at] = e;
+    this.cacheBytes_ += delta;
+    if (delta >= 0) this.host.cacheAdded(this, delta);
+    else this.host.cacheRemoved(-delta);
+  }
+
   /** Install a snapshot: the whole log is replaced. */
   installSnapshot(snap: Snapshot): void {
     const { index, term, conf } = snap.metadata;

@@ -470,6 +470,27 @@ export class StoreBatch {
     this.after.push(() => this.db.clear(entryRange(group, oldFirst, index + 1)));
   }
 
+  /**
+   * Replace the data of committed entries in place (log compaction's output): same index, same
+   * term and type, new data, in this batch's one atomic write. Only entries that can never change
+   * again qualify: above the compaction point, at or below the commit index, and landed on disk;
+   * an entry outside that (compacted away, replaced by a snapshot since it was read) is skipped,
+   * so a rewrite computed from an older view of the log never resurrects or overwrites anything.
+   * A cached copy is replaced too. Returns how many entries were rewritten.
+   */
+  rewrite(group: number, entries: readonly Entry[]): number {
+    const g = this.groupOf(group);
+    const ok = entries.filter((e) => g.rewritable(e));
+    if (ok.length === 0) return 0;
+    const { values, owned } = encodeEntries(group, ok);
+    for (let i = 0; i < owned.length; i++) {
+      this.ops.push({ type: 'put', key: entryKey(group, owned[i].index), value: values[i] });
+      g.replaceCached(owned[i]);
+    }
+    this.touched.add(g);
+    return owned.length;
+  }
+
   /** Operations staged so far (before the groups' state records are added at commit). */
   get size(): number {
     return this.ops.length;

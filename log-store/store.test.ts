@@ -338,3 +338,38 @@ describe('group commit', () => {
     expect(() => store.openGroup(2, CONF)).toThrow(StoreFailedError);
   });
 });
+
+describe('rewriting committed entries in place (log compaction)', () => {
+  it('replaces the data of committed, landed entries keeping index and term, in the cache and on disk; skips what is uncommitted, compacted or of another term', async () => {
+    const dir = tempDir();
+    const store = await LogStore.open(dir, { clusterId: 'c', nodeId: 1 });
+    const g = store.openGroup(7, CONF);
+    const b = store.beginBatch();
+    b.stage(7, { entries: Array.from({ length: 10 }, (_, i) => ent(i + 1)), hardState: { term: 1, vote: 1, commit: 8 } });
+    await b.commit({ sync: true });
+    const c = store.beginBatch();
+    c.createSnapshot(7, 2, CONF, Buffer.from('s'));
+    c.compact(7, 2);
+    await c.commit({ sync: true });
+    const small = (index: number, term = 1) => ({ index, term, type: EntryType.Normal, data: Buffer.from(`compacted ${index}`) });
+    const r = store.beginBatch();
+    // 2: compacted away; 3, 5: rewritten; 4: another term; 9: not committed.
+    expect(r.rewrite(7, [small(2), small(3), small(4, 2), small(5), small(9)])).toBe(2);
+    await r.commit({ sync: true });
+    const expected = (i: number) => (i === 3 || i === 5 ? Buffer.from(`compacted ${i}`) : Buffer.alloc(64, i));
+    const check = (es: readonly { index: number; term: number; data: Uint8Array }[]) => {
+      expect(es.map((e) => e.index)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+      for (const e of es) {
+        expect(e.term).toBe(1);
+        expect(Buffer.from(e.data).equals(expected(e.index))).toBe(true);
+      }
+    };
+    check(g.entries(3, 11, 1 << 20) as never);
+    check(await g.readEntries(3, 11, 1 << 20));
+    expect(g.term(5)).toBe(1);
+    await store.close();
+    const again = await LogStore.open(dir, { clusterId: 'c', nodeId: 1 });
+    check(await again.group(7)!.readEntries(3, 11, 1 << 20));
+    await again.close();
+  });
+});

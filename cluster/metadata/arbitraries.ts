@@ -18,7 +18,7 @@ const configValue: fc.Arbitrary<[string, string]> = fc.oneof(
   fc.tuple(fc.constant('retention.ms'), fc.constantFrom('-1', '0', '1000', '604800000', 'soon')),
   fc.tuple(fc.constant('retention.bytes'), fc.constantFrom('-1', '1048576', '-2')),
   fc.tuple(fc.constant('max.message.bytes'), fc.constantFrom('1', '1048576', '67108865')),
-  fc.tuple(fc.constant('cleanup.policy'), fc.constantFrom('delete', 'compact', 'purge')),
+  fc.tuple(fc.constant('cleanup.policy'), fc.constantFrom('delete', 'compact', 'compact,delete', 'purge')),
   fc.tuple(fc.constant('min.insync.replicas'), fc.constantFrom('1', '2', '3')),
   fc.tuple(fc.constant('segment.bytes'), fc.constantFrom('1048576', '100')),
   fc.tuple(fc.constant('segment.ms'), fc.constantFrom('3600000', '10')),

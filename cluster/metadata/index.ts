@@ -7,6 +7,6 @@ export { MetadataState } from './metadata-state';
 export { decodeCommand, encodeCommand } from './command-codec';
 export { MetadataError, type MetadataErrorCode } from './errors';
 export { CONTROLLER_GROUP, type Command, type CommandResult, type PartitionInfo, type TopicInfo } from './types';
-export { resolveTopicConfig } from './topic-config';
+export { compacts, deletes, resolveTopicConfig, type CleanupPolicy } from './topic-config';
 export { preferredLeader } from './leader-balance';
 export { drainMoves, type PartitionMove } from './drain';

@@ -1,4 +1,4 @@
-import { DEFAULT_IN_SYNC, DEFAULT_PRODUCE_LIMITS, DEFAULT_STATE_OPTIONS } from '../partition';
+import { type CompactionConfig, DEFAULT_COMPACTION, DEFAULT_IN_SYNC, DEFAULT_PRODUCE_LIMITS, DEFAULT_STATE_OPTIONS } from '../partition';
 import { MetadataError } from './errors';
 import type { ConfigMap } from './types';
 
@@ -14,7 +14,14 @@ export interface TopicConfig {
   readonly retentionBytes: number;
   /** Largest record batch a produce may carry, encoded. */
   readonly maxMessageBytes: number;
-  readonly cleanupPolicy: 'delete' | 'compact';
+  /**
+   * Kafka's cleanup.policy: 'delete' (retention.ms / retention.bytes remove old segments),
+   * 'compact' (the log cleaner keeps the latest record per key; retention removes nothing), or
+   * 'compact,delete' (both).
+   */
+  readonly cleanupPolicy: CleanupPolicy;
+  /** The log cleaner's settings (delete.retention.ms, min/max.compaction.lag.ms, min.cleanable.dirty.ratio); used when the policy compacts. */
+  readonly compaction: CompactionConfig;
   /** Produce with acks=all is refused while fewer replicas than this are in sync. */
   readonly minInsyncReplicas: number;
   /** A follower the leader has not heard from for longer than this is out of the in-sync set. */
@@ -34,6 +41,16 @@ export interface TopicConfig {
    * producer's (CreateTime), or 'logAppend', the leader's when it appended the batch (LogAppendTime).
    */
   readonly timestampType: 'create' | 'logAppend';
+}
+
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
+
+/** Whether a policy compacts (then every record needs a key) and whether it deletes by retention. */
+export function compacts(policy: CleanupPolicy): boolean {
+  return policy !== 'delete';
+}
+export function deletes(policy: CleanupPolicy): boolean {
+  return policy !== 'compact';
 }
 
 /** A batch is one Raft entry: it is sent in one message and held whole in the entry caches. */
@@ -75,9 +92,25 @@ const unlimitedOrPositive = (n: number) => n === -1 || n >= 1;
 const SPECS: Readonly<Record<string, Spec>> = {
   'cleanup.policy': {
     default: 'delete',
-    rule: () => '"delete" or "compact"',
-    parse: (value) => (value === 'delete' || value === 'compact' ? value : undefined),
+    rule: () => '"delete", "compact" or "compact,delete" (both, in either order)',
+    parse: (value) => {
+      const parts = new Set(value.split(',').map((p) => p.trim()));
+      if (parts.size === 0 || value.split(',').length !== parts.size || [...parts].some((p) => p !== 'delete' && p !== 'compact')) return undefined;
+      return parts.size === 2 ? 'compact,delete' : [...parts][0];
+    },
   },
+  'delete.retention.ms': integerSpec(DEFAULT_COMPACTION.deleteRetentionMs, () => 'an integer >= 0 (ms a tombstone stays after it was first cleaned)', (n) => n >= 0),
+  'max.compaction.lag.ms': integerSpec(DEFAULT_COMPACTION.maxCompactionLagMs, () => 'an integer >= 1 (ms)', (n) => n >= 1),
+  'min.cleanable.dirty.ratio': {
+    default: String(DEFAULT_COMPACTION.minCleanableDirtyRatio),
+    rule: () => 'a number in 0..1',
+    parse: (value) => {
+      if (!/^(0|1)?(\.[0-9]{1,6})?$/.test(value) || value === '' || value === '.') return undefined;
+      const n = Number(value);
+      return n >= 0 && n <= 1 ? String(n) : undefined;
+    },
+  },
+  'min.compaction.lag.ms': integerSpec(DEFAULT_COMPACTION.minCompactionLagMs, () => 'an integer >= 0 (ms)', (n) => n >= 0),
   'max.message.bytes': integerSpec(
     DEFAULT_PRODUCE_LIMITS.maxMessageBytes,
     () => `an integer in 1..${MAX_MESSAGE_BYTES_LIMIT} (64 MiB)`,
@@ -160,6 +193,14 @@ export function checkTopicConfig(config: ConfigMap, replicationFactor: number, t
     if (value instanceof MetadataError) return value;
     out.push([key, value]);
   }
+  const resolved = resolveTopicConfig(Object.fromEntries(out));
+  if (resolved.compaction.minCompactionLagMs > resolved.compaction.maxCompactionLagMs) {
+    return new MetadataError(
+      'INVALID_CONFIG',
+      `config min.compaction.lag.ms=${resolved.compaction.minCompactionLagMs}${onTopic(topic)} is above max.compaction.lag.ms=${resolved.compaction.maxCompactionLagMs}: a record cannot have to wait longer than it may wait`,
+      topic,
+    );
+  }
   return sorted(out);
 }
 
@@ -170,7 +211,13 @@ export function resolveTopicConfig(overrides: ConfigMap): TopicConfig {
     retentionMs: Number(get('retention.ms')),
     retentionBytes: Number(get('retention.bytes')),
     maxMessageBytes: Number(get('max.message.bytes')),
-    cleanupPolicy: get('cleanup.policy') === 'compact' ? 'compact' : 'delete',
+    cleanupPolicy: get('cleanup.policy') as CleanupPolicy,
+    compaction: {
+      deleteRetentionMs: Number(get('delete.retention.ms')),
+      minCompactionLagMs: Number(get('min.compaction.lag.ms')),
+      maxCompactionLagMs: Number(get('max.compaction.lag.ms')),
+      minCleanableDirtyRatio: Number(get('min.cleanable.dirty.ratio')),
+    },
     minInsyncReplicas: Number(get('min.insync.replicas')),
     replicaLagTimeMaxMs: Number(get('replica.lag.time.max.ms')),
     replicaLagMaxRecords: Number(get('replica.lag.max.records')),

@@ -52,7 +52,11 @@ const REFUSALS: [string, Command, MetadataErrorCode, RegExp][] = [
   ['retention.bytes=0', create({ config: { 'retention.bytes': '0' } }), 'INVALID_CONFIG', /retention\.bytes="0".*-1 \(no limit\) or an integer >= 1/],
   ['max.message.bytes=0', create({ config: { 'max.message.bytes': '0' } }), 'INVALID_CONFIG', /max\.message\.bytes="0".*1\.\.67108864 \(64 MiB\)/],
   ['max.message.bytes over 64 MiB', create({ config: { 'max.message.bytes': '67108865' } }), 'INVALID_CONFIG', /max\.message\.bytes="67108865"/],
-  ['cleanup.policy=compacted', create({ config: { 'cleanup.policy': 'compacted' } }), 'INVALID_CONFIG', /cleanup\.policy="compacted".*"delete" or "compact"/],
+  ['cleanup.policy=compacted', create({ config: { 'cleanup.policy': 'compacted' } }), 'INVALID_CONFIG', /cleanup\.policy="compacted".*"delete", "compact" or "compact,delete"/],
+  ['cleanup.policy=compact,compact', create({ config: { 'cleanup.policy': 'compact,compact' } }), 'INVALID_CONFIG', /cleanup\.policy="compact,compact"/],
+  ['min.cleanable.dirty.ratio=1.5', create({ config: { 'min.cleanable.dirty.ratio': '1.5' } }), 'INVALID_CONFIG', /min\.cleanable\.dirty\.ratio="1\.5".*a number in 0\.\.1/],
+  ['delete.retention.ms=-1', create({ config: { 'delete.retention.ms': '-1' } }), 'INVALID_CONFIG', /delete\.retention\.ms="-1"/],
+  ['min.compaction.lag.ms above max.compaction.lag.ms', create({ config: { 'min.compaction.lag.ms': '5000', 'max.compaction.lag.ms': '4000' } }), 'INVALID_CONFIG', /min\.compaction\.lag\.ms=5000.*above max\.compaction\.lag\.ms=4000/],
   ['min.insync.replicas above the replication factor', create({ config: { 'min.insync.replicas': '3' } }), 'INVALID_CONFIG', /min\.insync\.replicas="3".*1\.\.2 \(the replication factor\)/],
   ['min.insync.replicas=0', create({ config: { 'min.insync.replicas': '0' } }), 'INVALID_CONFIG', /min\.insync\.replicas="0"/],
   ['replica.lag.time.max.ms below half a second', create({ config: { 'replica.lag.time.max.ms': '499' } }), 'INVALID_CONFIG', /replica\.lag\.time\.max\.ms="499" of topic "fresh" is not valid: it must be an integer in 500\.\.86400000/],
@@ -139,13 +143,14 @@ describe('validation', () => {
 
   it('config values are stored in canonical form and unset keys resolve to the defaults', () => {
     const state = fixture();
-    applyAll(state, [create({ name: 'canon', config: { 'retention.bytes': '007', 'cleanup.policy': 'compact', 'message.timestamp.type': 'LogAppendTime' } })]);
-    expect(state.topic('canon')!.config).toEqual({ 'cleanup.policy': 'compact', 'message.timestamp.type': 'LogAppendTime', 'retention.bytes': '7' });
+    applyAll(state, [create({ name: 'canon', config: { 'retention.bytes': '007', 'cleanup.policy': 'delete, compact', 'message.timestamp.type': 'LogAppendTime', 'min.cleanable.dirty.ratio': '.25' } })]);
+    expect(state.topic('canon')!.config).toEqual({ 'cleanup.policy': 'compact,delete', 'message.timestamp.type': 'LogAppendTime', 'min.cleanable.dirty.ratio': '0.25', 'retention.bytes': '7' });
     expect(state.topicConfig('canon')).toEqual({
       retentionMs: 604_800_000,
       retentionBytes: 7,
       maxMessageBytes: 1024 * 1024,
-      cleanupPolicy: 'compact',
+      cleanupPolicy: 'compact,delete',
+      compaction: { deleteRetentionMs: 86_400_000, minCompactionLagMs: 0, maxCompactionLagMs: Number.MAX_SAFE_INTEGER, minCleanableDirtyRatio: 0.25 },
       minInsyncReplicas: 1,
       replicaLagTimeMaxMs: 30_000,
       replicaLagMaxRecords: 100_000,
@@ -153,6 +158,12 @@ describe('validation', () => {
       segmentMs: 3_600_000,
       timestampType: 'logAppend',
     });
-    expect(resolveTopicConfig({})).toEqual({ ...state.topicConfig('canon'), retentionBytes: -1, cleanupPolicy: 'delete', timestampType: 'create' });
+    expect(resolveTopicConfig({})).toEqual({
+      ...state.topicConfig('canon'),
+      retentionBytes: -1,
+      cleanupPolicy: 'delete',
+      compaction: { ...state.topicConfig('canon')!.compaction, minCleanableDirtyRatio: 0.5 },
+      timestampType: 'create',
+    });
   });
 });

@@ -32,10 +32,13 @@ export const DEFAULT_STATE_OPTIONS: StateOptions = {
 export interface ProduceLimits {
   /** Largest record batch, encoded (Kafka's max.message.bytes); a single record above it is RECORD_TOO_LARGE. */
   readonly maxMessageBytes: number;
+  /** Every record needs a key (a compacted topic: cleanup.policy compact): a keyless one is INVALID_RECORD. */
+  readonly requireKeys: boolean;
 }
 
 export const DEFAULT_PRODUCE_LIMITS: ProduceLimits = {
   maxMessageBytes: 1024 * 1024,
+  requireKeys: false,
 };
 
 export function resolveStateOptions(partial: Partial<StateOptions> = {}): StateOptions {
@@ -49,6 +52,7 @@ export function resolveStateOptions(partial: Partial<StateOptions> = {}): StateO
 export function resolveProduceLimits(partial: Partial<ProduceLimits> = {}): ProduceLimits {
   const o = { ...DEFAULT_PRODUCE_LIMITS, ...partial };
   for (const [k, v] of Object.entries(o)) {
+    if (typeof v === 'boolean') continue;
     if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`produce limit ${k}=${v} must be a non-negative integer`);
   }
   return o;

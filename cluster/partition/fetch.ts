@@ -1,6 +1,7 @@
 import { type Entry, EntryType } from '../../raft';
 import { type PartitionContext, PartitionError, internalError } from './errors';
-import { type PartitionState, storedBatchHeader } from './partition-state';
+import type { PartitionState } from './partition-state';
+import { readStoredBatch } from './stored-batch';
 
 /** Where to read the Raft log for a fetch. An empty range (fromIndex === endIndex) means nothing to read yet. */
 export interface FetchPlan {
@@ -45,6 +46,8 @@ export interface FetchedBatches {
    * The stored record batches (RecordBatch v2, as the leader stamped them), whole and in order:
    * the first may begin before the fetch offset (the consumer skips those records), none holds
    * a record at or past the high watermark. The entries' own bytes: nothing is decoded or copied.
+   * In a compacted partition some offsets are holes (their records were removed): the batches
+   * still come in offset order, and a batch left with no records is not returned.
    */
   readonly batches: Uint8Array[];
   /** Sum of the batches' sizes. */
@@ -80,17 +83,21 @@ export function selectBatches(
   if (next >= highWatermark) return done(entries.length > 0 ? entries[0].index : 0, true);
   for (const e of entries) {
     if (e.type !== EntryType.Normal || e.data.length === 0) continue;
-    const h = storedBatchHeader(e.data, context, e.index);
-    const end = h.baseOffset + h.recordCount;
+    const s = readStoredBatch(e.data, context, e.index);
+    const h = s.header;
+    const end = s.endOffset;
     if (end <= next) continue;
     if (h.baseOffset > next) {
       throw internalError(context, `the entries read for a fetch at offset ${next} start at offset ${h.baseOffset} (raft index ${e.index}); read from the index planFetch gives`);
     }
     // Only applied (committed) entries are read, and a batch is applied whole: none straddles the high watermark.
     if (end > highWatermark) return done(e.index, true);
-    if (bytes + e.data.length > maxBytes && (batches.length > 0 || !atLeastOne)) return done(e.index, true);
-    batches.push(e.data);
-    bytes += e.data.length;
+    // A batch compaction emptied is passed over (its offsets are holes), never returned.
+    if (h.recordCount > 0) {
+      if (bytes + s.batch.length > maxBytes && (batches.length > 0 || !atLeastOne)) return done(e.index, true);
+      batches.push(s.batch);
+      bytes += s.batch.length;
+    }
     next = end;
     if (next >= highWatermark) return done(e.index + 1, true);
   }

@@ -21,7 +21,20 @@ export {
   type TimestampScan,
 } from './list-offsets';
 export { PartitionState, storedBatchHeader, type PartitionStateInit } from './partition-state';
+export {
+  DEFAULT_CLEANER_OPTIONS,
+  DEFAULT_COMPACTION,
+  LogCleaner,
+  type CleanerOptions,
+  type CleanerProgress,
+  type CleanPlan,
+  type CompactionConfig,
+  type PassResult,
+  type RewriteEntries,
+} from './log-cleaner';
+export { OFFSET_MAP_SLOT_BYTES } from './offset-map';
 export { MAX_SEQUENCE, validateProduce, type ProduceRequest } from './produce-request';
 export { REMEMBERED_BATCHES, type ProducerBatch, type ProducerEntry } from './producer-table';
-export { retentionCompactIndex, type RetentionConfig } from './retention';
+export { emptyPrefixCompactIndex, retentionCompactIndex, type RetentionConfig } from './retention';
+export { readStoredBatch, type StoredBatch } from './stored-batch';
 export type { IndexPoint } from './sparse-index';

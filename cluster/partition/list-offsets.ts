@@ -2,7 +2,8 @@ import { type Entry, EntryType } from '../../raft';
 import { readRecords } from '../records';
 import { type PartitionContext, PartitionError } from './errors';
 import type { ReadEntries } from './fetch';
-import { type PartitionState, storedBatchHeader } from './partition-state';
+import type { PartitionState } from './partition-state';
+import { readStoredBatch } from './stored-batch';
 
 /** Kafka's ListOffsets specs: the log start, the log end (high watermark), or the first record at or after a time. */
 export type OffsetSpec = 'earliest' | 'latest' | { readonly timestamp: number };
@@ -41,12 +42,13 @@ export type TimestampScan = { readonly found: true; readonly offset: number } | 
 export function scanForTimestamp(entries: readonly Entry[], timestamp: number, fromOffset: number, context: PartitionContext): TimestampScan {
   for (const e of entries) {
     if (e.type !== EntryType.Normal || e.data.length === 0) continue;
-    const h = storedBatchHeader(e.data, context, e.index);
-    if (h.maxTimestamp < timestamp || h.baseOffset + h.recordCount <= fromOffset) continue;
+    const s = readStoredBatch(e.data, context, e.index);
+    const h = s.header;
+    if (h.recordCount === 0 || h.maxTimestamp < timestamp || s.endOffset <= fromOffset) continue;
     // LogAppendTime: every record reads as maxTimestamp, which is >= timestamp here.
     if (h.timestampType === 'logAppend') return { found: true, offset: Math.max(h.baseOffset, fromOffset) };
     try {
-      for (const r of readRecords(e.data, h, fromOffset)) if (r.timestamp >= timestamp) return { found: true, offset: r.offset };
+      for (const r of readRecords(s.batch, h, fromOffset)) if (r.timestamp >= timestamp) return { found: true, offset: r.offset };
     } catch (err) {
       throw new PartitionError('CORRUPT_BATCH', context, `the entry at raft index ${e.index}: ${(err as Error).message}`, { raftIndex: e.index });
     }

@@ -1,10 +1,11 @@
 import { type ConfState, decodeConfChange, type Entry, EntryType, type Snapshot } from '../../raft';
-import { isRecordBatch, NO_PRODUCER_ID, readRecordBatchHeader, RecordBatchError, type RecordBatchHeader, unstampedCrc } from '../records';
+import { NO_PRODUCER_ID, type RecordBatchHeader } from '../records';
 import { resolveStateOptions, type StateOptions } from './config';
-import { internalError, type PartitionContext, PartitionError } from './errors';
+import { internalError, type PartitionContext } from './errors';
 import { addSequence, checkSequence, ProducerTable } from './producer-table';
 import { SparseIndex } from './sparse-index';
 import { decodeStateImage, encodeStateImage, type StateImage } from './state-snapshot';
+import { originalCrcOf, readStoredBatch } from './stored-batch';
 
 export interface PartitionStateInit {
   /** Per-topic settings; must be the same on every replica (see StateOptions). */
@@ -166,14 +167,16 @@ export class PartitionState {
 
   /** Returns true if the batch ended a segment (and appliedIndex is already advanced). */
   private applyBatch(e: Entry): boolean {
-    const h = storedBatchHeader(e.data, this.context, e.index);
+    const stored = readStoredBatch(e.data, this.context, e.index);
+    const h = stored.header;
     if (h.baseOffset !== this._nextOffset) {
       throw internalError(this.context, `the batch at raft index ${e.index} starts at offset ${h.baseOffset} but the partition's next offset is ${this._nextOffset}; it was not validated against the log before it`);
     }
-    const lastSequence = h.producerId === NO_PRODUCER_ID ? -1 : addSequence(h.baseSequence, h.recordCount - 1);
+    // lastOffsetDelta + 1 is the original record count, also after compaction removed records.
+    const lastSequence = h.producerId === NO_PRODUCER_ID ? -1 : addSequence(h.baseSequence, h.lastOffsetDelta);
     // Derived from the stored header (O(log n), no pass over the records): equal to what the
-    // leader compared when it accepted the batch, whatever it stamped.
-    const checksum = h.producerId === NO_PRODUCER_ID ? null : unstampedCrc(e.data);
+    // leader compared when it accepted the batch, whatever it stamped (a compacted entry keeps it).
+    const checksum = h.producerId === NO_PRODUCER_ID ? null : originalCrcOf(stored);
     if (h.producerId !== NO_PRODUCER_ID) {
       const check = checkSequence(this.producerTable.get(h.producerId), h.producerEpoch, h.baseSequence, lastSequence, checksum);
       if (check.kind !== 'accept') {
@@ -185,8 +188,10 @@ export class PartitionState {
       this.addPoint(e.index, false);
     }
     if (this.segmentBytes === 0) this.segmentFirstTimestamp = h.maxTimestamp;
-    const size = e.data.length;
-    this._nextOffset += h.recordCount;
+    // Sizes are the original's (a compacted entry keeps it), so that index points and segment
+    // ends fall where they fell before compaction, on every replica.
+    const size = stored.originalSize;
+    this._nextOffset = stored.endOffset;
     this._totalBytes += size;
     if (h.maxTimestamp > this._maxTimestamp) this._maxTimestamp = h.maxTimestamp;
     this.bytesSincePoint += size;
@@ -259,24 +264,9 @@ export class PartitionState {
 }
 
 /**
- * The header of a batch read back from the log. Its records were validated by the leader before
- * it was proposed, and the store checksums every entry; what is not a batch here was damaged or
- * written by an earlier Flotilla (whose own batch format began with 0xB1 or 0xB2).
+ * The header of a batch read back from the log (of the batch as stored: a compacted one may hold
+ * fewer records than its offset span). See readStoredBatch.
  */
 export function storedBatchHeader(data: Uint8Array, context: PartitionContext, raftIndex: number): RecordBatchHeader {
-  const where = `the entry at raft index ${raftIndex}`;
-  if (!isRecordBatch(data)) {
-    const earlier = data[0] === 0xb1 || data[0] === 0xb2 ? ' (it looks like the batch format of Flotilla 0.1, which this version does not read: its data directory must be recreated)' : '';
-    throw new PartitionError('CORRUPT_BATCH', context, `${where} is not a RecordBatch v2 (first byte 0x${(data[0] ?? 0).toString(16)}, magic byte ${data[16] ?? 'missing'})${earlier}`, { raftIndex });
-  }
-  try {
-    const h = readRecordBatchHeader(data);
-    if (h.batchLength + 12 !== data.length || h.recordCount < 1 || h.lastOffsetDelta !== h.recordCount - 1) {
-      throw new PartitionError('CORRUPT_BATCH', context, `${where}: batchLength ${h.batchLength}, record count ${h.recordCount} and lastOffsetDelta ${h.lastOffsetDelta} do not fit its ${data.length} bytes`, { raftIndex });
-    }
-    return h;
-  } catch (e) {
-    if (e instanceof RecordBatchError) throw new PartitionError('CORRUPT_BATCH', context, `${where}: ${e.message}`, { raftIndex });
-    throw e;
-  }
+  return readStoredBatch(data, context, raftIndex).header;
 }

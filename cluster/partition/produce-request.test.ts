@@ -142,3 +142,17 @@ describe('produce validation', () => {
     );
   });
 });
+
+describe('a compacted topic (requireKeys)', () => {
+  it('refuses a batch with a keyless record as INVALID_RECORD naming the record, and takes keyed ones', () => {
+    const limits = resolveProduceLimits({ requireKeys: true });
+    const k = (s: string) => Buffer.from(s);
+    const err = refused(validateProduce(produceOf([rec(3, { key: k('a') }), rec(3), rec(3)]), limits, ctx));
+    expect(err.code).toBe('INVALID_RECORD');
+    expect(err.message).toMatch(/record 1 of the batch has no key \(and 1 more records\).*compacted/);
+    expect(err.details).toMatchObject({ recordIndex: 1, nullKeys: 2 });
+    expect(validateProduce(produceOf([rec(3, { key: k('a') }), rec(3, { key: new Uint8Array(0), value: null })]), limits, ctx)).not.toBeInstanceOf(PartitionError);
+    // Not compacted: keyless records are fine.
+    expect(validateProduce(produceOf([rec(3)]), resolveProduceLimits({}), ctx)).not.toBeInstanceOf(PartitionError);
+  });
+});

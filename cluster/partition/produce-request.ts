@@ -52,6 +52,12 @@ export function validateProduce(req: ProduceRequest, limits: ProduceLimits, ctx:
       { bytes: size, limit: limits.maxMessageBytes },
     );
   }
+  if (limits.requireKeys && h.nullKeys > 0) {
+    return invalid(
+      `record ${h.firstNullKey} of the batch has no key${h.nullKeys > 1 ? ` (and ${h.nullKeys - 1} more records)` : ''}: the topic is compacted (cleanup.policy compact), which keeps the latest record per key, so every record needs one`,
+      { recordIndex: h.firstNullKey, nullKeys: h.nullKeys },
+    );
+  }
   if (h.timestampType === 'logAppend') {
     return invalid('the batch is marked LogAppendTime (attributes bit 3); producers send CreateTime batches, and the leader stamps LogAppendTime where the topic asks for it (message.timestamp.type)');
   }

@@ -32,3 +32,20 @@ export function retentionCompactIndex(state: PartitionState, config: RetentionCo
   }
   return best !== undefined && best <= state.appliedIndex ? best : undefined;
 }
+
+/**
+ * How far a compacted partition's Raft log may be truncated because compaction left nothing in
+ * it: the largest segment boundary at or below `emptyThroughIndex` (the cleaner's progress: every
+ * entry through it holds no record), or undefined. The host treats it as retentionCompactIndex's
+ * answer (that segment's snapshot becomes the Raft snapshot): the log start offset moves past
+ * records that are all gone, and a replica resynced from that snapshot gets the state there plus
+ * the compacted log after it, never the history.
+ */
+export function emptyPrefixCompactIndex(state: PartitionState, emptyThroughIndex: number): number | undefined {
+  const points = state.index.all();
+  for (let i = points.length - 1; i > 0; i--) {
+    const p = points[i];
+    if (p.segmentStart && p.raftIndex - 1 <= emptyThroughIndex && p.raftIndex - 1 <= state.appliedIndex) return p.raftIndex - 1;
+  }
+  return undefined;
+}

@@ -63,6 +63,16 @@ export class TestLog {
     return limitSize(this.entries.slice(lo - this.compacted - 1, hi - this.compacted - 1), maxBytes);
   };
 
+  /** Replace committed entries' data in place (what the log cleaner hands back): same index and term. */
+  readonly rewrite = (entries: readonly Entry[]): void => {
+    for (const e of entries) {
+      if (e.index <= this.compacted) continue; // compacted away meanwhile: nothing to rewrite
+      const old = this.entry(e.index);
+      if (old.term !== e.term || old.type !== e.type || e.index > this.commit) throw new RangeError(`test log: rewrite of entry ${e.index} (term ${e.term}) over term ${old.term}, commit ${this.commit}`);
+      this.entries[e.index - this.compacted - 1] = e;
+    }
+  };
+
   compactThrough(index: number): void {
     this.entries = this.entries.slice(index - this.compacted);
     this.compacted = index;
@@ -145,6 +155,6 @@ export function produceOf(
  */
 export function recordsOf(batches: readonly Uint8Array[], fromOffset = 0): DecodedRecord[] {
   const out: DecodedRecord[] = [];
-  for (const b of batches) for (const r of readRecords(b, validateRecordBatch(b), fromOffset)) out.push(r);
+  for (const b of batches) for (const r of readRecords(b, validateRecordBatch(b, { compacted: true }), fromOffset)) out.push(r);
   return out;
 }

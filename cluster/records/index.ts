@@ -8,6 +8,7 @@
 export {
   decodeRecordBatch,
   encodeRecordBatch,
+  filterRecordBatch,
   isRecordBatch,
   LOG_OVERHEAD,
   NO_PARTITION_LEADER_EPOCH,
@@ -25,6 +26,7 @@ export {
   stampPartitionLeaderEpoch,
   unstampedCrc,
   validateRecordBatch,
+  visitRecords,
   type DecodedRecord,
   type DecodedRecordBatch,
   type RecordBatchErrorCode,
@@ -32,6 +34,8 @@ export {
   type RecordBatchHeader,
   type RecordHeaderEntry,
   type RecordInput,
+  type RecordSpan,
   type TimestampType,
   type ValidatedRecordBatch,
+  type ValidateOptions,
 } from './record-batch';

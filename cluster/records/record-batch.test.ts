@@ -21,6 +21,8 @@ import {
   stampPartitionLeaderEpoch,
   unstampedCrc,
   validateRecordBatch,
+  filterRecordBatch,
+  visitRecords,
 } from './record-batch';
 
 // ---------------------------------------------------------------------------------------------
@@ -290,6 +292,7 @@ describe('the test vector of proto/record-batch.md', () => {
       recordCount: 2,
       minTimestamp: 1_700_000_000_000,
       nullKeys: 0,
+      firstNullKey: -1,
     });
     expect(records.map(plain)).toEqual([expectedRecord(VECTOR_RECORDS[0], 100), expectedRecord(VECTOR_RECORDS[1], 101)]);
   });
@@ -844,5 +847,74 @@ describe('the unstamped CRC (what tells a faithful retry from other records unde
       [VECTOR_RECORDS, { ...VECTOR_FIELDS, producerEpoch: 3 }],
     ];
     for (const [records, fields] of variants) expect(unstampedCrc(encodeRecordBatch(records, fields))).not.toBe(base);
+  });
+});
+
+describe('compacted batches (what log compaction leaves: records removed, offsets kept)', () => {
+  const keepEvery = (records: readonly RecordInput[], mask: readonly boolean[]) => records.filter((_, i) => mask[i]);
+
+  it('filterRecordBatch keeps the chosen records at their original offsets, and a consumer reads exactly them', () => {
+    fc.assert(
+      fc.property(
+        recordsArb(true).chain((records) => fc.tuple(fc.constant(records), fc.array(fc.boolean(), { minLength: records.length, maxLength: records.length }))),
+        fieldsArb,
+        fc.integer({ min: 0, max: 1_000_000 }),
+        ([records, mask], fields, baseOffset) => {
+          const bytes = encodeRecordBatch(records, { ...fields, baseOffset });
+          const h = validateRecordBatch(bytes);
+          const out = filterRecordBatch(bytes, h, (s) => mask[s.index]);
+          const kept = keepEvery(records, mask);
+          const oh = readRecordBatchHeader(out);
+          // Every header field but length, count and CRC is the original's.
+          expect({ ...oh, batchLength: 0, recordCount: 0, crc: 0 }).toEqual({ ...readRecordBatchHeader(bytes), batchLength: 0, recordCount: 0, crc: 0 });
+          expect(oh.recordCount).toBe(kept.length);
+          if (kept.length === records.length) {
+            expect(out).toBe(bytes);
+            return;
+          }
+          if (kept.length === 0) {
+            expect(out.length).toBe(RECORD_BATCH_OVERHEAD);
+            return;
+          }
+          const v = validateRecordBatch(out, { compacted: true });
+          const offsets = records.map((_, i) => baseOffset + i).filter((_, i) => mask[i]);
+          const got = [...readRecords(out, v)];
+          expect(got.map((r) => r.offset)).toEqual(offsets);
+          expect(got.map(plain)).toEqual(kept.map((r, j) => expectedRecord(fields.logAppendTime === undefined ? r : { ...r, timestamp: fields.logAppendTime }, offsets[j])));
+          // Reading from an offset skips by offset, not by position, across the gaps.
+          const from = offsets[Math.floor(offsets.length / 2)];
+          expect([...readRecords(out, v, from)].map((r) => r.offset)).toEqual(offsets.filter((o) => o >= from));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('strict validation (a produce request) still refuses a compacted batch; compacted validation refuses offsets that go back or past lastOffsetDelta', () => {
+    const records = [0, 1, 2, 3].map((i) => ({ key: b(`k${i}`), value: b(`v${i}`), timestamp: 10 + i }));
+    const bytes = encodeRecordBatch(records, { baseOffset: 40 });
+    const out = filterRecordBatch(bytes, validateRecordBatch(bytes), (s) => s.index !== 1);
+    expect(() => validateRecordBatch(out)).toThrow(/lastOffsetDelta 3 does not match record count 3/);
+    expect(validateRecordBatch(out, { compacted: true }).recordCount).toBe(3);
+    // Two records both claiming offsetDelta 0 (a batch of 2 encoded, then its count lied about) is refused.
+    const twice = encodeRecordBatch([records[0], records[0]]);
+    const dup = Buffer.from(twice);
+    // record 1's offsetDelta byte: rewrite 1 to 0 and reseal the CRC.
+    const r1 = RECORD_BATCH_OVERHEAD + 1 + (twice[RECORD_BATCH_OVERHEAD] >> 1); // length, attributes, timestampDelta, offsetDelta
+    expect(dup[r1 + 3]).toBe(2); // zigzag(1)
+    dup[r1 + 3] = 0;
+    dup.writeUInt32BE(crc32c(dup, 0, 21, dup.length), 17);
+    expect(() => validateRecordBatch(dup, { compacted: true })).toThrow(/offsetDelta 0 after 0/);
+    // maxTimestamp may stay above the remaining records (it keeps the original's), never below.
+    const lastGone = filterRecordBatch(bytes, validateRecordBatch(bytes), (s) => s.index !== 3);
+    expect(readRecordBatchHeader(lastGone).maxTimestamp).toBe(13);
+    expect(validateRecordBatch(lastGone, { compacted: true }).recordCount).toBe(3);
+  });
+
+  it('visitRecords reports each record\'s offset, key and whether it is a tombstone', () => {
+    const bytes = vector();
+    const seen: string[] = [];
+    visitRecords(bytes, validateRecordBatch(bytes), (s) => seen.push(`${s.offset}:${Buffer.from(bytes.subarray(s.keyAt, s.keyAt + s.keyLength)).toString()}:${s.valueLength}`));
+    expect(seen).toEqual(['100:user-1:5', '101:user-2:-1']);
   });
 });

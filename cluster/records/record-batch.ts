@@ -351,13 +351,22 @@ class RecordWalker {
   /** Largest and smallest CreateTime timestamp read so far. */
   maxTimestamp = -Infinity;
   minTimestamp = Infinity;
-  /** Records read so far whose key is null. */
+  /** Records read so far whose key is null, and the first of them (-1: none). */
   nullKeys = 0;
+  firstNullKey = -1;
+  /** Of the last record read: its offsetDelta, where its key is, its key and value lengths (-1: null), its timestamp. */
+  offsetDelta = -1;
+  keyAt = 0;
+  keyLength = 0;
+  valueLength = 0;
+  timestamp = 0;
 
   constructor(
     bytes: Uint8Array,
     private readonly header: RecordBatchHeader,
     private readonly end: number,
+    /** Compacted: offsetDeltas increase with gaps up to lastOffsetDelta, rather than equal each record's index. */
+    private readonly gaps = false,
   ) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.r = new VarintReader(this.buf);
@@ -381,6 +390,17 @@ class RecordWalker {
       throw invalid(this.pos, i, `record length ${length} runs past the end of the batch at byte ${this.end} (${this.end - start} bytes left)`);
     }
     return start + length;
+  }
+
+  /** Record i's offsetDelta (it starts at pos), read without moving past it; checked as read() checks it. */
+  peekOffsetDelta(i: number): number {
+    const end = this.bodyEnd(i);
+    const r = this.r;
+    if (r.pos >= end) throw invalid(r.pos, i, `the record ends at byte ${end} before its attributes`);
+    r.pos++;
+    const at = r.pos;
+    if (Number.isNaN(r.varlong(end))) throw invalid(at, i, `the timestampDelta varlong is ${r.problem === 'truncated' ? `cut off by the record's end at byte ${end}` : r.problem}`);
+    return this.varint(i, 'offsetDelta', end);
   }
 
   /** Skip record i, reading only its length. */
@@ -422,14 +442,23 @@ class RecordWalker {
     }
     at = r.pos;
     const offsetDelta = this.varint(i, 'offsetDelta', end);
-    if (offsetDelta !== i) throw invalid(at, i, `offsetDelta ${offsetDelta}, expected ${i}: record i of a batch has offset delta i`);
+    if (this.gaps) {
+      if (offsetDelta <= this.offsetDelta || offsetDelta > h.lastOffsetDelta) {
+        throw invalid(at, i, `offsetDelta ${offsetDelta} after ${this.offsetDelta}: a compacted batch's offset deltas increase, up to lastOffsetDelta ${h.lastOffsetDelta}`);
+      }
+    } else if (offsetDelta !== i) throw invalid(at, i, `offsetDelta ${offsetDelta}, expected ${i}: record i of a batch has offset delta i`);
+    this.offsetDelta = offsetDelta;
+    this.timestamp = timestamp;
     const keyLength = this.span(i, 'key', end);
     const keyAt = r.pos;
     if (keyLength > 0) r.pos += keyLength;
-    else if (keyLength < 0) this.nullKeys++;
+    else if (keyLength < 0 && this.nullKeys++ === 0) this.firstNullKey = i;
     const valueLength = this.span(i, 'value', end);
     const valueAt = r.pos;
     if (valueLength > 0) r.pos += valueLength;
+    this.keyAt = keyAt;
+    this.keyLength = keyLength;
+    this.valueLength = valueLength;
     at = r.pos;
     const headerCount = this.varint(i, 'header count', end);
     // Each header takes at least 2 bytes: a count beyond that is refused before any allocation.
@@ -452,7 +481,7 @@ class RecordWalker {
     this.pos = end;
     if (!decode) return null;
     return {
-      offset: h.baseOffset + i,
+      offset: h.baseOffset + offsetDelta,
       timestamp,
       key: keyLength < 0 ? null : view(buf, keyAt, keyLength),
       value: valueLength < 0 ? null : view(buf, valueAt, valueLength),
@@ -495,7 +524,8 @@ function fieldName(what: string, k: number): string {
  * Everything after the CRC check is INVALID_RECORD. One CRC pass and one walk over the record
  * fields, allocating nothing per record.
  */
-export function validateRecordBatch(bytes: Uint8Array): ValidatedRecordBatch {
+export function validateRecordBatch(bytes: Uint8Array, options: ValidateOptions = {}): ValidatedRecordBatch {
+  const compacted = options.compacted === true;
   // Framing and CRC first, from the raw bytes: nothing the CRC covers is interpreted before it matches.
   checkMagicAndHeaderLength(bytes);
   const v = viewOf(bytes);
@@ -525,20 +555,38 @@ export function validateRecordBatch(bytes: Uint8Array): ValidatedRecordBatch {
     throw invalid(PRODUCER_EPOCH, null, `producerId ${h.producerId} with producerEpoch ${h.producerEpoch} and baseSequence ${h.baseSequence}: an idempotent batch needs both >= 0`);
   }
   if (h.recordCount < 1) throw invalid(RECORD_COUNT, null, `record count ${h.recordCount}: a batch holds at least one record`);
-  if (h.lastOffsetDelta !== h.recordCount - 1) {
+  if (compacted) {
+    if (h.lastOffsetDelta < h.recordCount - 1) {
+      throw invalid(LAST_OFFSET_DELTA, null, `lastOffsetDelta ${h.lastOffsetDelta} is below record count ${h.recordCount} - 1: the offsets of ${h.recordCount} records cannot fit`);
+    }
+  } else if (h.lastOffsetDelta !== h.recordCount - 1) {
     throw invalid(LAST_OFFSET_DELTA, null, `lastOffsetDelta ${h.lastOffsetDelta} does not match record count ${h.recordCount} (expected ${h.recordCount - 1})`);
   }
   if (h.baseOffset + h.lastOffsetDelta > MAX_SAFE) throw invalid(BASE_OFFSET, null, `baseOffset ${h.baseOffset} + lastOffsetDelta ${h.lastOffsetDelta} is beyond 2^53-1`);
-  const walker = new RecordWalker(bytes, h, size);
+  const walker = new RecordWalker(bytes, h, size, compacted);
   for (let i = 0; i < h.recordCount; i++) {
     if (walker.pos >= size) throw invalid(walker.pos, i, `record count ${h.recordCount}, but the batch ends after ${i} records at byte ${size}`);
     walker.read(i, false);
   }
   if (walker.pos !== size) throw invalid(walker.pos, null, `${size - walker.pos} bytes after record ${h.recordCount - 1}, the last one record count ${h.recordCount} allows`);
-  if (h.timestampType === 'create' && walker.maxTimestamp !== h.maxTimestamp) {
+  if (compacted && h.timestampType === 'create' && walker.maxTimestamp > h.maxTimestamp) {
+    throw invalid(MAX_TIMESTAMP, null, `maxTimestamp ${h.maxTimestamp} is below a record timestamp ${walker.maxTimestamp}`);
+  }
+  if (!compacted && h.timestampType === 'create' && walker.maxTimestamp !== h.maxTimestamp) {
     throw invalid(MAX_TIMESTAMP, null, `maxTimestamp ${h.maxTimestamp} is not the largest record timestamp ${walker.maxTimestamp}`);
   }
-  return { ...h, minTimestamp: h.timestampType === 'create' ? walker.minTimestamp : h.maxTimestamp, nullKeys: walker.nullKeys };
+  return { ...h, minTimestamp: h.timestampType === 'create' ? walker.minTimestamp : h.maxTimestamp, nullKeys: walker.nullKeys, firstNullKey: walker.firstNullKey };
+}
+
+export interface ValidateOptions {
+  /**
+   * Accept a batch as log compaction leaves it (Kafka's consumers accept these): records removed
+   * from inside it, so offsetDeltas increase with gaps up to lastOffsetDelta (which, with
+   * firstTimestamp, maxTimestamp and the producer fields, keeps the original batch's values), and
+   * maxTimestamp at or above the largest remaining record timestamp. For what a fetch returns;
+   * never for a produce request, whose record i must have offsetDelta i.
+   */
+  readonly compacted?: boolean;
 }
 
 /** What validation learns on its walk besides the header: what a broker's policies need, with no second pass. */
@@ -547,6 +595,8 @@ export interface ValidatedRecordBatch extends RecordBatchHeader {
   readonly minTimestamp: number;
   /** How many records have a null key (a compacted topic refuses them). */
   readonly nullKeys: number;
+  /** The index of the first record with a null key (-1: none), to name it in a refusal. */
+  readonly firstNullKey: number;
 }
 
 function checkAttributes(attributes: number): void {
@@ -616,12 +666,97 @@ export function* readRecords(bytes: Uint8Array, header: RecordBatchHeader, fromO
   if (size > bytes.length || header.batchLength < RECORD_BATCH_OVERHEAD - LOG_OVERHEAD) {
     throw corrupt(bytes.length, null, `truncated: batchLength ${header.batchLength} says the batch is ${size} bytes, ${bytes.length} are present`);
   }
-  const walker = new RecordWalker(bytes, header, size);
+  // A compacted batch (fewer records than its offset span) has gaps: its records' offsets come from their offsetDeltas.
+  const gaps = header.lastOffsetDelta !== header.recordCount - 1;
+  const walker = new RecordWalker(bytes, header, size, gaps);
   for (let i = 0; i < header.recordCount; i++) {
     if (walker.pos >= size) throw invalid(walker.pos, i, `record count ${header.recordCount}, but the batch ends after ${i} records at byte ${size}`);
-    if (header.baseOffset + i < fromOffset) walker.skip(i);
+    if (header.baseOffset + (gaps ? walker.peekOffsetDelta(i) : i) < fromOffset) walker.skip(i);
     else yield walker.read(i, true)!;
   }
+}
+
+/**
+ * Where one record lies in its batch, as visitRecords reports it (one object, reused: copy what
+ * you keep). Byte positions are from the batch's first byte.
+ */
+export interface RecordSpan {
+  /** The record's position among the batch's records (0-based). */
+  index: number;
+  offset: number;
+  /** The record's first byte (its length varint) and one past its last. */
+  start: number;
+  end: number;
+  /** The key's bytes (keyLength -1: a null key). */
+  keyAt: number;
+  keyLength: number;
+  /** -1: a null value (a tombstone). */
+  valueLength: number;
+  timestamp: number;
+}
+
+/**
+ * Visit every record of a batch (validated before it was stored, or by validateRecordBatch) in
+ * order, with where its key lies: what log compaction reads. Every length is checked as in
+ * readRecords; nothing is allocated per record.
+ */
+export function visitRecords(bytes: Uint8Array, header: RecordBatchHeader, visit: (span: RecordSpan) => void): void {
+  const size = LOG_OVERHEAD + header.batchLength;
+  if (size > bytes.length || header.batchLength < RECORD_BATCH_OVERHEAD - LOG_OVERHEAD) {
+    throw corrupt(bytes.length, null, `truncated: batchLength ${header.batchLength} says the batch is ${size} bytes, ${bytes.length} are present`);
+  }
+  const walker = new RecordWalker(bytes, header, size, true);
+  const span: RecordSpan = { index: 0, offset: 0, start: 0, end: 0, keyAt: 0, keyLength: 0, valueLength: 0, timestamp: 0 };
+  for (let i = 0; i < header.recordCount; i++) {
+    if (walker.pos >= size) throw invalid(walker.pos, i, `record count ${header.recordCount}, but the batch ends after ${i} records at byte ${size}`);
+    span.start = walker.pos;
+    walker.read(i, false);
+    span.index = i;
+    span.end = walker.pos;
+    span.offset = header.baseOffset + walker.offsetDelta;
+    span.keyAt = walker.keyAt;
+    span.keyLength = walker.keyLength;
+    span.valueLength = walker.valueLength;
+    span.timestamp = walker.timestamp;
+    visit(span);
+  }
+}
+
+/**
+ * The batch with only the records `keep` says yes to, as Kafka's log cleaner writes it: the kept
+ * records' bytes unchanged (their offsetDelta and timestampDelta are relative to baseOffset and
+ * firstTimestamp, which stay), and every header field of the original but batchLength,
+ * recordCount and the CRC (recomputed): baseOffset, lastOffsetDelta, firstTimestamp,
+ * maxTimestamp, the producer fields and the attributes, so the batch still covers its whole
+ * offset range and a producer's sequences. Returns `bytes` itself when every record is kept, and a
+ * header with recordCount 0 (no records) when none is. Validate the result with { compacted: true }.
+ */
+export function filterRecordBatch(bytes: Uint8Array, header: RecordBatchHeader, keep: (span: RecordSpan) => boolean): Uint8Array {
+  const ranges: number[] = [];
+  let kept = 0;
+  let keptBytes = 0;
+  visitRecords(bytes, header, (span) => {
+    if (!keep(span)) return;
+    kept++;
+    keptBytes += span.end - span.start;
+    const n = ranges.length;
+    if (n > 0 && ranges[n - 1] === span.start) ranges[n - 1] = span.end;
+    else ranges.push(span.start, span.end);
+  });
+  if (kept === header.recordCount) return bytes;
+  const size = RECORD_BATCH_OVERHEAD + keptBytes;
+  const out = Buffer.allocUnsafe(size);
+  out.set(bytes.subarray(0, RECORD_BATCH_OVERHEAD), 0);
+  let at = RECORD_BATCH_OVERHEAD;
+  for (let r = 0; r < ranges.length; r += 2) {
+    out.set(bytes.subarray(ranges[r], ranges[r + 1]), at);
+    at += ranges[r + 1] - ranges[r];
+  }
+  const v = viewOf(out);
+  v.setInt32(BATCH_LENGTH, size - LOG_OVERHEAD);
+  v.setInt32(RECORD_COUNT, kept);
+  v.setUint32(CRC, crc32c(out, 0, ATTRIBUTES, size));
+  return out;
 }
 
 export interface DecodedRecordBatch {
