@@ -7,9 +7,8 @@ export class CorruptionError extends Error {
   ) {
     super(
       `corrupt ${what} in group ${group}${index === undefined ? '' : ` at index ${index}`}: checksum mismatch or malformed record. ` +
-        'This data is never served: the group is fenced on this node and its other replicas serve it. ' +
-        'Do not wipe the data directory to recover: a node that forgot its log can vote as if it had it and lose committed records ' +
-        '(safe resync of a lost disk is not supported yet).',
+        'This data is never served: the group is fenced on this node, its other replicas serve it, ' +
+        'and this replica is resynced from them (removed from the group, then readmitted empty).',
     );
     this.name = 'CorruptionError';
   }

@@ -10,6 +10,7 @@ import { enqueueRetention } from './retention-work';
 import { RpcError } from './rpc-errors';
 import type { TopicPurger } from './topic-purger';
 import type { MembershipDriver } from './membership-driver';
+import type { ReplicaRepair } from './replica-repair';
 
 const INTERVAL_MS = 200;
 
@@ -35,6 +36,7 @@ export class Housekeeping {
     private readonly reader: MetadataReader,
     private readonly purger: TopicPurger,
     private readonly membership: MembershipDriver,
+    private readonly repair: ReplicaRepair,
   ) {
     this.balancer = new LeadershipBalancer(core);
     this.inSync = new InSyncWatch(core.self, core.log);
@@ -58,6 +60,7 @@ export class Housekeeping {
     this.reader.catchUp();
     this.inSync.round(this.replicas.watched());
     this.membership.round(this.replicas.all().keys());
+    this.repair.round();
     if (now - this.lastBalance >= core.tuning.balanceIntervalMs) {
       this.lastBalance = now;
       this.balancer.balance(this.replicas.all());

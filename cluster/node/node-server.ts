@@ -18,6 +18,7 @@ import { guardAgainstLostDisk } from './lost-disk-guard';
 import { type DataDirIdentity, ensureIdentity, newIncarnation, readIdentity, writeIdentity } from './identity';
 import { controllerSeats, MembershipDriver } from './membership-driver';
 import { awaitReadmission } from './rejoin';
+import { ReplicaRepair } from './replica-repair';
 import { markDamaged, refuseIfDamaged } from './damaged-marker';
 import { MetadataProposals, type MetadataProposalOutcome } from './metadata-proposals';
 import { MetadataReader } from './metadata-reader';
@@ -54,6 +55,7 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
   private readonly registration: NodeRegistration;
   private readonly describer: DescribeFanOut;
   private readonly housekeeping: Housekeeping;
+  private readonly repair: ReplicaRepair;
   private readonly peerServer: grpc.Server;
   private readonly clientServer: grpc.Server;
   private heartbeats: NodeJS.Timeout | undefined;
@@ -117,11 +119,13 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
       electionTicks: tuning.electionTicks,
       heartbeatTicks: tuning.heartbeatTicks,
       onError: (group, e) => log(`node ${this.id}: group ${group}: ${e instanceof Error ? e.message : String(e)}`),
-      onGroupFailed: (f) =>
+      onGroupFailed: (f) => {
         log(
           `node ${this.id}: ${this.core.groupName(f.group)} FAILED on this node and is fenced (failure ${f.attempts} in a row): ${f.error.message}; ` +
-            (f.final ? 'it stays fenced until this node restarts (the other replicas serve it); if it fails again after a restart, its data here is damaged' : 'it will be restarted from its log'),
-        ),
+            (f.final ? 'it stays fenced here (the other replicas serve it)' : 'it will be restarted from its log'),
+        );
+        this.repair.failed(f);
+      },
       onGroupRepaired: (g, attempts) => log(`node ${this.id}: ${this.core.groupName(g)} restarted from its log after failure ${attempts}`),
       onFatal: (e) => this.fatal(e),
     });
@@ -132,6 +136,7 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
     this.reader = new MetadataReader(this.core);
     this.replicas = new ReplicaSet(this.core, () => this.reader.caughtUp);
     this.proposals = new MetadataProposals(this.core);
+    this.repair = new ReplicaRepair(this.core, this.proposals);
     this.registration = new NodeRegistration(this.core, this.proposals, clusterId, options.advertisedAddress);
     this.describer = new DescribeFanOut(this.core, this.replicas);
     this.housekeeping = new Housekeeping(
@@ -141,6 +146,7 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
       this.reader,
       new TopicPurger(this.core, this.proposals, tuning.retentionIntervalMs),
       new MembershipDriver(this.core, this.proposals),
+      this.repair,
     );
 
     this.peerServer = new grpc.Server(PEER_CHANNEL_OPTIONS);

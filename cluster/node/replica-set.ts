@@ -32,13 +32,24 @@ export class ReplicaSet {
     const state = core.controller.state;
     const desired = new Map<number, PartitionInfo>();
     for (const p of state.groupsToRun(core.self)) desired.set(p.groupId, p);
-    for (const [g, p] of desired) if (!this.replicas.has(g)) this.add(p);
+    // A group still being dropped (its copy is going) starts again only once it is gone: a
+    // readmitted replica must start empty, never from the copy it was told to drop.
+    for (const [g, p] of desired) if (!this.replicas.has(g) && !this.dropping.has(g)) this.add(p);
     for (const g of [...this.replicas.keys()]) {
       if (desired.has(g)) continue;
       const r = this.replicas.get(g)!;
       this.replicas.delete(g);
-      r.close(() => new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `${r.what} was deleted`));
-      void core.multi.removeGroup(g, true).catch((e) => core.log(`node ${core.self}: dropping group ${g}: ${String(e)}`));
+      const moved = state.partitionByGroup(g);
+      const why = !moved || moved.deleted ? 'was deleted' : moved.resyncing.includes(core.self) ? 'is being resynced on this node' : 'moved off this node';
+      r.close(() => new RpcError(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `${r.what} ${why}`));
+      this.dropping.add(g);
+      void core.multi
+        .removeGroup(g, true)
+        .catch((e) => core.log(`node ${core.self}: dropping group ${g}: ${String(e)}`))
+        .finally(() => {
+          this.dropping.delete(g);
+          this.reconcile();
+        });
     }
     // Groups left on disk by a topic deleted (or a replica moved away) while this node was down.
     // A group the metadata does not know yet is kept: the metadata log may still be replaying.
