@@ -65,6 +65,10 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('initCluster' as const), clusterId: fc.constantFrom('c1', 'c2', 'bad id') }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ type: fc.constant('addPartitions' as const), name: topicName, partitions: fc.integer({ min: 0, max: 12 }) }),
+  },
 );
 
 /** Commands, with now and then a leader's no-op entry (null). */

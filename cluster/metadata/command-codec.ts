@@ -27,6 +27,8 @@ const TYPE_CODES: Readonly<Record<CommandType, number>> = {
   purgeTopic: 7,
   initProducer: 8,
   initCluster: 9,
+  // 10 is INIT_PRODUCER_FROM below.
+  addPartitions: 11,
 };
 /** initProducer with the caller's current id and epoch (a fenced instance's bump is refused). */
 const INIT_PRODUCER_FROM = 10;
@@ -81,6 +83,9 @@ export function encodeCommand(command: Command): Uint8Array {
     case 'initCluster':
       w.str16(command.clusterId, 'cluster id');
       break;
+    case 'addPartitions':
+      w.str16(command.name, 'topic name').f64(command.partitions);
+      break;
     default: {
       const never: never = command;
       throw new TypeError(`unknown controller command ${JSON.stringify(never)}`);
@@ -122,6 +127,8 @@ function decodeBody(r: ByteReader, type: number): Command {
     }
     case TYPE_CODES.initCluster:
       return { type: 'initCluster', clusterId: r.str16('cluster id') };
+    case TYPE_CODES.addPartitions:
+      return { type: 'addPartitions', name: r.str16('topic name'), partitions: r.f64('partition count') };
     default:
       throw new MetadataError(
         'UNSUPPORTED_VERSION',

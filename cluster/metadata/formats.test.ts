@@ -22,6 +22,7 @@ const commands: ReadonlyArray<[Command, string]> = [
   [{ type: 'initCluster', clusterId: 'c-1' }, '01090003632d31'],
   [{ type: 'deleteTopic', name: 'ünïcode' }, '01040009c3bc6ec3af636f6465'],
   [{ type: 'unregisterNode', nodeId: 9 }, '01024022000000000000'],
+  [{ type: 'addPartitions', name: 'orders', partitions: 6 }, '010b00066f72646572734018000000000000'],
 ];
 
 const image: MetadataImage = {

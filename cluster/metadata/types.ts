@@ -34,7 +34,13 @@ export type Command =
    */
   | { readonly type: 'initProducer'; readonly producerName: string; readonly current?: { readonly producerId: number; readonly producerEpoch: number } }
   /** Sets the cluster id once, at bootstrap. */
-  | { readonly type: 'initCluster'; readonly clusterId: string };
+  | { readonly type: 'initCluster'; readonly clusterId: string }
+  /**
+   * Grows a live topic to `partitions` (the new total, as Kafka's CreatePartitions): the new
+   * partitions get fresh group ids and replicas by the createTopic assignment rule; the existing
+   * ones keep theirs.
+   */
+  | { readonly type: 'addPartitions'; readonly name: string; readonly partitions: number };
 
 export type CommandType = Command['type'];
 
@@ -96,6 +102,8 @@ export type CommandOutcome =
   | { readonly type: 'purgeTopic'; readonly topic: TopicInfo }
   | { readonly type: 'initProducer'; readonly producerId: number; readonly producerEpoch: number }
   | { readonly type: 'initCluster'; readonly clusterId: string; readonly changed: boolean }
+  /** `topic` with its new partitions, which are those from number `previousCount` on. */
+  | { readonly type: 'addPartitions'; readonly topic: TopicInfo; readonly previousCount: number }
   /** An entry that carries no command: a leader's empty no-op, or a membership change of the controller group. */
   | { readonly type: 'noop' };
 
