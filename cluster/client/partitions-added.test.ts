@@ -70,6 +70,19 @@ describe('adding partitions to a topic', () => {
     expect(listed).toEqual([0, 1, 2, 3]);
   });
 
+  it('a record sent to a partition past the cached count makes the producer ask for the metadata again before refusing it', async () => {
+    const { cluster, client, admin } = await setup();
+    await admin.createTopic({ name: 't', partitions: 2 });
+    const producer = client.producer();
+    await producer.send({ topic: 't', partition: 1, value: 'a' });
+    await admin.createPartitions('t', 4);
+    expect(await producer.send({ topic: 't', partition: 3, value: 'b' })).toMatchObject({ partition: 3, offset: 0 });
+    expect(cluster.topics.get('t')!.partitions[3].log.map((r) => r.value!.toString())).toEqual(['b']);
+    const refused = (await producer.send({ topic: 't', partition: 4, value: 'c' }).catch((e: FlotillaError) => e)) as FlotillaError;
+    expect(refused.code).toBe('UNKNOWN_PARTITION');
+    expect(refused.message).toMatch(/has no partition 4: it has 4/);
+  });
+
   it('with the default metadata age, a client keeps its cached partition count (no describe per record)', async () => {
     const { cluster, client, admin } = await setup();
     await admin.createTopic({ name: 't', partitions: 2 });

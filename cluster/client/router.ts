@@ -366,7 +366,7 @@ export class Router {
     const cached = this.topics.get(name);
     if (cached && !this.loading.has(name) && Date.now() - (this.fetchedAt.get(name) ?? 0) >= this.metadataMaxAgeMs && !this.closed) {
       // A failure (the topic deleted, say) is for the calls that use the partitions to find out.
-      this.load(name, this.deadline(), false).catch(() => undefined);
+      this.load(name, this.deadline(), true).catch(() => undefined);
     }
     return cached;
   }
