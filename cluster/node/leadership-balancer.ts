@@ -19,9 +19,11 @@ import { inSyncVoters, type PartitionReplica } from './partition-replica';
  * balances over the partitions it shares with the others, which is what it can hand over anyway
  * (a leadership only moves to a replica). Each leader decides only for itself, and the rule never
  * moves a leadership to a node that would then lead more than the giver (see
- * planLeadershipMoves), so concurrent decisions of several leaders cannot make two nodes trade
- * partitions back and forth. A transfer also needs the same target at two checks in a row, so a
- * flapping node does not bounce leadership.
+ * planLeadershipMoves): when the nodes see the same partitions (replication factor = nodes), two
+ * nodes cannot trade partitions back and forth. With fewer replicas the views differ, and that
+ * guarantee is only as good as the overlap (a known limit: a cluster-wide count would need the
+ * describe fan-out every round). A transfer also needs the same target at two checks in a row, so
+ * a flapping node does not bounce leadership.
  */
 export class LeadershipBalancer {
   /** The target each partition led here was given last round (a transfer needs two in a row). */
