@@ -63,6 +63,7 @@ export function grpcStatusOf<C extends ErrorCode>(code: C): GrpcStatusOf<C> {
 
 export type { Acks__Output as Acks } from './generated/flotilla/v1/Acks';
 export type { ClusterDescription__Output as ClusterDescription } from './generated/flotilla/v1/ClusterDescription';
+export type { CreatePartitionsRequest__Output as CreatePartitionsRequest } from './generated/flotilla/v1/CreatePartitionsRequest';
 export type { CreateTopicRequest__Output as CreateTopicRequest } from './generated/flotilla/v1/CreateTopicRequest';
 export type { DeleteTopicRequest__Output as DeleteTopicRequest } from './generated/flotilla/v1/DeleteTopicRequest';
 export type { DeleteTopicResponse__Output as DeleteTopicResponse } from './generated/flotilla/v1/DeleteTopicResponse';

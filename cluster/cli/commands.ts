@@ -69,6 +69,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['flotilla topic create orders --partitions 6', 'flotilla topic create audit -p 1 -r 3 -c retention.ms=604800000'],
   },
   {
+    name: 'topic alter',
+    summary: 'Add partitions to a topic',
+    args: 'NAME',
+    details: [
+      'Grows the topic to --partitions in all (as kafka-topics --alter --partitions); partitions are',
+      'never removed. The existing partitions keep their records, replicas and offsets; the new ones',
+      'get replicas as topic create assigns them. Records with a key hash over the new count from',
+      'then on, so a key\'s new records may go to another partition than its earlier ones (as in Kafka).',
+    ].join('\n'),
+    options: {
+      partitions: { type: 'string', short: 'p', valueName: 'N', description: 'the new number of partitions, more than the topic has (required)' },
+    },
+    examples: ['flotilla topic alter orders --partitions 12'],
+  },
+  {
     name: 'topic list',
     summary: 'List topics',
     options: {},

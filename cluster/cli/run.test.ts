@@ -49,6 +49,27 @@ describe('flotilla CLI against a server', () => {
     expect(cluster.topics.has('orders')).toBe(false);
   });
 
+  it('topic alter adds partitions and reports the new count; a count not above the current one is refused naming it', async () => {
+    cluster.createTopic('growing', 2);
+    expect(await cli(['topic', 'alter', 'growing', '--partitions', '4'])).toEqual({
+      code: 0,
+      stdout: 'altered topic growing: 4 partition(s), replication factor 2\n',
+      stderr: '',
+    });
+    expect(cluster.topics.get('growing')!.partitions).toHaveLength(4);
+    const json = JSON.parse((await cli(['--json', 'topic', 'alter', 'growing', '-p', '5'])).stdout);
+    expect(json.partitions).toHaveLength(5);
+    const refused = await cli(['topic', 'alter', 'growing', '--partitions', '3']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/currently has 5 partitions, which is higher than the requested 3/);
+    const missing = await cli(['topic', 'alter', 'growing']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/--partitions N/);
+    const unknown = await cli(['topic', 'alter', 'nope', '-p', '3']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown topic nope/);
+  });
+
   it('produce writes the given values, then stdin lines with keys, and consume reads them back in order', async () => {
     cluster.createTopic('events', 1, 2);
     const args = await cli(['produce', '--topic', 'events', 'a', 'b']);

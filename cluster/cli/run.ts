@@ -10,12 +10,13 @@ import { nodeDrain, nodeRemove, partitionReassign } from './membership';
 import { produce } from './produce';
 import { start } from './start';
 import { clusterStatus } from './status';
-import { topicCreate, topicDelete, topicDescribe, topicList } from './topic';
+import { topicAlter, topicCreate, topicDelete, topicDescribe, topicList } from './topic';
 
 const HANDLERS: Record<string, Handler> = {
   start,
   'dev-cluster': devClusterCommand,
   'topic create': topicCreate,
+  'topic alter': topicAlter,
   'topic list': topicList,
   'topic describe': topicDescribe,
   'topic delete': topicDelete,

@@ -21,6 +21,15 @@ export async function topicCreate(ctx: CommandContext): Promise<void> {
   else ctx.io.stdout.write(`created topic ${t.name}: ${t.partitions.length} partition(s), replication factor ${t.replicationFactor}\n`);
 }
 
+export async function topicAlter(ctx: CommandContext): Promise<void> {
+  const name = topicName(ctx);
+  const partitions = intOption(ctx.args.values, 'partitions', ctx.command.name, { min: 1, max: 100_000 });
+  if (partitions === undefined) throw new UsageError('give the new partition count with --partitions N (more than the topic has)', ctx.command.name);
+  const t = await ctx.client().admin().createPartitions(name, partitions);
+  if (ctx.args.json) ctx.io.stdout.write(formatJson(t));
+  else ctx.io.stdout.write(`altered topic ${t.name}: ${t.partitions.length} partition(s), replication factor ${t.replicationFactor}\n`);
+}
+
 export async function topicList(ctx: CommandContext): Promise<void> {
   if (ctx.args.positionals.length > 0) throw new UsageError(`unexpected argument "${ctx.args.positionals[0]}"`, ctx.command.name);
   const topics = (await ctx.client().admin().listTopics()).sort((a, b) => a.name.localeCompare(b.name));

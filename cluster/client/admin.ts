@@ -38,6 +38,23 @@ export class Admin {
     return description;
   }
 
+  /**
+   * Grows a topic to `partitions` in all (Kafka's createPartitions / `kafka-topics --alter
+   * --partitions`) and returns its description. The existing partitions keep their records; keyed
+   * records sent afterwards hash over the new count, so a key's new records may go to another
+   * partition than its earlier ones (as in Kafka). Fails with InvalidRequestError (code
+   * INVALID_CONFIG) naming the current count if `partitions` is not more than it, UnknownTopicError if there is no such topic.
+   */
+  async createPartitions(name: string, partitions: number): Promise<TopicDescription> {
+    const description = await this.router.callAny(
+      (client, _address, timeoutMs) => unary(client, 'createPartitions', { name, partitions }, timeoutMs, { topic: name }),
+      { topic: name },
+      { write: true },
+    );
+    this.router.forgetTopic(name);
+    return description;
+  }
+
   /** Deletes a topic and all its records. Fails with UnknownTopicError if there is no such topic. */
   async deleteTopic(name: string): Promise<void> {
     await this.router.callAny(

@@ -46,6 +46,16 @@ export interface FollowOptions {
 export class Consumer {
   constructor(private readonly router: Router) {}
 
+  /**
+   * The partition numbers of a topic (Kafka's partitionsFor), from the client's metadata cache:
+   * partitions added to the topic are listed once the cached description is refreshed (it is
+   * after metadataMaxAgeMs, or at once after this client's own admin().createPartitions).
+   */
+  async partitionsFor(topic: string): Promise<number[]> {
+    const description = await this.router.topic(topic);
+    return description.partitions.map((p) => p.partition).sort((a, b) => a - b);
+  }
+
   /** Reads committed records of one partition from `offset`, from its leader. */
   async fetch(options: FetchOptions): Promise<FetchResult> {
     const { topic, partition, offset } = options;

@@ -22,6 +22,12 @@ export interface FlotillaOptions {
   callTimeoutMs?: number;
   /** Retries of retriable failures (leader changes, unavailable nodes), within callTimeoutMs. */
   retry?: RetryOptions;
+  /**
+   * A topic's cached metadata older than this is refreshed at its next use (default 5 minutes, as
+   * Kafka's metadata.max.age.ms): partitions added to a topic (admin().createPartitions) are seen
+   * by producers and consumers of other clients after at most about this long.
+   */
+  metadataMaxAgeMs?: number;
 }
 
 /**
@@ -45,7 +51,7 @@ export class Flotilla {
     this.clientId = options.clientId ?? 'flotilla-client';
     const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    this.router = new Router({ brokers: options.brokers, requestTimeoutMs, callTimeoutMs, retry: resolveRetry(options.retry) });
+    this.router = new Router({ brokers: options.brokers, requestTimeoutMs, callTimeoutMs, retry: resolveRetry(options.retry), metadataMaxAgeMs: options.metadataMaxAgeMs });
   }
 
   /** Topic and cluster management. */

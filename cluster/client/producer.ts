@@ -157,7 +157,15 @@ interface PartitionState {
 
 /** A record, or a conditional append, waiting for its topic's metadata (in send order). */
 type Queued =
-  | { kind: 'record'; topic: string; record: ProducerRecord; wire: RecordInput; waiter: Waiter }
+  | {
+      kind: 'record';
+      topic: string;
+      record: ProducerRecord;
+      wire: RecordInput;
+      waiter: Waiter;
+      /** Its partition was past the cached count and the topic's metadata was asked again for it. */
+      refreshed?: boolean;
+    }
   | { kind: 'append'; topic: string; batch: Batch };
 
 /**
@@ -383,6 +391,13 @@ export class Producer {
         this.loadTopic(topic);
         return;
       }
+      if (head.kind === 'record' && Number.isInteger(head.record.partition) && head.record.partition! >= description.partitions.length && !head.refreshed) {
+        // The topic may have grown since its metadata was cached: as Kafka's producer, ask again
+        // before refusing. The record stays at the head of the queue, so send order is kept.
+        head.refreshed = true;
+        this.loadTopic(topic, true);
+        return;
+      }
       this.queue.shift();
       if (head.kind === 'append') {
         const ps = this.partitionState(topic, head.batch.partition);
@@ -413,10 +428,10 @@ export class Producer {
     }
   }
 
-  private loadTopic(topic: string): void {
+  private loadTopic(topic: string, refresh = false): void {
     if (this.loadingTopics.has(topic)) return;
     this.loadingTopics.add(topic);
-    this.router.topic(topic).then(
+    this.router.topic(topic, refresh).then(
       () => {
         this.loadingTopics.delete(topic);
         this.drainQueue();

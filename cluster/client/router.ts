@@ -36,7 +36,16 @@ export interface RouterOptions {
   /** Deadline of a whole call, retries included. */
   callTimeoutMs: number;
   retry: ResolvedRetry;
+  /**
+   * A cached topic description older than this is refreshed in the background at its next use
+   * (Kafka's metadata.max.age.ms), so that partitions added to a topic are seen; the cached one
+   * serves meanwhile. Default DEFAULT_METADATA_MAX_AGE_MS.
+   */
+  metadataMaxAgeMs?: number;
 }
+
+/** Kafka's default metadata.max.age.ms. */
+export const DEFAULT_METADATA_MAX_AGE_MS = 300_000;
 
 /** Options of one call through the router. */
 export interface CallOptions {
@@ -72,8 +81,11 @@ export class Router {
   readonly requestTimeoutMs: number;
   readonly callTimeoutMs: number;
   readonly retry: ResolvedRetry;
+  readonly metadataMaxAgeMs: number;
   private readonly bootstrap: readonly string[];
   private readonly topics = new Map<string, TopicDescription>();
+  /** When each cached description was fetched (epoch ms). */
+  private readonly fetchedAt = new Map<string, number>();
   private readonly refreshes = new Map<string, RefreshState>();
   private readonly loading = new Map<string, Promise<TopicDescription>>();
   private readonly nodes = new Map<number, string>();
@@ -95,6 +107,8 @@ export class Router {
     this.requestTimeoutMs = options.requestTimeoutMs;
     this.callTimeoutMs = options.callTimeoutMs;
     this.retry = options.retry;
+    this.metadataMaxAgeMs = options.metadataMaxAgeMs ?? DEFAULT_METADATA_MAX_AGE_MS;
+    if (!(this.metadataMaxAgeMs >= 0)) throw new RangeError(`metadataMaxAgeMs must be >= 0 (got ${options.metadataMaxAgeMs})`);
     // Every waiting call listens to it: many concurrent calls are normal, not a leak.
     setMaxListeners(0, this.closing.signal);
   }
@@ -332,7 +346,7 @@ export class Router {
    */
   async topic(name: string, refresh = false, deadline?: number): Promise<TopicDescription> {
     if (!refresh) {
-      const cached = this.topics.get(name);
+      const cached = this.cachedTopic(name);
       if (cached) return cached;
     }
     return this.load(name, deadline ?? this.deadline(), true);
@@ -343,20 +357,30 @@ export class Router {
     return this.load(name, deadline ?? this.deadline(), false);
   }
 
-  /** The cached description of a topic, without asking. */
+  /**
+   * The cached description of a topic, without waiting. One older than metadataMaxAgeMs is
+   * returned all the same, and a refresh is started (the next use sees its answer): this is how
+   * partitions added to the topic come into view.
+   */
   cachedTopic(name: string): TopicDescription | undefined {
-    return this.topics.get(name);
+    const cached = this.topics.get(name);
+    if (cached && !this.loading.has(name) && Date.now() - (this.fetchedAt.get(name) ?? 0) >= this.metadataMaxAgeMs && !this.closed) {
+      // A failure (the topic deleted, say) is for the calls that use the partitions to find out.
+      this.load(name, this.deadline(), true).catch(() => undefined);
+    }
+    return cached;
   }
 
   /** Forgets everything about a topic (after it was created or deleted). */
   forgetTopic(name: string): void {
     this.topics.delete(name);
+    this.fetchedAt.delete(name);
     this.refreshes.delete(name);
   }
 
   /** The client address of a partition's leader, refreshing metadata if it is not cached. */
   async leaderFor(topic: string, partition: number, deadline?: number): Promise<string | undefined> {
-    const description = this.topics.get(topic) ?? (await this.topic(topic, false, deadline));
+    const description = this.cachedTopic(topic) ?? (await this.topic(topic, false, deadline));
     const p = description.partitions.find((x) => x.partition === partition);
     if (!p) throw unknownPartition(topic, partition, description.partitions.length);
     return this.addressOf(p);
@@ -406,6 +430,7 @@ export class Router {
     state.leaderless = description.partitions.some((p) => !namesLeader(p)) ? state.leaderless + 1 : 0;
     state.notBefore = Date.now() + (state.leaderless > 0 ? backoffMs(state.leaderless - 1, this.retry) : this.retry.initialBackoffMs);
     this.topics.set(name, description);
+    this.fetchedAt.set(name, Date.now());
     return description;
   }
 

@@ -193,6 +193,12 @@ export class FakeCluster {
     return topic;
   }
 
+  /** Grows a topic to `total` partitions, the new ones led by `leader`. */
+  addPartitions(name: string, total: number, leader = 1): void {
+    const t = this.topics.get(name)!;
+    while (t.partitions.length < total) t.partitions.push({ log: [], leader, producers: new Map(), subscribers: new Set(), streams: new Set() });
+  }
+
   /** Appends records directly (as if produced by someone else) and wakes subscribers. */
   appendValues(topic: string, partition: number, values: string[]): void {
     const p = this.topics.get(topic)!.partitions[partition];
@@ -399,6 +405,20 @@ export class FakeBroker {
       ReassignPartition: (_call, cb) => cb(toServiceError(failure(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', 'the test broker does not model membership'))),
       DrainNode: (_call, cb) => cb(toServiceError(failure(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', 'the test broker does not model membership'))),
       RemoveNode: (_call, cb) => cb(toServiceError(failure(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', 'the test broker does not model membership'))),
+      CreatePartitions: (call, cb) => {
+        const r = call.request;
+        const t = cluster.topics.get(r.name);
+        if (!t) {
+          cb(toServiceError(failure(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `unknown topic ${r.name}`)));
+          return;
+        }
+        if (r.partitions <= t.partitions.length) {
+          cb(toServiceError(failure(grpc.status.INVALID_ARGUMENT, 'INVALID_CONFIG', `topic "${r.name}" currently has ${t.partitions.length} partitions, which is higher than the requested ${r.partitions}`)));
+          return;
+        }
+        cluster.addPartitions(r.name, r.partitions);
+        cb(null, cluster.describe(r.name));
+      },
       DeleteTopic: (call, cb) => {
         if (!cluster.topics.delete(call.request.name)) {
           cb(toServiceError(failure(grpc.status.NOT_FOUND, 'UNKNOWN_TOPIC', `unknown topic ${call.request.name}`)));

@@ -611,7 +611,7 @@ export async function waitFor<T>(
 
 // ---- raw gRPC -----------------------------------------------------------------------------------
 
-type RawMethod = 'createTopic' | 'deleteTopic' | 'listTopics' | 'describeTopic' | 'describeCluster' | 'initProducer' | 'produce' | 'fetch' | 'listOffsets';
+type RawMethod = 'createTopic' | 'createPartitions' | 'deleteTopic' | 'listTopics' | 'describeTopic' | 'describeCluster' | 'initProducer' | 'produce' | 'fetch' | 'listOffsets';
 
 /** One unary call on a raw client; rejects with the grpc ServiceError (code, details, metadata). */
 export function rawCall<T>(client: FlotillaClient, method: RawMethod, request: unknown, timeoutMs = 10_000): Promise<T> {

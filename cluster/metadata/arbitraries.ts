@@ -84,6 +84,10 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
       nodeId,
     }),
   },
+  {
+    weight: 3,
+    arbitrary: fc.record({ type: fc.constant('addPartitions' as const), name: topicName, partitions: fc.integer({ min: 0, max: 12 }) }),
+  },
 );
 
 /** Commands, with now and then a leader's no-op entry (null). */

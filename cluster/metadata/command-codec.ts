@@ -30,6 +30,8 @@ const TYPE_CODES: Readonly<Record<CommandType, number>> = {
   resyncReplica: 21,
   replicaReadmitted: 22,
   replicaRemoved: 23,
+  // 10 is INIT_PRODUCER_FROM below.
+  addPartitions: 11,
 };
 /** registerNode with its data directory's incarnation and whether it lost its data. */
 const REGISTER_NODE_INCARNATION = 20;
@@ -97,6 +99,9 @@ export function encodeCommand(command: Command): Uint8Array {
     case 'replicaRemoved':
       w.f64(command.groupId).f64(command.nodeId);
       break;
+    case 'addPartitions':
+      w.str16(command.name, 'topic name').f64(command.partitions);
+      break;
     default: {
       const never: never = command;
       throw new TypeError(`unknown controller command ${JSON.stringify(never)}`);
@@ -152,6 +157,8 @@ function decodeBody(r: ByteReader, type: number): Command {
     }
     case TYPE_CODES.initCluster:
       return { type: 'initCluster', clusterId: r.str16('cluster id') };
+    case TYPE_CODES.addPartitions:
+      return { type: 'addPartitions', name: r.str16('topic name'), partitions: r.f64('partition count') };
     default:
       throw new MetadataError(
         'UNSUPPORTED_VERSION',

@@ -8,7 +8,8 @@
  *   UNKNOWN_TOPIC              no live topic of that name (or id, for purgeTopic)
  *   TOPIC_NOT_DELETED          purgeTopic of a topic that is still live
  *   UNKNOWN_PARTITION          the topic has no partition of that number
- *   INVALID_PARTITIONS         partition count not an integer in 1..10,000
+ *   INVALID_PARTITIONS         partition count not an integer in 1..10,000; addPartitions to no
+ *                              more than the topic's current count
  *   INVALID_REPLICATION_FACTOR replication factor not an integer >= 1
  *   NOT_ENOUGH_REPLICAS        replication factor larger than the number of registered nodes
  *   INVALID_CONFIG             unknown config key, a value of the wrong type or out of range, or

@@ -29,6 +29,7 @@ const commands: ReadonlyArray<[Command, string]> = [
   [{ type: 'resyncReplica', groupId: 7, nodeId: 2 }, '0115401c0000000000004000000000000000'],
   [{ type: 'replicaReadmitted', groupId: 0, nodeId: 2 }, '011600000000000000004000000000000000'],
   [{ type: 'replicaRemoved', groupId: 7, nodeId: 4 }, '0117401c0000000000004010000000000000'],
+  [{ type: 'addPartitions', name: 'orders', partitions: 6 }, '010b00066f72646572734018000000000000'],
 ];
 
 const image: MetadataImage = {

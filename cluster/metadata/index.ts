@@ -8,5 +8,5 @@ export { decodeCommand, encodeCommand } from './command-codec';
 export { MetadataError, type MetadataErrorCode } from './errors';
 export { CONTROLLER_GROUP, type Command, type CommandResult, type PartitionInfo, type TopicInfo } from './types';
 export { compacts, deletes, resolveTopicConfig, type CleanupPolicy } from './topic-config';
-export { preferredLeader } from './leader-balance';
+export { type LeadershipView, planLeadershipMoves, preferredLeader } from './leader-balance';
 export { drainMoves, type PartitionMove } from './drain';

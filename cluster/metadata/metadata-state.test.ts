@@ -20,8 +20,9 @@ describe('controller state', () => {
         registerNodes(state, 3);
         const seen = new Set<number>();
         for (const result of applyAll(state, commands)) {
-          if (!result.ok || result.outcome.type !== 'createTopic') continue;
-          for (const p of result.outcome.topic.partitions) {
+          if (!result.ok || (result.outcome.type !== 'createTopic' && result.outcome.type !== 'addPartitions')) continue;
+          const fresh = result.outcome.type === 'addPartitions' ? result.outcome.topic.partitions.slice(result.outcome.previousCount) : result.outcome.topic.partitions;
+          for (const p of fresh) {
             expect(p.groupId).not.toBe(CONTROLLER_GROUP);
             expect(seen.has(p.groupId)).toBe(false);
             seen.add(p.groupId);
@@ -60,6 +61,59 @@ describe('controller state', () => {
     expect(state.partitionByGroup(groups[0])).toBeUndefined();
     expect(state.listTopics()).toHaveLength(1);
     expect(state.livePartitions()).toHaveLength(1);
+  });
+
+  it('adding partitions keeps the old ones as they were and gives the new ones fresh group ids and replicas by the assignment rule', () => {
+    const state = new MetadataState();
+    registerNodes(state, 3);
+    applyAll(state, [
+      { type: 'createTopic', name: 'orders', partitions: 2, replicationFactor: 2, config: { 'retention.ms': '1000' } },
+      { type: 'createTopic', name: 'other', partitions: 1, replicationFactor: 1, config: {} },
+    ]);
+    const before = state.topic('orders')!;
+    const otherGroup = state.partition('other', 0)!.groupId;
+    const grown = outcome(applyAll(state, [{ type: 'addPartitions', name: 'orders', partitions: 5 }])[0], 'addPartitions');
+    expect(grown.previousCount).toBe(2);
+    const after = state.topic('orders')!;
+    expect(grown.topic).toBe(after);
+    expect({ ...after, partitions: undefined }).toEqual({ ...before, partitions: undefined });
+    // The old partitions are the very same objects: group ids and replicas unchanged.
+    expect(after.partitions.slice(0, 2)).toEqual(before.partitions);
+    expect(after.partitions.slice(0, 2).every((p, i) => p === before.partitions[i])).toBe(true);
+    const added = after.partitions.slice(2);
+    expect(added.map((p) => p.partition)).toEqual([2, 3, 4]);
+    // Fresh groups, after every group allocated so far (the other topic's included): never reused.
+    expect(added.map((p) => p.groupId)).toEqual([otherGroup + 1, otherGroup + 2, otherGroup + 3]);
+    for (const p of added) {
+      expect(p).toMatchObject({ topicId: before.id, topic: 'orders', deleted: false });
+      expect(p.replicas).toHaveLength(2);
+      expect(new Set(p.replicas).size).toBe(2);
+      expect(state.partitionByGroup(p.groupId)).toBe(p);
+    }
+    // Spread over the nodes as createTopic spreads: replica counts within 1 of each other.
+    const counts = [1, 2, 3].map((n) => state.partitionsOfNode(n).length);
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+    expect(state.listTopics().find((t) => t.name === 'orders')?.partitions).toBe(5);
+    // Deleting the topic takes the new groups off too.
+    const deleted = outcome(applyAll(state, [{ type: 'deleteTopic', name: 'orders' }])[0], 'deleteTopic');
+    expect(deleted.topic.partitions.map((p) => p.groupId)).toEqual(after.partitions.map((p) => p.groupId));
+    expect(deleted.topic.partitions.every((p) => p.deleted)).toBe(true);
+  });
+
+  it('adding partitions to a topic whose replication factor the registered nodes can no longer meet is refused', () => {
+    const state = new MetadataState();
+    registerNodes(state, 2);
+    applyAll(state, [{ type: 'createTopic', name: 't', partitions: 1, replicationFactor: 2, config: {} }]);
+    const g = state.partition('t', 0)!.groupId;
+    applyAll(state, [
+      { type: 'setPartitionReplicas', topic: 't', partition: 0, replicas: [1] },
+      { type: 'replicaRemoved', groupId: g, nodeId: 2 },
+      { type: 'unregisterNode', nodeId: 2 },
+    ]);
+    expect(state.nodeIds()).toEqual([1]);
+    const [r] = applyAll(state, [{ type: 'addPartitions', name: 't', partitions: 2 }]);
+    expect(r).toMatchObject({ ok: false, error: { code: 'NOT_ENOUGH_REPLICAS', message: expect.stringMatching(/replication factor 2 of topic "t" needs 2 nodes but 1 is registered/) } });
+    expect(state.topic('t')!.partitions).toHaveLength(1);
   });
 
   it('a node re-registering the same addresses changes nothing; new addresses replace the old ones', () => {

@@ -19,6 +19,7 @@ import {
   validateClusterId,
   validateNodeId,
   validatePartitionCount,
+  validatePartitionGrowth,
   validateProducerName,
   validateReplicationFactor,
   validateTopicName,
@@ -150,6 +151,8 @@ export class MetadataState {
       case 'replicaReadmitted':
       case 'replicaRemoved':
         return this.planReplicaChange(command);
+      case 'addPartitions':
+        return this.planAddPartitions(command);
       default: {
         const never: never = command;
         throw new TypeError(`unknown controller command ${JSON.stringify(never)}`);
@@ -392,6 +395,38 @@ export class MetadataState {
       const changed = this.clusterIdValue === '';
       this.clusterIdValue = c.clusterId;
       return { type: 'initCluster', clusterId: c.clusterId, changed };
+    };
+  }
+
+  private planAddPartitions(c: Extract<Command, { type: 'addPartitions' }>): MetadataError | Effect {
+    const topic = this.topic(c.name);
+    if (!topic) return unknownTopic(c.name);
+    const current = topic.partitions.length;
+    const invalid =
+      validatePartitionCount(c.partitions, c.name) ??
+      validatePartitionGrowth(c.partitions, current, c.name) ??
+      validateReplicationFactor(topic.replicationFactor, this.nodeIds(), c.name);
+    if (invalid) return invalid;
+    const added = c.partitions - current;
+    if (this.nextGroupId + added - 1 > MAX_GROUP_ID) {
+      return new MetadataError(
+        'IDS_EXHAUSTED',
+        `topic "${c.name}" needs ${added} more Raft groups but only ${MAX_GROUP_ID - this.nextGroupId + 1} group ids are left (they are u32 and never reused)`,
+        c.name,
+      );
+    }
+    return () => {
+      // The rotation continues the topic's: on an idle cluster the new partitions go on where its last one left off.
+      const assignment = assignReplicas(this.loads(), added, topic.replicationFactor, topic.id + current);
+      const partitions = [
+        ...topic.partitions,
+        ...assignment.map((replicas, i) =>
+          freezePartition({ topicId: topic.id, topic: topic.name, partition: current + i, groupId: this.nextGroupId++, replicas, deleted: false }),
+        ),
+      ];
+      const grown = freezeTopic({ ...topic, partitions });
+      this.putTopic(grown);
+      return { type: 'addPartitions', topic: grown, previousCount: current };
     };
   }
 

@@ -54,7 +54,13 @@ export type Command =
   /** Proposed by a group's leader: `nodeId` (in resyncing) was removed and is a learner again; it may run the group, empty. */
   | { readonly type: 'replicaReadmitted'; readonly groupId: number; readonly nodeId: NodeId }
   /** Proposed by a group's leader: `nodeId` (in removing) is out of the group's membership; it may drop its data. */
-  | { readonly type: 'replicaRemoved'; readonly groupId: number; readonly nodeId: NodeId };
+  | { readonly type: 'replicaRemoved'; readonly groupId: number; readonly nodeId: NodeId }
+  /**
+   * Grows a live topic to `partitions` (the new total, as Kafka's CreatePartitions): the new
+   * partitions get fresh group ids and replicas by the createTopic assignment rule; the existing
+   * ones keep theirs.
+   */
+  | { readonly type: 'addPartitions'; readonly name: string; readonly partitions: number };
 
 export type CommandType = Command['type'];
 
@@ -132,6 +138,8 @@ export type CommandOutcome =
   | ReplicaChangeOutcome<'resyncReplica'>
   | ReplicaChangeOutcome<'replicaReadmitted'>
   | ReplicaChangeOutcome<'replicaRemoved'>
+  /** `topic` with its new partitions, which are those from number `previousCount` on. */
+  | { readonly type: 'addPartitions'; readonly topic: TopicInfo; readonly previousCount: number }
   /** An entry that carries no command: a leader's empty no-op, or a membership change of the controller group. */
   | { readonly type: 'noop' };
 

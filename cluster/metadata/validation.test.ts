@@ -85,6 +85,12 @@ const REFUSALS: [string, Command, MetadataErrorCode, RegExp][] = [
   ['purging a live topic', { type: 'purgeTopic', topicId: 1 }, 'TOPIC_NOT_DELETED', /topic "orders" \(id 1\) is live/],
   ['purging an unknown topic id', { type: 'purgeTopic', topicId: 77 }, 'UNKNOWN_TOPIC', /no topic with id 77/],
   ['a 250-character producer name', { type: 'initProducer', producerName: 'p'.repeat(250) }, 'INVALID_PRODUCER_NAME', /250 characters long; the limit is 249/],
+  ['shrinking a topic', { type: 'addPartitions', name: 'orders', partitions: 2 }, 'INVALID_PARTITIONS', /topic "orders" currently has 4 partitions, which is higher than the requested 2; partitions can only be added/],
+  ['growing a topic to its own count', { type: 'addPartitions', name: 'orders', partitions: 4 }, 'INVALID_PARTITIONS', /topic "orders" already has 4 partitions; ask for more than 4/],
+  ['growing a topic past 10,000 partitions', { type: 'addPartitions', name: 'orders', partitions: 10_001 }, 'INVALID_PARTITIONS', /partition count 10001 of topic "orders" is not an integer in 1\.\.10000/],
+  ['growing a topic to 4.5 partitions', { type: 'addPartitions', name: 'orders', partitions: 4.5 }, 'INVALID_PARTITIONS', /partition count 4\.5/],
+  ['growing an unknown topic', { type: 'addPartitions', name: 'nope', partitions: 8 }, 'UNKNOWN_TOPIC', /unknown topic "nope"/],
+  ['growing a deleted topic', { type: 'addPartitions', name: 'gone', partitions: 8 }, 'UNKNOWN_TOPIC', /unknown topic "gone"/],
   ['another cluster id', { type: 'initCluster', clusterId: 'prod-2' }, 'CLUSTER_ID_MISMATCH', /this cluster's id is prod-1, not prod-2/],
   ['a cluster id with a space', { type: 'initCluster', clusterId: 'a b' }, 'INVALID_CLUSTER_ID', /cluster id "a b" is not 1 to 64 characters/],
 ];
@@ -118,6 +124,8 @@ describe('validation', () => {
     ['an IPv6 address', { type: 'registerNode', nodeId: 4, host: '[::1]:9092', peerAddress: '[::1]:9093' }],
     ['a node re-registering its own address', { type: 'registerNode', nodeId: 2, host: 'node2:9092', peerAddress: 'node2:9093' }],
     ['the same cluster id again', { type: 'initCluster', clusterId: 'prod-1' }],
+    ['growing a topic by one partition', { type: 'addPartitions', name: 'orders', partitions: 5 }],
+    ['growing a topic to 10,000 partitions', { type: 'addPartitions', name: 'orders', partitions: 10_000 }],
   ])('accepts %s', (_what, command) => {
     const state = fixture();
     expect(state.check(command)).toBeUndefined();

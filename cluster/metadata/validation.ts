@@ -62,6 +62,24 @@ export function validatePartitionCount(partitions: number, topic?: string): Meta
   return undefined;
 }
 
+/**
+ * addPartitions: a topic only grows (as Kafka: records are placed by key over the partition
+ * count, and a partition's records cannot be taken away). `partitions` is the requested total.
+ */
+export function validatePartitionGrowth(partitions: number, current: number, topic: string): MetadataError | undefined {
+  if (partitions < current) {
+    return new MetadataError(
+      'INVALID_PARTITIONS',
+      `topic "${topic}" currently has ${current} partitions, which is higher than the requested ${partitions}; partitions can only be added, never removed`,
+      topic,
+    );
+  }
+  if (partitions === current) {
+    return new MetadataError('INVALID_PARTITIONS', `topic "${topic}" already has ${current} partitions; ask for more than ${current} to add some`, topic);
+  }
+  return undefined;
+}
+
 /** `nodes`: the registered node ids, which the replicas are chosen from. */
 export function validateReplicationFactor(replicationFactor: number, nodes: readonly NodeId[], topic?: string): MetadataError | undefined {
   const of = topic === undefined ? '' : ` of topic "${topic}"`;

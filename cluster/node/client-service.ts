@@ -104,6 +104,19 @@ export function flotillaService(node: PartitionAccess, metadata: MetadataAccess)
   /** Admin writes give up early enough for their own error, not the client's deadline, to answer. */
   const adminTimeout = (deadline: number) => Math.max(1, answerBy(deadline, ADMIN_TIMEOUT_MS) - Date.now());
 
+  /**
+   * The description of a topic just created or grown, once its partitions have leaders or after
+   * CREATE_WAIT_MS. Applied here (read-your-writes): the state already has the change.
+   */
+  const describeOnceLed = async (name: string, deadline: number): Promise<TopicDescription> => {
+    const until = answerBy(deadline, CREATE_WAIT_MS);
+    for (;;) {
+      const d = await metadata.describeTopic(metadata.appliedMetadata().describeTopic(name));
+      if (d.partitions.every((p) => p.leader !== 0) || Date.now() >= until) return d;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
   return {
     CreateTopic: unary(async (req, call) => {
       const config = { ...req.config };
@@ -117,13 +130,16 @@ export function flotillaService(node: PartitionAccess, metadata: MetadataAccess)
       const deadline = deadlineOf(call);
       // Waits for nodes of the peer list that have not registered yet (a cluster that is starting).
       await metadata.createTopic({ type: 'createTopic', name: req.name, partitions: req.partitions, replicationFactor: req.replicationFactor, config }, deadline);
-      // Applied here (read-your-writes): the state already has the topic.
-      const until = answerBy(deadline, CREATE_WAIT_MS);
-      for (;;) {
-        const d = await metadata.describeTopic(metadata.appliedMetadata().describeTopic(req.name));
-        if (d.partitions.every((p) => p.leader !== 0) || Date.now() >= until) return d;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      return describeOnceLed(req.name, deadline);
+    }),
+
+    CreatePartitions: unary(async (req, call) => {
+      if (typeof req.name !== 'string' || req.name === '') throw invalidRequest('CreatePartitions names no topic');
+      const deadline = deadlineOf(call);
+      // The metadata state refuses a count not above the current one (naming it), an unknown topic,
+      // and a replication factor the registered nodes can no longer meet.
+      await metadata.proposeMetadata({ type: 'addPartitions', name: req.name, partitions: req.partitions }, adminTimeout(deadline));
+      return describeOnceLed(req.name, deadline);
     }),
 
     DeleteTopic: unary(async (req, call) => {

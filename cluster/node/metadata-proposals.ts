@@ -83,6 +83,8 @@ export class MetadataProposals {
     const state = this.core.controller.state;
     if (command.type === 'createTopic') return (state.topic(command.name)?.createdIndex ?? 0) > since;
     if (command.type === 'deleteTopic') return state.topic(command.name) === undefined;
+    // Refused as not growing the topic: the first attempt grew it to the count asked for.
+    if (command.type === 'addPartitions') return state.topic(command.name)?.partitions.length === command.partitions;
     return false;
   }
 

@@ -3,6 +3,7 @@
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { ClusterDescription as _flotilla_v1_ClusterDescription, ClusterDescription__Output as _flotilla_v1_ClusterDescription__Output } from '../../flotilla/v1/ClusterDescription';
+import type { CreatePartitionsRequest as _flotilla_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _flotilla_v1_CreatePartitionsRequest__Output } from '../../flotilla/v1/CreatePartitionsRequest';
 import type { CreateTopicRequest as _flotilla_v1_CreateTopicRequest, CreateTopicRequest__Output as _flotilla_v1_CreateTopicRequest__Output } from '../../flotilla/v1/CreateTopicRequest';
 import type { DeleteTopicRequest as _flotilla_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _flotilla_v1_DeleteTopicRequest__Output } from '../../flotilla/v1/DeleteTopicRequest';
 import type { DeleteTopicResponse as _flotilla_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _flotilla_v1_DeleteTopicResponse__Output } from '../../flotilla/v1/DeleteTopicResponse';
@@ -29,6 +30,15 @@ import type { SubscribeRequest as _flotilla_v1_SubscribeRequest, SubscribeReques
 import type { TopicDescription as _flotilla_v1_TopicDescription, TopicDescription__Output as _flotilla_v1_TopicDescription__Output } from '../../flotilla/v1/TopicDescription';
 
 export interface FlotillaClient extends grpc.Client {
+  CreatePartitions(argument: _flotilla_v1_CreatePartitionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  CreatePartitions(argument: _flotilla_v1_CreatePartitionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  CreatePartitions(argument: _flotilla_v1_CreatePartitionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  CreatePartitions(argument: _flotilla_v1_CreatePartitionsRequest, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _flotilla_v1_CreatePartitionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _flotilla_v1_CreatePartitionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _flotilla_v1_CreatePartitionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _flotilla_v1_CreatePartitionsRequest, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  
   CreateTopic(argument: _flotilla_v1_CreateTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
   CreateTopic(argument: _flotilla_v1_CreateTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
   CreateTopic(argument: _flotilla_v1_CreateTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
@@ -150,6 +160,8 @@ export interface FlotillaClient extends grpc.Client {
 }
 
 export interface FlotillaHandlers extends grpc.UntypedServiceImplementation {
+  CreatePartitions: grpc.handleUnaryCall<_flotilla_v1_CreatePartitionsRequest__Output, _flotilla_v1_TopicDescription>;
+  
   CreateTopic: grpc.handleUnaryCall<_flotilla_v1_CreateTopicRequest__Output, _flotilla_v1_TopicDescription>;
   
   DeleteTopic: grpc.handleUnaryCall<_flotilla_v1_DeleteTopicRequest__Output, _flotilla_v1_DeleteTopicResponse>;
@@ -181,6 +193,7 @@ export interface FlotillaHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface FlotillaDefinition extends grpc.ServiceDefinition {
+  CreatePartitions: MethodDefinition<_flotilla_v1_CreatePartitionsRequest, _flotilla_v1_TopicDescription, _flotilla_v1_CreatePartitionsRequest__Output, _flotilla_v1_TopicDescription__Output>
   CreateTopic: MethodDefinition<_flotilla_v1_CreateTopicRequest, _flotilla_v1_TopicDescription, _flotilla_v1_CreateTopicRequest__Output, _flotilla_v1_TopicDescription__Output>
   DeleteTopic: MethodDefinition<_flotilla_v1_DeleteTopicRequest, _flotilla_v1_DeleteTopicResponse, _flotilla_v1_DeleteTopicRequest__Output, _flotilla_v1_DeleteTopicResponse__Output>
   DescribeCluster: MethodDefinition<_flotilla_v1_DescribeClusterRequest, _flotilla_v1_ClusterDescription, _flotilla_v1_DescribeClusterRequest__Output, _flotilla_v1_ClusterDescription__Output>
