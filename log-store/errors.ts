@@ -40,7 +40,7 @@ export class StoreFailedError extends Error {
       `log store at ${dir} has stopped after a failed write (${failure instanceof Error ? failure.message : String(failure)}): ` +
         (damaged
           ? 'LevelDB found its files damaged, and a restart does not repair them: the node will not start on this directory again. ' +
-            'Restore it from a copy (resync of a node whose data is damaged is not supported yet).'
+            'To recover, move the node\'s data directory away (keep it for inspection) and start the node again: on a new directory it rejoins empty and is resynced from the other replicas.'
           : 'its memory may be ahead of its disk. Restart the node; it recovers from what is on disk.'),
     );
     this.name = 'StoreFailedError';

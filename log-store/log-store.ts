@@ -90,7 +90,7 @@ export class LogStore implements GroupHost {
       const code = (e as { code?: string; cause?: { code?: string } }).cause?.code ?? (e as { code?: string }).code;
       if (code === 'LEVEL_LOCKED') throw new StoreOpenError(`data directory ${dir} is in use by another process (is another node running on it?)`);
       if (isLevelDbCorruption(e)) {
-        throw new StoreOpenError(`data directory ${dir} is damaged (${(e as Error).message}): the node will not start on it; restore it from a copy (resync of a node whose data is damaged is not supported yet)`);
+        throw new StoreOpenError(`data directory ${dir} is damaged (${(e as Error).message}): the node will not start on it. To recover, move the node's data directory away (keep it for inspection) and start the node again: on a new directory it rejoins empty and is resynced from the other replicas`);
       }
       throw new StoreOpenError(`cannot open data directory ${dir}: ${(e as Error).message}`);
     }
@@ -123,14 +123,14 @@ export class LogStore implements GroupHost {
       const it = this.db.keys({});
       const any = await it.next().finally(() => it.close());
       if (any !== undefined) {
-        throw new StoreOpenError(`data directory ${this.dir} holds data but no identity record (lost or damaged): it cannot be trusted, and the node will not start on it: restore the directory from a copy (a node that lost its data cannot be resynced yet; started on a new directory it refuses to rejoin)`);
+        throw new StoreOpenError(`data directory ${this.dir} holds data but no identity record (lost or damaged): it cannot be trusted, and the node will not start on it. To recover, move the node's data directory away (keep it for inspection) and start the node again: on a new directory it rejoins empty and is resynced from the other replicas`);
       }
       await this.db.put(NODE_KEY, encodeIdentity({ clusterId, nodeId }), { sync: true });
       return;
     }
     const stored = decodeIdentity(raw);
     if (!stored) {
-      throw new StoreOpenError(`data directory ${this.dir} has a corrupt identity record (checksum mismatch): it cannot be trusted, and the node will not start on it: restore the directory from a copy (a node that lost its data cannot be resynced yet; started on a new directory it refuses to rejoin)`);
+      throw new StoreOpenError(`data directory ${this.dir} has a corrupt identity record (checksum mismatch): it cannot be trusted, and the node will not start on it. To recover, move the node's data directory away (keep it for inspection) and start the node again: on a new directory it rejoins empty and is resynced from the other replicas`);
     }
     if (stored.clusterId !== clusterId || stored.nodeId !== nodeId) {
       throw new StoreOpenError(

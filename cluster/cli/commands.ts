@@ -27,6 +27,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         valueName: 'ID=HOST:PORT,...',
         description: 'every voter of the cluster and how to reach it (this node included)',
       },
+      join: {
+        type: 'string',
+        valueName: 'HOST:PORT',
+        description: 'join a running cluster through any node\'s peer address (instead of --peers); it gets no replicas until asked',
+      },
       cluster: { type: 'string', valueName: 'N', description: 'run a local N-node cluster instead (same as dev-cluster --nodes N)' },
     },
     examples: [
@@ -34,6 +39,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'flotilla start --data /var/lib/flotilla --port 7001',
       'flotilla start --node-id 2 --host 127.0.0.2 --peers 1=127.0.0.1:7101,2=127.0.0.2:7101,3=127.0.0.3:7101',
       'flotilla start --cluster 3',
+      'flotilla start --node-id 4 --host 127.0.0.4 --data ./data4 --join 127.0.0.1:7101',
     ],
   },
   {

@@ -38,11 +38,15 @@ export function startOptions(values: ParsedCommand['values'], cwd: string): Node
   const advertisedAddress = stringOption(values, 'advertise') ?? `${host === '0.0.0.0' ? '127.0.0.1' : host}:${clientPort}`;
   if (!/^[^\s:]+:\d+$/.test(advertisedAddress)) throw new UsageError(`--advertise "${advertisedAddress}" is not HOST:PORT`, NAME);
   const peersText = stringOption(values, 'peers');
+  const join = stringOption(values, 'join');
+  if (join !== undefined && peersText !== undefined) throw new UsageError('--join learns the peers from the cluster: drop --peers', NAME);
+  if (join !== undefined && !/^[^\s:]+:\d+$/.test(join)) throw new UsageError(`--join "${join}" is not HOST:PORT (the peer address of any node of the cluster)`, NAME);
+  if (join !== undefined && intOption(values, 'node-id', NAME, { min: 1 }) === undefined) throw new UsageError('--join needs --node-id: an id no node of the cluster has', NAME);
   const peers = peersText !== undefined ? parsePeers(peersText) : [{ id: nodeId, address: `${host}:${peerPort}` }];
   if (!peers.some((p) => p.id === nodeId)) {
     throw new UsageError(`--peers must include this node (--node-id ${nodeId}) with its own peer address`, NAME);
   }
-  return { nodeId, dataDir: resolve(cwd, stringOption(values, 'data') ?? './data'), host, clientPort, peerPort, advertisedAddress, peers };
+  return { nodeId, dataDir: resolve(cwd, stringOption(values, 'data') ?? './data'), host, clientPort, peerPort, advertisedAddress, peers, ...(join ? { join } : {}) };
 }
 
 export async function start(ctx: CommandContext): Promise<number> {
@@ -50,7 +54,7 @@ export async function start(ctx: CommandContext): Promise<number> {
   if (ctx.args.positionals.length > 0) throw new UsageError(`unexpected argument "${ctx.args.positionals[0]}"`, NAME);
   const clusterSize = intOption(v, 'cluster', NAME, { min: 1, max: 9 });
   if (clusterSize !== undefined) {
-    for (const only of ['node-id', 'peers', 'advertise', 'peer-port', 'host']) {
+    for (const only of ['node-id', 'peers', 'join', 'advertise', 'peer-port', 'host']) {
       if (v[only] !== undefined) throw new UsageError(`--cluster runs its own nodes: drop --${only}`, NAME);
     }
     return devCluster(ctx, { nodes: clusterSize, dataDir: stringOption(v, 'data') ?? './data', port: intOption(v, 'port', NAME, { min: 1, max: 65535 }) ?? 7001, sameHost: false });

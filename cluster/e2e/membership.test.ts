@@ -1,9 +1,9 @@
 /**
  * Membership changes on real processes, under an idempotent produce load (docs/architecture.md,
- * "Membership changes"): a partition reassigned from three nodes to another three, a node
- * drained with the CLI, and a dead node replaced while it is down with `flotilla node remove`
- * (its metadata-group seat goes to another node). No acknowledged record is lost, duplicated or
- * moved; the old replicas' nodes delete their copies.
+ * "Membership changes"): a fourth node joins the running three-node cluster with
+ * `flotilla start --join`, a partition is reassigned onto it, a node is drained with the CLI,
+ * and a dead node is replaced while it is down with `flotilla node remove` (its metadata-group
+ * seat goes to the joined node). No acknowledged record is lost, duplicated or moved.
  */
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -62,7 +62,7 @@ describe('membership changes', () => {
   let cluster: ProcessCluster;
 
   beforeAll(async () => {
-    cluster = await ProcessCluster.start({ nodes: 4, name: 'membership' });
+    cluster = await ProcessCluster.start({ nodes: 3, name: 'membership' });
   });
 
   afterAll(async () => {
@@ -82,7 +82,7 @@ describe('membership changes', () => {
     return { code, stdout, stderr };
   }
 
-  it('reassign, drain and replace a dead node under load: every acknowledged record stays, once, where it was acknowledged', async () => {
+  it('a node joins; reassign onto it, drain, and replace a dead node under load: every acknowledged record stays, once, where it was acknowledged', async () => {
     cluster.dumpLogsOnFailure();
     const flotilla = cluster.client();
     const admin = flotilla.admin();
@@ -90,6 +90,13 @@ describe('membership changes', () => {
     const load = new Load(flotilla);
     await load.more(200);
     const groupId = (await admin.describeTopic(TOPIC)).partitions[0].groupId;
+
+    // 0. A new node joins the running cluster: registered, alive, holding no replica.
+    const joined = await cluster.join();
+    expect(joined).toBe(4);
+    expect(cluster.logs(joined)).toMatch(/registered with the cluster as a new node; it holds no replicas/);
+    await waitFor('every node sees the joined node alive', async () => (await admin.describeCluster()).nodes.find((n) => n.id === joined)?.alive === true, 30_000, 250);
+    expect((await admin.describeTopic(TOPIC)).partitions[0].replicas).not.toContain(joined);
 
     // 1. Reassign {a, b, c} -> {b, c, spare} through the CLI, which waits and shows the progress.
     const first = await replicasNow(admin);

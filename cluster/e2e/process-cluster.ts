@@ -89,6 +89,8 @@ interface NodeProc {
   stopping: boolean;
   /** SIGSTOPped by pause(). */
   paused?: boolean;
+  /** Started with `--join` through this peer address (a node added to the running cluster). */
+  join?: string;
   log: string[];
 }
 
@@ -118,6 +120,7 @@ export class ProcessCluster {
   private readonly clients: Flotilla[] = [];
   private readonly raw = new Map<string, FlotillaClient>();
   private cleaned = false;
+  private readonly name: string;
   private proxies: LinkProxies | undefined;
 
   private constructor(size: number, port: number, options: ProcessClusterOptions) {
@@ -127,6 +130,7 @@ export class ProcessCluster {
     this.env = { ...TEST_ENV, ...(options.env ?? {}) };
     this.listenTimeoutMs = options.listenTimeoutMs ?? 30_000;
     const name = (options.name ?? 'e2e').replace(/[^a-zA-Z0-9_-]/g, '_');
+    this.name = name;
     for (let id = 1; id <= size; id++) {
       this.nodes.set(id, {
         id,
@@ -211,10 +215,32 @@ export class ProcessCluster {
   /** `flotilla start` arguments of a node. With link proxies, every other node is named at the proxy of that link. */
   args(nodeId: number): string[] {
     const n = this.node(nodeId);
+    if (n.join) return ['start', '--node-id', String(n.id), '--host', n.host, '--port', String(n.port), '--peer-port', String(n.peerPort), '--data', n.dataDir, '--join', n.join];
     const peers = this.ids()
       .map((id) => `${id}=${this.proxies && id !== nodeId ? this.proxies.address(nodeId, id) : `${this.node(id).host}:${this.node(id).peerPort}`}`)
       .join(',');
     return ['start', '--node-id', String(n.id), '--host', n.host, '--port', String(n.port), '--peer-port', String(n.peerPort), '--data', n.dataDir, '--peers', peers];
+  }
+
+  /** Adds a node to the running cluster with `flotilla start --join` (through node `via`'s peer address) and waits until it listens; returns its id. */
+  async join(via = 1): Promise<number> {
+    const id = Math.max(...this.ids()) + 1;
+    const v = this.node(via);
+    this.nodes.set(id, {
+      id,
+      host: `127.0.0.${id}`,
+      port: this.port,
+      peerPort: this.peerPort,
+      dataDir: mkdtempSync(join(tmpdir(), `flotilla-${this.name}-n${id}-`)),
+      generation: 0,
+      listening: false,
+      listeners: [],
+      stopping: false,
+      log: [],
+      join: `${v.host}:${v.peerPort}`,
+    });
+    await this.spawnNode(id);
+    return id;
   }
 
   // ---- processes ----------------------------------------------------------------------------

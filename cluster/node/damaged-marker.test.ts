@@ -20,6 +20,6 @@ describe('a data directory found damaged', () => {
       e = x;
     }
     expect(e).toBeInstanceOf(StoreOpenError);
-    expect((e as Error).message).toMatch(/was found damaged \(.*Corruption: block checksum mismatch\): the node will not start on it\. Restore it from a copy/);
+    expect((e as Error).message).toMatch(/was found damaged \(.*Corruption: block checksum mismatch\): the node will not start on it\. To recover, move the node's data directory away .* it rejoins empty and is resynced/);
   });
 });

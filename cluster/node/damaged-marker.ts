@@ -23,6 +23,6 @@ export function refuseIfDamaged(dataDir: string): void {
   if (!existsSync(file)) return;
   throw new StoreOpenError(
     `data directory ${dataDir} was found damaged (${readFileSync(file, 'utf8').trim()}): the node will not start on it. ` +
-      `Restore it from a copy (resync of a node whose data is damaged is not supported yet); remove ${file} only if the files were repaired.`,
+      `To recover, move the node's data directory away (keep it for inspection) and start the node again: on a new directory it rejoins empty and is resynced from the other replicas; remove ${file} only if the files were repaired.`,
   );
 }

@@ -15,8 +15,8 @@ export interface NodeCoreParts {
   store: LogStore;
   multi: MultiRaft;
   controller: Controller;
-  /** Peer addresses by node id: the initial peer list, this node included. */
-  peers: ReadonlyMap<NodeId, string>;
+  /** Peer addresses by node id: the initial peer list, this node included; nodes that join later are added. */
+  peers: Map<NodeId, string>;
   peerCalls: PeerCalls;
   /** The data directory's incarnation, and whether the node rejoined after losing its data. */
   identity: DataDirIdentity;
@@ -34,7 +34,8 @@ export class NodeCore {
   readonly store: LogStore;
   readonly multi: MultiRaft;
   readonly controller: Controller;
-  readonly peers: ReadonlyMap<NodeId, string>;
+  /** Peer addresses by node id: the initial peer list, then every node the metadata registers (learnPeers). */
+  readonly peers: Map<NodeId, string>;
   readonly peerCalls: PeerCalls;
   readonly identity: DataDirIdentity;
   /** Set once, by FlotillaNode.stop(): every part stops starting new work. */

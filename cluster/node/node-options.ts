@@ -13,6 +13,11 @@ export interface NodeStartOptions {
   advertisedAddress: string;
   /** Every voter of the initial cluster, this node included. */
   peers: Array<{ id: number; address: string }>;
+  /**
+   * The peer address of any node of a running cluster this node joins (`flotilla start --join`):
+   * the other nodes are learned from it, and `peers` need only hold this node.
+   */
+  join?: string;
 }
 
 /** Raft timing: time is ticks of `tickMs`. */

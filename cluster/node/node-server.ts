@@ -18,6 +18,7 @@ import { guardAgainstLostDisk } from './lost-disk-guard';
 import { type DataDirIdentity, ensureIdentity, newIncarnation, readIdentity, writeIdentity } from './identity';
 import { controllerSeats, MembershipDriver } from './membership-driver';
 import { awaitReadmission } from './rejoin';
+import { discoverCluster } from './join';
 import { ReplicaRepair } from './replica-repair';
 import { markDamaged, refuseIfDamaged } from './damaged-marker';
 import { MetadataProposals, type MetadataProposalOutcome } from './metadata-proposals';
@@ -62,8 +63,11 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
   /** Fault injection for in-process tests (a network cut): Raft messages it returns true for are not sent. */
   dropOutgoing: ((group: number, message: Message) => boolean) | undefined;
 
-  static async start(options: NodeOptions): Promise<FlotillaNode> {
-    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  static async start(given: NodeOptions): Promise<FlotillaNode> {
+    const log = given.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    // Joining a running cluster: its members come from the node named, not from --peers.
+    const joining = given.join ? await discoverCluster(given, log) : undefined;
+    const options: NodeOptions = joining ? { ...given, peers: joining.peers, clusterId: joining.clusterId } : given;
     // Before anything is created: a known member that lost its disk must not rejoin as it was.
     const verdict = await guardAgainstLostDisk(options, log);
     refuseIfDamaged(options.dataDir);
@@ -78,8 +82,14 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
       await writeIdentity(options.dataDir, identity);
       clusterId = await resolveClusterId(options.dataDir, verdict.clusterId || options.clusterId, options.peers);
       await awaitReadmission(options, identity, log);
+    } else if (joining && verdict.kind === 'new') {
+      // A new member of a running cluster: registered through the others before it runs
+      // anything, then added by the metadata group's leader as a learner of the metadata.
+      identity = await ensureIdentity(options.dataDir, true);
+      clusterId = await resolveClusterId(options.dataDir, options.clusterId, options.peers);
+      await awaitReadmission(options, identity, log, 'join');
     } else {
-      identity = await ensureIdentity(options.dataDir, false);
+      identity = await ensureIdentity(options.dataDir, joining !== undefined);
       clusterId = await resolveClusterId(options.dataDir, options.clusterId, options.peers);
     }
     const store = await LogStore.open(join(options.dataDir, 'store'), { clusterId, nodeId: options.nodeId });
@@ -98,7 +108,10 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
     const tuning = { ...DEFAULT_TUNING, ...options.tuning };
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     const peers = new Map(options.peers.map((p) => [p.id, p.address]));
-    const controller = new Controller(() => this.replicas.reconcile(), {
+    const controller = new Controller(() => {
+      this.learnPeers();
+      this.replicas.reconcile();
+    }, {
       readStates: (states) => this.reader.readStates(states),
       roleChanged: (soft) => {
         this.reader.roleChanged(soft);
@@ -175,6 +188,17 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
     this.reader.started();
     this.reader.catchUp();
     this.heartbeats = setInterval(() => this.transport.heartbeat(), core.tuning.tickMs * core.tuning.heartbeatTicks);
+  }
+
+  /** Nodes the metadata registered that this node has no address for (they joined later): reach them at their registered peer address. */
+  private learnPeers(): void {
+    const { core } = this;
+    for (const n of core.controller.state.nodes()) {
+      if (core.peers.has(n.id)) continue;
+      core.peers.set(n.id, n.peerAddress);
+      this.transport.addPeer(n.id, n.peerAddress);
+      core.log(`node ${this.id}: node ${n.id} joined the cluster (peer address ${n.peerAddress})`);
+    }
   }
 
   private fatal(e: unknown): void {

@@ -32,6 +32,7 @@ export function nodePeerCalls(proposals: MetadataProposals, reader: MetadataRead
         fresh: false,
         incarnation: known?.incarnation ?? '',
         awaitingReadmission: state.controllerResyncing().includes(call.request.node),
+        peers: state.nodes().map((n) => ({ id: n.id, peerAddress: n.peerAddress })),
       });
     },
     ProposeMetadata: (call: grpc.ServerUnaryCall<{ command: Buffer }, unknown>, cb: grpc.sendUnaryData<unknown>) => {

@@ -19,12 +19,15 @@ import type { NodeOptions } from './node-options';
  * pass for the fresh node of a new cluster. Safe to repeat after a crash: a registration of the
  * same incarnation changes nothing.
  */
-export async function awaitReadmission(options: NodeOptions, identity: DataDirIdentity, log: (line: string) => void, pollMs = 500): Promise<void> {
+export async function awaitReadmission(options: NodeOptions, identity: DataDirIdentity, log: (line: string) => void, why: 'lost' | 'join' = 'lost', pollMs = 500): Promise<void> {
   const self = options.peers.find((p) => p.id === options.nodeId);
   if (!self) throw new Error(`node ${options.nodeId} is not among its own peers`);
   const others = options.peers.filter((p) => p.id !== options.nodeId);
   const server = new grpc.Server(PEER_CHANNEL_OPTIONS);
-  const unavailable = { code: grpc.status.UNAVAILABLE, details: `node ${options.nodeId} lost its data and waits to be readmitted; it knows nothing yet` };
+  const unavailable = {
+    code: grpc.status.UNAVAILABLE,
+    details: `node ${options.nodeId} ${why === 'lost' ? 'lost its data and waits to be readmitted' : 'is joining the cluster'}; it knows nothing yet`,
+  };
   server.addService(loadPeerProto().Peer.service, {
     memberStatus: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb(unavailable),
   });
@@ -37,7 +40,7 @@ export async function awaitReadmission(options: NodeOptions, identity: DataDirId
     host: options.advertisedAddress,
     peerAddress: self.address,
     incarnation: identity.incarnation,
-    lostData: true,
+    lostData: why === 'lost',
   });
   let lastLog = 0;
   try {
@@ -48,7 +51,11 @@ export async function awaitReadmission(options: NodeOptions, identity: DataDirId
       const mine = answers.find((a) => a?.registered && a.incarnation === identity.incarnation);
       if (mine && !mine.awaitingReadmission) {
         calls.close();
-        log(`node ${options.nodeId}: readmitted to the metadata group as incarnation ${identity.incarnation}; starting empty, to be resynced group by group`);
+        log(
+          why === 'lost'
+            ? `node ${options.nodeId}: readmitted to the metadata group as incarnation ${identity.incarnation}; starting empty, to be resynced group by group`
+            : `node ${options.nodeId}: registered with the cluster as a new node; it holds no replicas until some are moved to it (flotilla partition reassign) or new topics are created`,
+        );
         return;
       }
       // Only the metadata group's leader takes it; the others refuse, which is expected.
@@ -57,7 +64,7 @@ export async function awaitReadmission(options: NodeOptions, identity: DataDirId
       if (Date.now() - lastLog >= 10_000) {
         lastLog = Date.now();
         log(
-          `node ${options.nodeId}: lost its data; waiting for the cluster to ` +
+          `node ${options.nodeId}: ${why === 'lost' ? 'lost its data' : 'joining'}; waiting for the cluster to ` +
             (mine ? 'readmit it to the metadata group (its old seat is removed first, which needs every other voter of that group up)' : 'record its new incarnation (a metadata leader must answer)'),
         );
       }

@@ -79,6 +79,11 @@ export class PeerTransport {
     }
   }
 
+  /** A node that joined the cluster after this one started (the metadata registered it). */
+  addPeer(id: NodeId, address: string): void {
+    if (id !== this.opts.self && !this.links.has(id)) this.links.set(id, new PeerLink(id, address, this.opts));
+  }
+
   send(group: number, message: Message): void {
     this.links.get(message.to)?.enqueue({ group, message });
   }

@@ -5,6 +5,7 @@ import type { GroupReplica as _flotilla_v1_GroupReplica, GroupReplica__Output as
 import type { GroupState as _flotilla_v1_GroupState, GroupState__Output as _flotilla_v1_GroupState__Output } from './flotilla/v1/GroupState';
 import type { GroupStatusRequest as _flotilla_v1_GroupStatusRequest, GroupStatusRequest__Output as _flotilla_v1_GroupStatusRequest__Output } from './flotilla/v1/GroupStatusRequest';
 import type { GroupStatusResponse as _flotilla_v1_GroupStatusResponse, GroupStatusResponse__Output as _flotilla_v1_GroupStatusResponse__Output } from './flotilla/v1/GroupStatusResponse';
+import type { MemberPeer as _flotilla_v1_MemberPeer, MemberPeer__Output as _flotilla_v1_MemberPeer__Output } from './flotilla/v1/MemberPeer';
 import type { MemberStatusRequest as _flotilla_v1_MemberStatusRequest, MemberStatusRequest__Output as _flotilla_v1_MemberStatusRequest__Output } from './flotilla/v1/MemberStatusRequest';
 import type { MemberStatusResponse as _flotilla_v1_MemberStatusResponse, MemberStatusResponse__Output as _flotilla_v1_MemberStatusResponse__Output } from './flotilla/v1/MemberStatusResponse';
 import type { MetadataProposal as _flotilla_v1_MetadataProposal, MetadataProposal__Output as _flotilla_v1_MetadataProposal__Output } from './flotilla/v1/MetadataProposal';
@@ -28,6 +29,7 @@ export interface ProtoGrpcType {
       GroupState: MessageTypeDefinition<_flotilla_v1_GroupState, _flotilla_v1_GroupState__Output>
       GroupStatusRequest: MessageTypeDefinition<_flotilla_v1_GroupStatusRequest, _flotilla_v1_GroupStatusRequest__Output>
       GroupStatusResponse: MessageTypeDefinition<_flotilla_v1_GroupStatusResponse, _flotilla_v1_GroupStatusResponse__Output>
+      MemberPeer: MessageTypeDefinition<_flotilla_v1_MemberPeer, _flotilla_v1_MemberPeer__Output>
       MemberStatusRequest: MessageTypeDefinition<_flotilla_v1_MemberStatusRequest, _flotilla_v1_MemberStatusRequest__Output>
       MemberStatusResponse: MessageTypeDefinition<_flotilla_v1_MemberStatusResponse, _flotilla_v1_MemberStatusResponse__Output>
       MetadataProposal: MessageTypeDefinition<_flotilla_v1_MetadataProposal, _flotilla_v1_MetadataProposal__Output>

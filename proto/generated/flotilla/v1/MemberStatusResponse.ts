@@ -1,5 +1,6 @@
 // Original file: proto/peer.proto
 
+import type { MemberPeer as _flotilla_v1_MemberPeer, MemberPeer__Output as _flotilla_v1_MemberPeer__Output } from '../../flotilla/v1/MemberPeer';
 
 export interface MemberStatusResponse {
   'clusterId'?: (string);
@@ -8,6 +9,7 @@ export interface MemberStatusResponse {
   'fresh'?: (boolean);
   'incarnation'?: (string);
   'awaitingReadmission'?: (boolean);
+  'peers'?: (_flotilla_v1_MemberPeer)[];
 }
 
 export interface MemberStatusResponse__Output {
@@ -17,4 +19,5 @@ export interface MemberStatusResponse__Output {
   'fresh': (boolean);
   'incarnation': (string);
   'awaitingReadmission': (boolean);
+  'peers': (_flotilla_v1_MemberPeer__Output)[];
 }
