@@ -31,8 +31,8 @@ Options:
   --nemesis LIST      families or single faults, comma-separated (default: every family;
                       with --brokers, the partition faults but client-cut-leader):
 ${FAMILIES.map((f) => `                        ${f}: ${FAULT_KINDS.filter((k) => FAULTS[k].family === f && !NAMED_ONLY.includes(k)).join(', ')}`).join('\n')}
-                      only when named: wipe, restore-older (unsafe until lost-disk resync
-                      exists), amnesia-all (loses acknowledged writes on purpose)
+                      only when named: restore-older (an older copy of a voter's directory:
+                      unsafe by design), amnesia-all (loses acknowledged writes on purpose)
   --time SECONDS      how long faults are scheduled for (default 300)
   --seed N            the schedule's seed (default: a random one, printed)
   --nodes N           nodes of the lab's own cluster, 3 or 5 (default 3)

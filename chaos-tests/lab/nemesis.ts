@@ -354,7 +354,10 @@ export class Nemesis {
       await this.procs.start(x);
       // It may still stop once it reads the damage: give it a moment, then look.
       await sleep(1500);
-      if (this.procs.isRunning(x)) return `node ${x} started on the damaged data`;
+      if (this.procs.isRunning(x)) {
+        const resynced = this.procs.lastLines(x).some((l) => /rejoins through a resync|readmitted to the metadata group/.test(l));
+        return resynced ? `node ${x} started on an empty directory and rejoined through a resync` : `node ${x} started on the damaged data`;
+      }
       return `node ${x} started, then stopped: ${this.procs.lastLines(x).slice(-2).join(' | ')}`;
     } catch (error) {
       const why = error instanceof NodeStartError ? `${error.exit}: ${error.reason}` : (error as Error).message;

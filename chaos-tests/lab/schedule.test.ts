@@ -37,10 +37,10 @@ describe('the fault schedule', () => {
 });
 
 describe('--nemesis', () => {
-  it('takes families and single faults; wipe and restore-older only when named', () => {
+  it('takes families and single faults; restore-older and amnesia-all only when named', () => {
     expect(parseNemeses('kill')).toEqual(['kill-one', 'kill-leader', 'kill-all', 'rolling-restart']);
-    expect(parseNemeses('storage')).toEqual(['corrupt', 'truncate-wal']);
-    expect(parseNemeses('storage,wipe')).toEqual(['corrupt', 'truncate-wal', 'wipe']);
+    expect(parseNemeses('storage')).toEqual(['corrupt', 'truncate-wal', 'wipe']);
+    expect(parseNemeses('storage,restore-older')).toEqual(['corrupt', 'truncate-wal', 'wipe', 'restore-older']);
     const all = parseNemeses('all');
     for (const k of NAMED_ONLY) expect(all).not.toContain(k);
     expect(all).toHaveLength(FAULT_KINDS.length - NAMED_ONLY.length);

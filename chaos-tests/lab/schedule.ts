@@ -29,7 +29,7 @@ export const FAULTS = {
   'pause-minority-kill': { family: 'pause', what: 'SIGSTOP a minority, SIGKILL another node, then restart it and resume the paused ones' },
   corrupt: { family: 'storage', what: "flip bits in a stopped minority node's LevelDB files, then start it" },
   'truncate-wal': { family: 'storage', what: "cut the end off a stopped minority node's LevelDB write-ahead log, then start it" },
-  wipe: { family: 'storage', what: "delete a stopped minority node's data directory, then start it (not in the default schedule)" },
+  wipe: { family: 'storage', what: "delete a stopped minority node's data directory, then start it (it rejoins empty and is resynced)" },
   'restore-older': { family: 'storage', what: "put back an older copy of a minority node's data directory, then start it (not in the default schedule)" },
   'amnesia-all': { family: 'storage', what: 'every node gets back an older copy of its data directory: acknowledged writes are lost by construction (a planted fault, to see the checkers catch it)' },
   'clock-fast': { family: 'clock', what: 'restart one node with a tick 4x shorter than the others (its timeouts run fast)' },
@@ -40,11 +40,12 @@ export type FaultKind = keyof typeof FAULTS;
 export const FAULT_KINDS = Object.keys(FAULTS) as FaultKind[];
 
 /**
- * Faults a family name does not select: safe resync of a node that lost its disk does not exist
- * yet, so wiping or rolling back a voter's disk can break Raft's guarantees by design, and
- * amnesia-all breaks them on purpose. They run only when named.
+ * Faults a family name does not select: rolling a voter's disk back to an older copy of the same
+ * directory (its incarnation unchanged) forgets acknowledged entries and votes in a way no node
+ * can detect, so it can break Raft's guarantees by design, and amnesia-all breaks them on
+ * purpose. They run only when named. (A wiped disk is detected and resynced: `wipe` is a storage fault.)
  */
-export const NAMED_ONLY: readonly FaultKind[] = ['wipe', 'restore-older', 'amnesia-all'];
+export const NAMED_ONLY: readonly FaultKind[] = ['restore-older', 'amnesia-all'];
 
 /** Faults that need the lab to own the node processes (not possible against a cluster it attached to). */
 export function needsProcesses(kind: FaultKind): boolean {
