@@ -1,5 +1,6 @@
 /**
- * A follower stopped (SIGTERM) while records keep coming catches up after its restart: it shows up
+ * A follower stopped (SIGTERM) while 100,000 records come catches up after its restart (describe
+ * shows it lagging by them, and the lag shrinking to zero): it shows up
  * in the partition's in-sync replicas again, and once every node is stopped the partition group's
  * Raft log on disk (index, term, type, data) is the same on all three nodes, ending at the same
  * index on the restarted follower as on the leader. The records decoded from each node's log are
@@ -14,6 +15,9 @@ import { type EntrySummary, openNodeStore, ProcessCluster, partitionLeader, read
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const TOPIC = 'catchup';
+/** Records written while the follower is down: 100,000 of them after the first 500. */
+const DOWN_END = 100_500;
+const END = DOWN_END + 100;
 
 describe('a stopped follower catches up', () => {
   let cluster: ProcessCluster;
@@ -37,10 +41,10 @@ describe('a stopped follower catches up', () => {
 
     const producer = flotilla.producer({ acks: 'all', lingerMs: 1 });
     const acks: RecordMetadata[] = [];
-    // In chunks of 8 records, so that the partition's log has many entries (one batch per chunk).
-    const produce = async (from: number, to: number) => {
-      for (let at = from; at < to; at += 8) {
-        const n = Math.min(8, to - at);
+    // In chunks of `chunk` records (8: many small entries; 500 while the follower is down, to make 100,000 records quickly).
+    const produce = async (from: number, to: number, chunk = 8) => {
+      for (let at = from; at < to; at += chunk) {
+        const n = Math.min(chunk, to - at);
         acks.push(...(await Promise.all(Array.from({ length: n }, (_, k) => producer.send({ topic: TOPIC, partition: 0, value: `c-${at + k}` })))));
       }
     };
@@ -55,16 +59,33 @@ describe('a stopped follower catches up', () => {
     const exit = await cluster.stop(follower);
     expect(exit, `node ${follower} exits cleanly on SIGTERM`).toEqual({ code: 0, signal: null });
 
-    await produce(500, 1500);
+    await produce(500, DOWN_END, 500);
     // A replica that is down leaves the in-sync set (not heard from within replica.lag.time.max.ms).
     const whileDown = await partitionLeader(admin, TOPIC, 0, { timeoutMs: 15_000, accept: (p) => !p.inSyncReplicas.includes(follower) });
     expect(whileDown.inSyncReplicas).not.toContain(follower);
     expect(whileDown.inSyncReplicas).toContain(whileDown.leader);
     console.log(`catchup: leader ${leader}, stopped follower ${follower}; in sync while it was down: [${whileDown.inSyncReplicas.join(',')}]`);
 
+    // Describe shows it lagging by everything it missed, and the lag shrinking to zero once it is back.
+    const lagOf = (p: { replicaStatus: Array<{ node: number; lagRecords: number }> }) => p.replicaStatus.find((r) => r.node === follower)?.lagRecords;
+    const downLag = lagOf(await partitionLeader(admin, TOPIC, 0, { accept: (p) => p.highWatermark === DOWN_END && (lagOf(p) ?? 0) >= DOWN_END - 500 }));
+    expect(downLag).toBeGreaterThanOrEqual(DOWN_END - 500);
     await cluster.restart(follower);
+    const lags: number[] = [downLag!];
+    await waitFor(
+      `node ${follower}'s lag back to 0`,
+      async () => {
+        const lag = lagOf((await admin.describeTopic(TOPIC)).partitions[0]);
+        if (lag !== undefined && lag !== lags[lags.length - 1]) lags.push(lag);
+        return lag === 0;
+      },
+      60_000,
+      50,
+    );
+    console.log(`catchup: node ${follower}'s lag as describe showed it: ${lags.join(' -> ')}`);
+    expect(lags[lags.length - 1]).toBe(0);
     await cluster.waitReady(60_000);
-    await produce(1500, 1600);
+    await produce(DOWN_END, END);
     await producer.close();
 
     // In sync again, and the leader has not changed meanwhile (or we compare against the new one).
@@ -72,7 +93,7 @@ describe('a stopped follower catches up', () => {
     // leadership there, and a move while the nodes stop would add an election's entry to one log.
     const inSync = await partitionLeader(admin, TOPIC, 0, {
       timeoutMs: 30_000,
-      accept: (p) => p.inSyncReplicas.includes(follower) && p.highWatermark === 1600 && p.inSyncReplicas.length === 3 && p.leader === p.replicas[0],
+      accept: (p) => p.inSyncReplicas.includes(follower) && p.highWatermark === END && p.inSyncReplicas.length === 3 && p.leader === p.replicas[0],
     });
     expect(inSync.inSyncReplicas).toContain(follower);
     const finalLeader = inSync.leader;
@@ -80,15 +101,15 @@ describe('a stopped follower catches up', () => {
     for (let k = 0; k < 5; k++) {
       const p = (await admin.describeTopic(TOPIC)).partitions[0];
       expect(p.inSyncReplicas).toContain(follower);
-      expect(p.highWatermark).toBe(1600);
+      expect(p.highWatermark).toBe(END);
       expect(p.leader).toBe(finalLeader);
       await new Promise((r) => setTimeout(r, 100));
     }
 
     // The data reads back (through the leader).
-    const records = await readPartition(flotilla.consumer(), TOPIC, 0, { from: 0, to: 1600 });
-    expect(records.map((r) => r.value!.toString())).toEqual(Array.from({ length: 1600 }, (_, i) => `c-${i}`));
-    expect(acks.map((a) => a.offset).sort((a, b) => a - b)).toEqual(Array.from({ length: 1600 }, (_, i) => i));
+    const records = await readPartition(flotilla.consumer(), TOPIC, 0, { from: 0, to: END, timeoutMs: 60_000 });
+    expect(records.map((r) => r.value!.toString())).toEqual(Array.from({ length: END }, (_, i) => `c-${i}`));
+    expect(acks.map((a) => a.offset).sort((a, b) => a - b)).toEqual(Array.from({ length: END }, (_, i) => i));
 
     const logs = await stopAndReadLogs(cluster, group, finalLeader);
     const summary = describeLogs(logs);
@@ -96,9 +117,9 @@ describe('a stopped follower catches up', () => {
     compareLogs(logs, group, finalLeader, follower);
     for (const l of logs.values()) expect(l.firstIndex, `no compaction expected (${summary})`).toBe(1);
 
-    // Each node's log decodes to exactly the acknowledged records, offsets 0..1599 in order.
+    // Each node's log decodes to exactly the acknowledged records, offsets 0..END-1 in order.
     for (const id of cluster.ids()) {
-      expect(decodeRecords(logs.get(id)!, TOPIC), `records in node ${id}'s log`).toEqual(Array.from({ length: 1600 }, (_, i) => ({ offset: i, value: `c-${i}` })));
+      expect(decodeRecords(logs.get(id)!, TOPIC), `records in node ${id}'s log`).toEqual(Array.from({ length: END }, (_, i) => ({ offset: i, value: `c-${i}` })));
     }
   });
 
