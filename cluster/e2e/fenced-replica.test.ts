@@ -11,7 +11,8 @@
 import { Level } from 'level';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { entryKey } from '../../log-store/keys';
-import { openNodeStore, ProcessCluster, partitionLeader, readGroupLog, readPartition, waitFor } from './process-cluster';
+import { openNodeStore, ProcessCluster, partitionLeader, readPartition, waitFor } from './process-cluster';
+import { readGroupLogs } from './steady-load';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -88,15 +89,7 @@ describe('a replica with a corrupted log entry', () => {
 
     // The repaired copy is the leader's, entry for entry: the flipped byte is gone.
     await cluster.stopAll();
-    const logs = new Map<number, Awaited<ReturnType<typeof readGroupLog>>>();
-    for (const id of cluster.ids()) {
-      const s = await openNodeStore(cluster.dataDir(id), id);
-      try {
-        logs.set(id, await readGroupLog(s.store, group));
-      } finally {
-        await s.store.close();
-      }
-    }
+    const logs = await readGroupLogs(cluster, group);
     const mine = logs.get(victim)!;
     const theirs = logs.get(leader)!;
     expect(mine.lastIndex).toBe(theirs.lastIndex);

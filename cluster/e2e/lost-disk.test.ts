@@ -9,48 +9,14 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeRecordBatch, isRecordBatch } from '../records';
-import type { Admin, Flotilla } from '../client';
-import { type EntrySummary, openNodeStore, ProcessCluster, partitionLeader, readGroupLog, readPartition, waitFor } from './process-cluster';
+import type { Admin } from '../client';
+import { type EntrySummary, ProcessCluster, partitionLeader, readPartition, waitFor } from './process-cluster';
+import { readGroupLogs, SteadyLoad } from './steady-load';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
 const TOPIC = 'lost-disk';
 const PARTITIONS = 2;
-
-/** Produces until stopped, recording what was acknowledged where. */
-class Load {
-  readonly acked = new Map<string, { partition: number; offset: number }>();
-  private running = true;
-  private sent = 0;
-  readonly done: Promise<void>;
-
-  constructor(flotilla: Flotilla) {
-    const producer = flotilla.producer({ acks: 'all', idempotent: true, lingerMs: 2 });
-    this.done = (async () => {
-      try {
-        while (this.running) {
-          const values = Array.from({ length: 20 }, () => `v-${this.sent++}`);
-          const results = await Promise.all(values.map((value, i) => producer.send({ topic: TOPIC, partition: i % PARTITIONS, value })));
-          results.forEach((r, i) => this.acked.set(values[i], { partition: r.partition, offset: r.offset }));
-        }
-      } finally {
-        await producer.close();
-      }
-    })();
-    this.done.catch(() => undefined); // reported by stop()
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.done;
-  }
-
-  /** Resolves once `n` more records were acknowledged. */
-  async more(n: number): Promise<void> {
-    const target = this.acked.size + n;
-    await waitFor(`${n} more acknowledged records`, () => this.acked.size >= target, 60_000, 50);
-  }
-}
 
 /** Every partition settled with all three replicas in sync and nobody resyncing. */
 async function settled(admin: Admin, what: string): Promise<void> {
@@ -82,7 +48,7 @@ describe('a node that lost its disk', () => {
     const admin = flotilla.admin();
     const created = await admin.createTopic({ name: TOPIC, partitions: PARTITIONS, replicationFactor: 3, config: { 'replica.lag.time.max.ms': '2000' } });
     const groups = created.partitions.map((p) => p.groupId);
-    const load = new Load(flotilla);
+    const load = new SteadyLoad(flotilla, TOPIC, PARTITIONS);
     await load.more(300);
 
     // 1. A follower of partition 0 (not the metadata leader if possible) loses its disk.
@@ -130,15 +96,7 @@ describe('a node that lost its disk', () => {
     // Byte for byte: every node's copy of each partition group over the common range, ending at the same index.
     await cluster.stopAll();
     for (const group of groups) {
-      const logs = new Map<number, { firstIndex: number; lastIndex: number; entries: EntrySummary[] }>();
-      for (const id of cluster.ids()) {
-        const s = await openNodeStore(cluster.dataDir(id), id);
-        try {
-          logs.set(id, await readGroupLog(s.store, group));
-        } finally {
-          await s.store.close();
-        }
-      }
+      const logs = await readGroupLogs(cluster, group);
       const last = new Set([...logs.values()].map((l) => l.lastIndex));
       expect(last.size, `group ${group} ends at one index on every node`).toBe(1);
       const from = Math.max(...[...logs.values()].map((l) => l.firstIndex));

@@ -5,50 +5,15 @@
  * and a dead node is replaced while it is down with `flotilla node remove` (its metadata-group
  * seat goes to the joined node). No acknowledged record is lost, duplicated or moved.
  */
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Admin, Flotilla } from '../client';
+import type { Admin } from '../client';
 import { isSettled } from '../cli/membership';
-import { runCli } from '../cli/run';
 import { ProcessCluster, readPartition, waitFor } from './process-cluster';
+import { runFlotilla, SteadyLoad } from './steady-load';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
 const TOPIC = 'moves';
-
-/** Produces until stopped, recording what was acknowledged where. */
-class Load {
-  readonly acked = new Map<string, number>();
-  private running = true;
-  private sent = 0;
-  readonly done: Promise<void>;
-
-  constructor(flotilla: Flotilla) {
-    const producer = flotilla.producer({ acks: 'all', idempotent: true, lingerMs: 2 });
-    this.done = (async () => {
-      try {
-        while (this.running) {
-          const values = Array.from({ length: 20 }, () => `m-${this.sent++}`);
-          const results = await Promise.all(values.map((value) => producer.send({ topic: TOPIC, partition: 0, value })));
-          results.forEach((r, i) => this.acked.set(values[i], r.offset));
-        }
-      } finally {
-        await producer.close();
-      }
-    })();
-    this.done.catch(() => undefined); // reported by stop()
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.done;
-  }
-
-  async more(n: number): Promise<void> {
-    const target = this.acked.size + n;
-    await waitFor(`${n} more acknowledged records`, () => this.acked.size >= target, 60_000, 50);
-  }
-}
 
 async function replicasNow(admin: Admin): Promise<number[]> {
   return [...(await admin.describeTopic(TOPIC)).partitions[0].replicas];
@@ -69,25 +34,14 @@ describe('membership changes', () => {
     await cluster?.cleanup();
   });
 
-  async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s), isTTY: false },
-      stdin: Readable.from(['']),
-      env: { FLOTILLA_BROKERS: cluster.brokers.join(',') },
-      signal: new AbortController().signal,
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = (...argv: string[]) => runFlotilla(cluster, ...argv);
 
   it('a node joins; reassign onto it, drain, and replace a dead node under load: every acknowledged record stays, once, where it was acknowledged', async () => {
     cluster.dumpLogsOnFailure();
     const flotilla = cluster.client();
     const admin = flotilla.admin();
     await admin.createTopic({ name: TOPIC, partitions: 1, replicationFactor: 3, config: { 'replica.lag.time.max.ms': '2000' } });
-    const load = new Load(flotilla);
+    const load = new SteadyLoad(flotilla, TOPIC, 1, 'm');
     await load.more(200);
     const groupId = (await admin.describeTopic(TOPIC)).partitions[0].groupId;
 
@@ -143,11 +97,11 @@ describe('membership changes', () => {
     await load.stop();
 
     // Every acknowledged record, once, at its offset; no gap.
-    const end = Math.max(...load.acked.values()) + 1;
+    const end = Math.max(...[...load.acked.values()].map((a) => a.offset)) + 1;
     const records = await readPartition(flotilla.consumer(), TOPIC, 0, { from: 0, to: end });
     expect(records.map((r) => r.offset)).toEqual(Array.from({ length: end }, (_, i) => i));
     const byOffset = new Map(records.map((r) => [r.offset, r.value!.toString()]));
-    for (const [value, offset] of load.acked) expect(byOffset.get(offset), `${value} at offset ${offset}`).toBe(value);
+    for (const [value, { offset }] of load.acked) expect(byOffset.get(offset), `${value} at offset ${offset}`).toBe(value);
     expect(new Set(byOffset.values()).size).toBe(byOffset.size);
     await flotilla.close();
   });
