@@ -158,11 +158,14 @@ describe('a stopped follower catches up', () => {
     await cluster.waitReady(60_000);
     const inSync = await partitionLeader(admin, topic, 0, {
       timeoutMs: 30_000,
-      accept: (p) => p.inSyncReplicas.length === 3 && p.highWatermark === 1000 && p.leader === p.replicas[0],
+      // In sync is within replica.lag.max.records: wait for the follower to hold everything (lag 0), not just to be close.
+      accept: (p) => p.inSyncReplicas.length === 3 && p.highWatermark === 1000 && p.leader === p.replicas[0] && p.replicaStatus.every((r) => r.lagRecords === 0),
     });
     await produce(1010);
     await producer.close();
-    const after = await partitionLeader(admin, topic, 0, { accept: (p) => p.highWatermark === 1010 && p.inSyncReplicas.length === 3 });
+    const after = await partitionLeader(admin, topic, 0, {
+      accept: (p) => p.highWatermark === 1010 && p.inSyncReplicas.length === 3 && p.replicaStatus.every((r) => r.lagRecords === 0),
+    });
     expect(after.leader).toBe(inSync.leader);
 
     // What the leader still holds reads back.
