@@ -26,6 +26,8 @@ export interface GroupHost {
 export const ENTRY_OVERHEAD = 96;
 
 const cost = (e: Entry) => e.data.length + ENTRY_OVERHEAD;
+/** What an evicted slot of the cache holds until the slots before its head are reclaimed. */
+const EVICTED: Entry = Object.freeze({ index: 0, term: 0, type: 0, data: new Uint8Array(0) }) as Entry;
 
 /**
  * entries[from, to) appended to `out`, stopping before the data would pass maxBytes (`used`
@@ -371,7 +373,12 @@ export class GroupStorage implements Storage {
 
   private evictHead(n: number): void {
     let freed = 0;
-    for (let i = this.head; i < this.head + n; i++) freed += cost(this.cache[i]);
+    for (let i = this.head; i < this.head + n; i++) {
+      freed += cost(this.cache[i]);
+      // Let go of it now: the slots before head are reclaimed only after 1024 evictions, and 1024
+      // big entries (a producer's batches of hundreds of KiB) would stay reachable far past the budget.
+      this.cache[i] = EVICTED;
+    }
     this.head += n;
     this.cacheFirst += n;
     if (this.head === this.cache.length) {

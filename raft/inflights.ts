@@ -1,6 +1,10 @@
 import { assert } from './assert';
 import type { NodeId } from './types';
 
+/** freeFirstOne() calls refused while a forced-out message is unacknowledged before one more is forced. */
+export const FORCED_RETRY_CALLS = 10;
+export const MAX_FORCED_RETRY_CALLS = FORCED_RETRY_CALLS << 10;
+
 /**
  * The append messages in flight to one follower, as (last index, bytes) in a ring buffer: the
  * window of pipelined replication. Bounded in count and in bytes so that a slow follower cannot
@@ -16,6 +20,11 @@ export class Inflights {
   private start = 0;
   private count_ = 0;
   private bytes_ = 0;
+  /** The last index of the message freeFirstOne() forced out, until an acknowledgement reaches it (0: none). */
+  private forcedOut = 0;
+  /** freeFirstOne() calls refused since then, and how many must be before another is forced. */
+  private refusedSinceForced = 0;
+  private retryAfter = FORCED_RETRY_CALLS;
 
   constructor(
     private readonly maxMessages: number,
@@ -54,6 +63,15 @@ export class Inflights {
 
   /** Forget every message whose last index is <= `index` (the follower acknowledged them). */
   freeLE(index: number): void {
+    if (this.forcedOut !== 0 && index >= this.forcedOut) {
+      this.forcedOut = 0;
+      this.refusedSinceForced = 0;
+      this.retryAfter = FORCED_RETRY_CALLS;
+    }
+    this.release(index);
+  }
+
+  private release(index: number): void {
     while (this.count_ > 0 && this.indexes[this.start] <= index) {
       this.bytes_ -= this.sizes[this.start];
       this.start = (this.start + 1) % this.maxMessages;
@@ -63,12 +81,36 @@ export class Inflights {
     assert(this.bytes_ >= 0 && (this.count_ > 0 || this.bytes_ === 0), () => `${this.describe()}: bytes out of step with the messages after freeing up to ${index}`);
   }
 
-  /** Forget the oldest message: a heartbeat answer proves the follower is alive, so let one more through. */
+  /**
+   * Forget the oldest message: a heartbeat answer while the window is full proves the follower
+   * alive, so appends may have been lost (a connection reset drops what was queued): let one more
+   * through, whose gap, if any, the follower answers with a rejection (back to probe). But one at
+   * a time: the next only once an acknowledgement reached the one forced out, or after
+   * FORCED_RETRY_CALLS calls without (twice as many for each further one, up to
+   * MAX_FORCED_RETRY_CALLS: the follower's rejection may have been lost too). A follower that is
+   * alive but slow to persist (catching up) answers heartbeats long before its appends; freeing a
+   * message on each answer would let the bytes really in flight grow by a message per heartbeat
+   * without bound. This way they stay
+   * within maxBytes plus two messages (the one crossing the limit, the one forced through) for
+   * a follower that acknowledges at all, and grow by one message per doubling of the time for
+   * one that never does.
+   */
   freeFirstOne(): void {
-    if (this.count_ > 0) this.freeLE(this.indexes[this.start]);
+    if (this.count_ === 0) return;
+    if (this.forcedOut !== 0) {
+      if (++this.refusedSinceForced < this.retryAfter) return;
+      this.retryAfter = Math.min(2 * this.retryAfter, MAX_FORCED_RETRY_CALLS);
+    }
+    const oldest = this.indexes[this.start];
+    this.release(oldest);
+    this.forcedOut = oldest;
+    this.refusedSinceForced = 0;
   }
 
   reset(): void {
+    this.forcedOut = 0;
+    this.refusedSinceForced = 0;
+    this.retryAfter = FORCED_RETRY_CALLS;
     this.start = 0;
     this.count_ = 0;
     this.bytes_ = 0;

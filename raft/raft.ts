@@ -25,7 +25,7 @@ import {
 const DEFAULTS = {
   maxMessageBytes: 1 << 20,
   maxInflightMessages: 256,
-  maxInflightBytes: 32 << 20,
+  maxInflightBytes: 16 << 20,
   maxUncommittedBytes: 64 << 20,
   inSyncMaxLagEntries: 1000,
 };

@@ -45,6 +45,32 @@ export interface PeerTransportOptions {
   snapshotChunkBytes?: number;
   /** Deadline of one snapshot transfer (default 5 minutes). */
   snapshotTimeoutMs?: number;
+  /**
+   * Bytes of catch-up appends (isCatchUp) this node holds back or has handed to gRPC unsent, over
+   * all its peers; beyond it a new one is dropped and its group told the peer is unreachable
+   * (default 32 MiB).
+   */
+  maxCatchUpBytes?: number;
+  /** Bytes of catch-up appends handed to one peer's stream and not yet sent (default 2 MiB). */
+  maxCatchUpInWireBytes?: number;
+}
+
+/** Catch-up frames are cut at about this many bytes of entry data, so live frames can go between them. */
+export const CATCH_UP_FRAME_BYTES = 1 << 20;
+
+/**
+ * An append carrying only entries the leader had already committed when it sent it: the follower
+ * is not needed for those (a quorum has them), it is catching up. Live appends carry new entries
+ * (beyond the commit index); heartbeats, votes and answers are live too.
+ */
+export function isCatchUp(m: Message): boolean {
+  return m.type === 'append' && m.entries.length > 0 && m.entries[m.entries.length - 1].index <= m.commit;
+}
+
+/** The node's bytes of catch-up appends held or in the wire, over all peer links. */
+class CatchUpBudget {
+  used = 0;
+  constructor(readonly max: number) {}
 }
 
 /** Failover options, and room for a frame carrying many groups' entries. */
@@ -61,6 +87,14 @@ export const PEER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
  * or the peer is down, frames queue up to a byte limit, then messages are dropped and the groups
  * are told the peer is unreachable (Raft's own retransmission takes over).
  *
+ * Two priorities per link: live messages are written at once; catch-up appends (isCatchUp: entries
+ * the leader had committed already, for a follower that lags) wait in a queue of their own and go
+ * out in frames of about CATCH_UP_FRAME_BYTES, only while no live frame of the link is waiting in
+ * the stream and fewer than maxCatchUpInWireBytes of them are. A group with catch-up appends
+ * queued queues its later appends behind them too, so one group's appends keep their order.
+ * Over all links, catch-up appends held or in the wire are capped (maxCatchUpBytes): beyond, they
+ * are dropped and reported unreachable like any other drop.
+ *
  * Snapshot messages never go in a frame: each is streamed in chunks over its own SendSnapshot
  * call (SnapshotSender), at most one in flight per (peer, group), and its outcome is reported
  * through `snapshotDone`.
@@ -72,16 +106,23 @@ export const PEER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
  */
 export class PeerTransport {
   private readonly links = new Map<NodeId, PeerLink>();
+  private readonly catchUp: CatchUpBudget;
 
   constructor(private readonly opts: PeerTransportOptions) {
+    this.catchUp = new CatchUpBudget(opts.maxCatchUpBytes ?? 32 << 20);
     for (const [id, address] of opts.peers) {
-      if (id !== opts.self) this.links.set(id, new PeerLink(id, address, opts));
+      if (id !== opts.self) this.links.set(id, new PeerLink(id, address, opts, this.catchUp));
     }
   }
 
   /** A node that joined the cluster after this one started (the metadata registered it). */
   addPeer(id: NodeId, address: string): void {
-    if (id !== this.opts.self && !this.links.has(id)) this.links.set(id, new PeerLink(id, address, this.opts));
+    if (id !== this.opts.self && !this.links.has(id)) this.links.set(id, new PeerLink(id, address, this.opts, this.catchUp));
+  }
+
+  /** Bytes of catch-up appends held back or in the wire, over all links (for tests and metrics). */
+  get catchUpBytes(): number {
+    return this.catchUp.used;
   }
 
   send(group: number, message: Message): void {
@@ -127,6 +168,12 @@ export class PeerTransport {
   }
 }
 
+/** A frame of catch-up appends waiting for its turn. */
+interface CatchUpFrame {
+  payload: Buffer;
+  groups: Set<number>;
+}
+
 class PeerLink {
   private closed = false;
   private pending: GroupMessage[] = [];
@@ -139,13 +186,22 @@ class PeerLink {
   /** A frame went out since the last heartbeat() (then no empty frame is needed). */
   private wrote = false;
   private readonly maxQueuedBytes: number;
+  private readonly maxCatchUpInWire: number;
+  /** Catch-up frames waiting, and how many of them carry each group. */
+  private catchUp: CatchUpFrame[] = [];
+  private readonly catchUpGroups = new Map<number, number>();
+  /** Bytes written to the current stream and not yet sent: live frames, catch-up frames. */
+  private liveInWire = 0;
+  private catchUpInWire = 0;
 
   constructor(
     private readonly id: NodeId,
     private readonly address: string,
     private readonly opts: PeerTransportOptions,
+    private readonly budget: CatchUpBudget,
   ) {
     this.maxQueuedBytes = opts.maxQueuedBytes ?? 64 << 20;
+    this.maxCatchUpInWire = opts.maxCatchUpInWireBytes ?? 2 << 20;
     this.snapshots = new SnapshotSender(id, () => this.ensureClient(), {
       chunkBytes: opts.snapshotChunkBytes,
       timeoutMs: opts.snapshotTimeoutMs,
@@ -175,11 +231,64 @@ class PeerLink {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    if (this.backedUp && this.queuedBytes > this.maxQueuedBytes) {
-      this.opts.unreachable(this.id, new Set(batch.map((e) => e.group)));
-      return;
+    const live: GroupMessage[] = [];
+    const behind: GroupMessage[] = [];
+    const behindGroups = new Set<number>();
+    for (const m of batch) {
+      // An append of a group with catch-up appends waiting goes behind them (appends in order).
+      if (isCatchUp(m.message) || (m.message.type === 'append' && (this.catchUpGroups.has(m.group) || behindGroups.has(m.group)))) {
+        behind.push(m);
+        behindGroups.add(m.group);
+      } else live.push(m);
     }
-    this.write(Buffer.from(this.opts.codec.encode(batch)));
+    if (live.length > 0) {
+      if (this.backedUp && this.queuedBytes > this.maxQueuedBytes) this.opts.unreachable(this.id, new Set(live.map((e) => e.group)));
+      else this.write(Buffer.from(this.opts.codec.encode(live)), false);
+    }
+    if (behind.length > 0) this.queueCatchUp(behind);
+    this.pump();
+  }
+
+  /** Frames of about CATCH_UP_FRAME_BYTES each, queued while the node's budget allows. */
+  private queueCatchUp(messages: GroupMessage[]): void {
+    const dropped = new Set<number>();
+    let frame: GroupMessage[] = [];
+    let bytes = 0;
+    const cut = () => {
+      if (frame.length === 0) return;
+      const payload = Buffer.from(this.opts.codec.encode(frame));
+      const groups = new Set(frame.map((e) => e.group));
+      frame = [];
+      bytes = 0;
+      if (this.budget.used + payload.length > this.budget.max && this.budget.used > 0) {
+        for (const g of groups) dropped.add(g);
+        return;
+      }
+      this.budget.used += payload.length;
+      this.catchUp.push({ payload, groups });
+      for (const g of groups) this.catchUpGroups.set(g, (this.catchUpGroups.get(g) ?? 0) + 1);
+    };
+    for (const m of messages) {
+      if (dropped.has(m.group)) continue; // after a drop, the rest of the group's appends would only leave a gap
+      frame.push(m);
+      if (m.message.type === 'append') for (const e of m.message.entries) bytes += e.data.length;
+      if (bytes >= CATCH_UP_FRAME_BYTES) cut();
+    }
+    cut();
+    if (dropped.size > 0) this.opts.unreachable(this.id, dropped);
+  }
+
+  /** Write waiting catch-up frames while the link has no live frame in the stream and room for them. */
+  private pump(): void {
+    while (this.catchUp.length > 0 && !this.closed && this.liveInWire === 0 && !this.backedUp && this.catchUpInWire < this.maxCatchUpInWire) {
+      const frame = this.catchUp.shift()!;
+      for (const g of frame.groups) {
+        const n = this.catchUpGroups.get(g)! - 1;
+        if (n === 0) this.catchUpGroups.delete(g);
+        else this.catchUpGroups.set(g, n);
+      }
+      this.write(frame.payload, true);
+    }
   }
 
   heartbeat(): void {
@@ -187,20 +296,31 @@ class PeerLink {
     this.wrote = false;
     // A backed-up stream has frames queued already; they say we are alive once they arrive.
     if (this.closed || !idle || this.backedUp) return;
-    this.write(Buffer.from(this.opts.codec.encode([])));
+    this.write(Buffer.from(this.opts.codec.encode([])), false);
   }
 
-  private write(payload: Buffer): void {
+  private write(payload: Buffer, catchUp: boolean): void {
     this.wrote = true;
     const stream = this.ensureStream();
-    this.queuedBytes += payload.length;
+    const bytes = payload.length;
+    this.queuedBytes += bytes;
+    if (catchUp) this.catchUpInWire += bytes;
+    else this.liveInWire += bytes;
     const ok = stream.write({ payload }, () => {
-      this.queuedBytes -= payload.length;
+      if (this.stream !== stream) return; // reset: the accounts were settled then
+      this.queuedBytes -= bytes;
+      if (catchUp) {
+        this.catchUpInWire -= bytes;
+        this.budget.used -= bytes;
+      } else this.liveInWire -= bytes;
+      this.pump();
     });
     if (!ok && !this.backedUp) {
       this.backedUp = true;
       stream.once('drain', () => {
+        if (this.stream !== stream) return;
         this.backedUp = false;
+        this.pump();
       });
     }
   }
@@ -211,17 +331,39 @@ class PeerLink {
     named.set(PEER_FROM_KEY, String(this.opts.self));
     const stream = this.ensureClient().raft(named);
     const reset = () => {
-      if (this.stream === stream) {
-        this.stream = undefined;
-        this.queuedBytes = 0;
-        this.backedUp = false;
-      }
+      if (this.stream === stream) this.resetStream();
     };
     stream.on('error', reset);
     stream.on('end', reset);
     stream.on('data', () => undefined);
     this.stream = stream;
     return stream;
+  }
+
+  /**
+   * The stream ended: what it had not sent is lost (Raft retransmits), and so are the catch-up
+   * frames still waiting: their groups are told the peer is unreachable, to probe it again.
+   */
+  private resetStream(): void {
+    this.stream = undefined;
+    this.queuedBytes = 0;
+    this.backedUp = false;
+    this.liveInWire = 0;
+    this.budget.used -= this.catchUpInWire;
+    this.catchUpInWire = 0;
+    const groups = this.dropCatchUp();
+    if (groups.size > 0 && !this.closed) this.opts.unreachable(this.id, groups);
+  }
+
+  private dropCatchUp(): Set<number> {
+    const groups = new Set<number>();
+    for (const frame of this.catchUp) {
+      this.budget.used -= frame.payload.length;
+      for (const g of frame.groups) groups.add(g);
+    }
+    this.catchUp = [];
+    this.catchUpGroups.clear();
+    return groups;
   }
 
   private ensureClient(): PeerClientLike {
@@ -232,6 +374,11 @@ class PeerLink {
   close(): void {
     this.closed = true;
     this.snapshots.close();
+    this.dropCatchUp();
+    if (this.stream) {
+      this.budget.used -= this.catchUpInWire;
+      this.catchUpInWire = 0;
+    }
     this.stream?.end();
     this.client?.close();
   }
