@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Flotilla } from '../client';
 import { ProcessCluster, partitionLeader, waitFor } from './process-cluster';
 
-vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
+vi.setConfig({ testTimeout: 360_000, hookTimeout: 120_000 });
 
 const TOPIC = 'resync';
 const MB = 1 << 20;
@@ -104,7 +104,7 @@ describe('a follower resynced through a snapshot after the leader compacted its 
     const p = async () => (await admin.describeTopic(TOPIC)).partitions[0];
     const before = await p();
     const followerEnd = before.replicaStatus.find((r) => r.node === follower)!.logEndOffset;
-    await waitFor('the leader compacting its log past the follower', async () => (await p()).logStartOffset > followerEnd, 60_000, 500);
+    await waitFor('the leader compacting its log past the follower', async () => (await p()).logStartOffset > followerEnd, 150_000, 500);
     const compacted = await p();
     const leaderPid = pidOf(cluster.dataDir(compacted.leader));
     const leaderResting = memory(leaderPid);
