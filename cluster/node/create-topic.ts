@@ -18,7 +18,10 @@ const DEFAULT_REPLICATION_FACTOR = 3;
  * fails at once (INVALID_CONFIG).
  */
 export async function createTopic(core: NodeCore, proposals: MetadataProposals, request: CreateTopicCommand, callDeadline: number): Promise<void> {
-  const size = core.peers.size;
+  // Nodes removed from the cluster (node remove) no longer count.
+  const retired = core.controller.state.retiredNodes();
+  const members = [...core.peers.keys()].filter((id) => !retired.includes(id));
+  const size = members.length;
   // 0: the default, from the peer list (every node the cluster is made of), not from the nodes
   // registered so far, which on a starting cluster may be fewer.
   const command = request.replicationFactor === 0 ? { ...request, replicationFactor: Math.min(DEFAULT_REPLICATION_FACTOR, size) } : request;
@@ -27,7 +30,7 @@ export async function createTopic(core: NodeCore, proposals: MetadataProposals, 
       grpc.status.INVALID_ARGUMENT,
       'INVALID_CONFIG',
       `topic "${command.name}": replication factor ${command.replicationFactor} is more than the ${size} node${size === 1 ? '' : 's'} of this cluster ` +
-        `(its peer list: ${[...core.peers.keys()].sort((a, b) => a - b).join(', ')}); lower the replication factor`,
+        `(its nodes: ${members.sort((a, b) => a - b).join(', ')}); lower the replication factor`,
     );
   }
   const began = Date.now();
@@ -46,8 +49,9 @@ export async function createTopic(core: NodeCore, proposals: MetadataProposals, 
 
 function nodesMissing(core: NodeCore, command: CreateTopicCommand, waitedMs: number): RpcError {
   const registered = core.controller.state.nodes().map((n) => n.id);
+  const retired = core.controller.state.retiredNodes();
   const missing = [...core.peers]
-    .filter(([id]) => !registered.includes(id))
+    .filter(([id]) => !registered.includes(id) && !retired.includes(id))
     .sort((a, b) => a[0] - b[0])
     .map(([id, address]) => `node ${id} (peer address ${address}${core.alive(id) ? ', running but not registered' : ', not heard from'})`);
   const leader = core.controllerLeader();
