@@ -9,7 +9,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RecordMetadata } from '../client';
-import { partitionForKey } from '../client/murmur2';
+import { partitionForKey } from '../client';
 import { ProcessCluster, rawFailure, readPartition, spawnCli, topicLeaders, waitFor } from './process-cluster';
 
 // Real processes: generous limits whatever the project's vitest config says (waits inside poll with their own deadlines).

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Admin } from '../client';
-import { isSettled } from '../cli/membership';
+import { isSettled } from '../cli';
 import { ProcessCluster, readPartition, waitFor } from './process-cluster';
 import { runFlotilla, SteadyLoad } from './steady-load';
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Flotilla } from '../client';
-import { runCli } from '../cli/run';
+import { runCli } from '../cli';
 import { openNodeStore, type ProcessCluster, readGroupLog, waitFor } from './process-cluster';
 
 /**

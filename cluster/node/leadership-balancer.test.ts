@@ -5,11 +5,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NodeId } from '../../raft';
-import { MetadataState } from '../metadata';
-import { applyAll, registerNodes } from '../metadata/arbitraries';
+import { type Command, type CommandResult, MetadataState } from '../metadata';
 import { LeadershipBalancer } from './leadership-balancer';
 import type { NodeCore } from './node-core';
 import type { PartitionReplica } from './partition-replica';
+
+/** Applies commands in order at the next indexes (what the controller group's apply does). */
+function applyAll(state: MetadataState, commands: readonly Command[]): CommandResult[] {
+  return commands.map((c) => state.applyCommand(state.appliedIndex + 1, c));
+}
+
+/** Registers nodes 1..n with distinct addresses. */
+function registerNodes(state: MetadataState, n: number): void {
+  for (let id = 1; id <= n; id++) applyAll(state, [{ type: 'registerNode', nodeId: id, host: `node${id}:9092`, peerAddress: `node${id}:9093` }]);
+}
 
 interface FakeGroup {
   leader: NodeId;

@@ -29,9 +29,14 @@ export interface NodeTuning {
   balanceIntervalMs: number;
   /** How often retention is applied. */
   retentionIntervalMs: number;
+  /**
+   * Catch-up bytes per second this node sends to lagging followers, over all of them (0: no
+   * limit), as Kafka's follower replication throttle; FLOTILLA_CATCHUP_MBPS sets it in MiB/s.
+   */
+  catchUpBytesPerSec: number;
 }
 
-export const DEFAULT_TUNING: NodeTuning = { tickMs: 100, electionTicks: 10, heartbeatTicks: 2, balanceIntervalMs: 3000, retentionIntervalMs: 10_000 };
+export const DEFAULT_TUNING: NodeTuning = { tickMs: 100, electionTicks: 10, heartbeatTicks: 2, balanceIntervalMs: 3000, retentionIntervalMs: 10_000, catchUpBytesPerSec: 0 };
 
 export interface NodeOptions extends NodeStartOptions {
   tuning?: Partial<NodeTuning>;
@@ -48,6 +53,8 @@ export function tuningFromEnv(tuning: Partial<NodeTuning> | undefined, env: Node
   const out: Partial<NodeTuning> = { ...tuning };
   out.tickMs ??= fromEnv('FLOTILLA_TICK_MS');
   out.electionTicks ??= fromEnv('FLOTILLA_ELECTION_TICKS');
+  const mbps = fromEnv('FLOTILLA_CATCHUP_MBPS');
+  out.catchUpBytesPerSec ??= mbps === undefined ? undefined : mbps * (1 << 20);
   for (const k of Object.keys(out) as Array<keyof NodeTuning>) if (out[k] === undefined) delete out[k];
   return out;
 }

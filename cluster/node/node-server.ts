@@ -142,7 +142,7 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
       onGroupRepaired: (g, attempts) => log(`node ${this.id}: ${this.core.groupName(g)} restarted from its log after failure ${attempts}`),
       onFatal: (e) => this.fatal(e),
     });
-    this.transport = peerTransport(this.id, peers, () => multi);
+    this.transport = peerTransport(this.id, peers, () => multi, { catchUpBytesPerSecond: tuning.catchUpBytesPerSec });
     store.onEntriesLoaded = (g) => multi.entriesLoaded(g);
 
     this.core = new NodeCore({ self: this.id, tuning, log, store, multi, controller, peers, peerCalls: new PeerCalls(), identity });

@@ -154,4 +154,38 @@ describe('catch-up appends yield to live traffic on a peer link', () => {
     expect(streams[1].frames.map(kinds)).toEqual([['catchup:1']]); // a new stream
     t.close();
   });
+
+  it('catchUpBytesPerSecond paces catch-up over the whole node: one burst, then frames as the rate allows, on one timer', () => {
+    let now = 0;
+    const timers: Array<{ at: number; fn: () => void }> = [];
+    const clock = { now: () => now, after: (ms: number, fn: () => void) => void timers.push({ at: now + ms, fn }) };
+    const rate = CATCH_UP_FRAME_BYTES; // one frame's worth per second
+    const { t, streams, drain } = transport({ catchUpBytesPerSecond: rate, clock, maxCatchUpBytes: 64 << 20 });
+    // 4 frames' worth for node 2 and 2 for node 3, all catch-up.
+    for (let k = 0; k < 4; k++) t.send(7, append(2, 1 + k * 16, 16, 64 * KB, 1000));
+    for (let k = 0; k < 2; k++) t.send(8, append(3, 1 + k * 16, 16, 64 * KB, 1000));
+    t.flush();
+    const drainAll = () => streams.forEach((_, k) => drain(k));
+    drainAll();
+    const sent = () => streams.reduce((n, s) => n + s.frames.length, 0);
+    // The burst (one second of the rate) lets one frame out; the others wait, with one timer for both links.
+    expect(sent()).toBe(1);
+    expect(timers).toHaveLength(1);
+    // A live message is never paced.
+    t.send(9, heartbeat(2));
+    t.flush();
+    expect(streams.flatMap((st) => st.frames.flat()).filter((m) => m.type === 'heartbeat')).toHaveLength(1);
+    drainAll();
+    // Each second of the clock lets about one more frame out, until all six went.
+    for (let second = 1; second <= 12; second++) {
+      now = second * 1000;
+      const due = timers.filter((x) => x.at <= now);
+      timers.splice(0, timers.length, ...timers.filter((x) => x.at > now));
+      for (const timer of due) timer.fn();
+      drainAll();
+      expect(sent(), `frames out after ${second} s`).toBeLessThanOrEqual(1 + second + 1); // +1: the heartbeat's frame
+    }
+    expect(streams.flatMap((s) => s.frames.flat()).filter((m) => m.type === 'append')).toHaveLength(6);
+    t.close();
+  });
 });

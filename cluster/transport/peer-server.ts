@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Message, NodeId, RaftNode } from '../../raft';
 import { loadPeerProto } from '../../proto/load';
 import { raftFrameCodec } from './codec';
-import { PEER_CHANNEL_OPTIONS, type PeerClientLike, PeerTransport } from './peer-transport';
+import { PEER_CHANNEL_OPTIONS, type PeerClientLike, PeerTransport, type PeerTransportOptions } from './peer-transport';
 import { serveSnapshots } from './snapshot-receiver';
 
 /**
@@ -56,8 +56,14 @@ export function addPeerService(server: grpc.Server, host: () => RaftHost | undef
 }
 
 /** The outgoing side: one stream per peer for every group's messages, and a SendSnapshot call per snapshot. */
-export function peerTransport(self: NodeId, peers: ReadonlyMap<NodeId, string>, host: () => RaftHost | undefined): PeerTransport {
+export function peerTransport(
+  self: NodeId,
+  peers: ReadonlyMap<NodeId, string>,
+  host: () => RaftHost | undefined,
+  options: Pick<PeerTransportOptions, 'catchUpBytesPerSecond'> = {},
+): PeerTransport {
   return new PeerTransport({
+    ...options,
     self,
     peers,
     codec: raftFrameCodec,

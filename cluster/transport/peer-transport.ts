@@ -53,6 +53,14 @@ export interface PeerTransportOptions {
   maxCatchUpBytes?: number;
   /** Bytes of catch-up appends handed to one peer's stream and not yet sent (default 2 MiB). */
   maxCatchUpInWireBytes?: number;
+  /**
+   * Catch-up bytes this node writes per second over all its peers (0 or absent: no limit), as
+   * Kafka's follower replication throttle: a follower catching up then takes that much of the
+   * leader's disk reads, CPU and network, and live replication the rest.
+   */
+  catchUpBytesPerSecond?: number;
+  /** Time for the rate limit (tests); the process's clock and timers by default. */
+  clock?: { now(): number; after(ms: number, fn: () => void): void };
 }
 
 /** Catch-up frames are cut at about this many bytes of entry data, so live frames can go between them. */
@@ -67,11 +75,62 @@ export function isCatchUp(m: Message): boolean {
   return m.type === 'append' && m.entries.length > 0 && m.entries[m.entries.length - 1].index <= m.commit;
 }
 
-/** The node's bytes of catch-up appends held or in the wire, over all peer links. */
+/** The node's bytes of catch-up appends held or in the wire, over all peer links, and their rate. */
 class CatchUpBudget {
   used = 0;
-  constructor(readonly max: number) {}
+  private tokens: number;
+  private last: number;
+  private readonly waiting = new Set<{ pump(): void }>();
+  private wakeAt = 0;
+
+  constructor(
+    readonly max: number,
+    private readonly rate: number,
+    private readonly clock: { now(): number; after(ms: number, fn: () => void): void },
+  ) {
+    this.tokens = this.burst;
+    this.last = clock.now();
+  }
+
+  /** One second of the rate, and at least one frame, may go at once. */
+  private get burst(): number {
+    return Math.max(this.rate, CATCH_UP_FRAME_BYTES);
+  }
+
+  /**
+   * Whether `bytes` of catch-up may be written now (taken from the rate if so). If not, `link` is
+   * pumped again once the rate allows: one timer for the whole node, never one per group.
+   */
+  take(bytes: number, link: { pump(): void }): boolean {
+    if (this.rate <= 0) return true;
+    const now = this.clock.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.rate) / 1000);
+    this.last = now;
+    if (this.tokens >= Math.min(bytes, this.burst)) {
+      this.tokens -= bytes; // may go below zero for a frame above the burst: the next ones wait longer
+      return true;
+    }
+    this.waiting.add(link);
+    const wait = Math.ceil(((Math.min(bytes, this.burst) - this.tokens) * 1000) / this.rate);
+    if (this.wakeAt === 0 || now + wait < this.wakeAt) {
+      this.wakeAt = now + wait;
+      this.clock.after(wait, () => {
+        this.wakeAt = 0;
+        const links = [...this.waiting];
+        this.waiting.clear();
+        for (const l of links) l.pump();
+      });
+    }
+    return false;
+  }
 }
+
+const processClock = {
+  now: () => Date.now(),
+  after: (ms: number, fn: () => void) => {
+    setTimeout(fn, ms).unref();
+  },
+};
 
 /** Failover options, and room for a frame carrying many groups' entries. */
 export const PEER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -109,7 +168,7 @@ export class PeerTransport {
   private readonly catchUp: CatchUpBudget;
 
   constructor(private readonly opts: PeerTransportOptions) {
-    this.catchUp = new CatchUpBudget(opts.maxCatchUpBytes ?? 32 << 20);
+    this.catchUp = new CatchUpBudget(opts.maxCatchUpBytes ?? 32 << 20, opts.catchUpBytesPerSecond ?? 0, opts.clock ?? processClock);
     for (const [id, address] of opts.peers) {
       if (id !== opts.self) this.links.set(id, new PeerLink(id, address, opts, this.catchUp));
     }
@@ -278,9 +337,10 @@ class PeerLink {
     if (dropped.size > 0) this.opts.unreachable(this.id, dropped);
   }
 
-  /** Write waiting catch-up frames while the link has no live frame in the stream and room for them. */
-  private pump(): void {
+  /** Write waiting catch-up frames while the link has no live frame in the stream, room for them, and the node's catch-up rate allows. */
+  pump(): void {
     while (this.catchUp.length > 0 && !this.closed && this.liveInWire === 0 && !this.backedUp && this.catchUpInWire < this.maxCatchUpInWire) {
+      if (!this.budget.take(this.catchUp[0].payload.length, this)) return;
       const frame = this.catchUp.shift()!;
       for (const g of frame.groups) {
         const n = this.catchUpGroups.get(g)! - 1;
