@@ -119,11 +119,17 @@ export class LogCleaner {
   private readonly map: OffsetMap;
   private readonly hash = new Uint32Array(4);
 
+  /**
+   * `map`: the offset map to use, instead of one of `options.mapBytes` of its own. A host with many
+   * partitions passes one map to all its cleaners and runs one pass at a time (Kafka's dedupe
+   * buffer), so cleaning takes one map's memory however many partitions compact.
+   */
   constructor(
     readonly context: PartitionContext,
     readonly options: CleanerOptions = DEFAULT_CLEANER_OPTIONS,
+    map?: OffsetMap,
   ) {
-    this.map = new OffsetMap(options.mapBytes);
+    this.map = map ?? new OffsetMap(options.mapBytes);
   }
 
   progress(): CleanerProgress {
