@@ -116,11 +116,41 @@ describe('the log cleaner', () => {
     await p.clean({ ...CONFIG, minCleanableDirtyRatio: 0 });
     expect((await p.readAll()).filter(([, k]) => k === 'gone')).toEqual([[t, 'gone', null]]);
     p.now += 20;
-    // Nothing new is dirty: the dirty-ratio check alone would not run a pass. Force one by writing.
+    // New dirt as well: the pass it makes removes the due tombstone too.
     for (let i = 0; i < 10; i++) p.write([[`z${i}`, 'y']]);
     const r = await p.clean();
     expect(r!.tombstonesRemoved).toBe(1);
     expect((await p.readAll()).filter(([, k]) => k === 'gone')).toEqual([]);
+  });
+
+  it('a log nobody writes to any more still loses its tombstones: a pass over the clean part runs when one is due, or when the floor rises past one', async () => {
+    const p = new Partition();
+    p.write([['gone', 'v1']]);
+    const t = p.write([['gone', null]]);
+    for (let i = 0; i < 30; i++) p.write([[`x${i}`, 'y']]);
+    await p.clean();
+    expect(await p.clean(), 'nothing dirty, no tombstone due').toBeUndefined();
+    p.now += CONFIG.deleteRetentionMs;
+    // Held back by the floor (a replica lacks the tombstone): kept, and no pass while the floor stays.
+    expect((await p.clean(CONFIG, t))?.tombstonesRemoved).toBe(0);
+    expect(await p.clean(CONFIG, t)).toBeUndefined();
+    expect((await p.readAll()).filter(([, k]) => k === 'gone')).toEqual([[t, 'gone', null]]);
+    // The floor rises past it: a pass removes it, without any new write.
+    const r = await p.clean(CONFIG, t + 1);
+    expect(r?.tombstonesRemoved).toBe(1);
+    expect((await p.readAll()).filter(([, k]) => k === 'gone')).toEqual([]);
+    expect(await p.clean(), 'nothing due any more').toBeUndefined();
+
+    // Without a floor: the pass that gives the horizon, then the due pass once it has passed.
+    const q = new Partition();
+    q.write([['gone', null]]);
+    for (let i = 0; i < 30; i++) q.write([[`x${i}`, 'y']]);
+    await q.clean();
+    q.now += CONFIG.deleteRetentionMs - 1;
+    expect(await q.clean()).toBeUndefined();
+    q.now += 1;
+    expect((await q.clean())?.tombstonesRemoved).toBe(1);
+    expect((await q.readAll()).filter(([, k]) => k === 'gone')).toEqual([]);
   });
 
   it('keeps a tombstone at or above the floor the host gives, whatever its horizon', async () => {

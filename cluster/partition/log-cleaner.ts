@@ -116,6 +116,10 @@ export class LogCleaner {
   private ratio = 0;
   private emptyThrough = 0;
   private lastPassAt = -1;
+  /** The earliest delete horizon of a tombstone the last pass kept (it goes in a pass at or after it). */
+  private tombstoneDue = Infinity;
+  /** The lowest offset of a tombstone past its horizon that the last pass kept only for the floor. */
+  private flooredFrom = Infinity;
   private readonly map: OffsetMap;
   private readonly hash = new Uint32Array(4);
 
@@ -151,10 +155,17 @@ export class LogCleaner {
     this.cleanedThrough = 0;
     this.cleanBytes = 0;
     this.emptyThrough = 0;
+    this.tombstoneDue = Infinity;
+    this.flooredFrom = Infinity;
   }
 
-  /** What a pass would do now (steps 1 and 2), reading at most the first dirty entry. */
-  async plan(state: PartitionState, config: CompactionConfig, now: number, read: ReadEntries): Promise<CleanPlan> {
+  /**
+   * What a pass would do now (steps 1 and 2), reading at most the first dirty entry. Also a pass
+   * over the clean part alone (nothing dirty) when a tombstone it kept is due: its delete horizon
+   * passed, or the floor that held it back (`tombstoneFloor`, as clean() takes it) rose past it.
+   * Without that, a log nobody writes to any more would keep its tombstones for ever.
+   */
+  async plan(state: PartitionState, config: CompactionConfig, now: number, read: ReadEntries, tombstoneFloor = Number.MAX_SAFE_INTEGER): Promise<CleanPlan> {
     const points = state.index.all();
     const start = points[0];
     if (this.cleanedThrough < start.raftIndex - 1 || this.cleanStartIndex !== start.raftIndex) {
@@ -164,6 +175,8 @@ export class LogCleaner {
       this.cleanedBytesBefore = start.bytesBefore;
       this.cleanBytes = 0;
       this.cleanStartIndex = start.raftIndex;
+      this.tombstoneDue = Infinity;
+      this.flooredFrom = Infinity;
     }
     // The active segment starts at the last segment point; a segment is old enough when the
     // largest timestamp of everything up to its end is (the index's maxTimestampBefore).
@@ -175,8 +188,12 @@ export class LogCleaner {
       limit = p;
     }
     const dirtyBytes = limit.bytesBefore - this.cleanedBytesBefore;
+    const due = this.tombstoneDue <= now ? `a kept tombstone's delete horizon (${this.tombstoneDue}) has passed` : tombstoneFloor > this.flooredFrom ? `the tombstone floor rose past a kept tombstone (offset ${this.flooredFrom})` : undefined;
+    // The clean part alone: the map stays empty, and the rewrite removes only the tombstones now due.
+    const tombstonesOnly = (dirtyRatio: number): CleanPlan => ({ clean: true, startIndex: start.raftIndex, dirtyIndex: this.cleanedThrough + 1, limitIndex: this.cleanedThrough + 1, dirtyRatio, why: due! });
     if (limit.raftIndex - 1 <= this.cleanedThrough || dirtyBytes <= 0) {
       this.ratio = 0;
+      if (due && this.cleanedThrough >= start.raftIndex) return tombstonesOnly(0);
       return { clean: false, why: 'nothing dirty in closed segments old enough to clean', dirtyRatio: 0 };
     }
     this.ratio = dirtyBytes / (dirtyBytes + this.cleanBytes);
@@ -185,6 +202,7 @@ export class LogCleaner {
     // max.compaction.lag.ms: Kafka looks at the first dirty batch's timestamp.
     const first = await this.firstBatch(read, this.cleanedThrough + 1, limit.raftIndex);
     if (first !== undefined && first < now - config.maxCompactionLagMs) return { ...base, why: `the first dirty batch (max timestamp ${first}) is older than max.compaction.lag.ms ${config.maxCompactionLagMs}` };
+    if (due && this.cleanedThrough >= start.raftIndex) return tombstonesOnly(this.ratio);
     return { clean: false, why: `dirty ratio ${this.ratio.toFixed(3)} < min.cleanable.dirty.ratio ${config.minCleanableDirtyRatio}`, dirtyRatio: this.ratio };
   }
 
@@ -212,7 +230,7 @@ export class LogCleaner {
     rewrite: RewriteEntries,
     tombstoneFloor = Number.MAX_SAFE_INTEGER,
   ): Promise<PassResult | undefined> {
-    const plan = await this.plan(state, config, now, read);
+    const plan = await this.plan(state, config, now, read, tombstoneFloor);
     if (!plan.clean) return undefined;
     const map = this.map;
     map.clear();
@@ -248,6 +266,8 @@ export class LogCleaner {
     let cleanBytes = 0;
     let emptyThrough = plan.startIndex - 1;
     let allEmpty = true;
+    let tombstoneDue = Infinity;
+    let flooredFrom = Infinity;
     let at = plan.startIndex;
     while (at < mapEnd) {
       const entries = await read(at, mapEnd, this.options.readBytes);
@@ -275,10 +295,14 @@ export class LogCleaner {
             if (tombstone) goneTombstones++;
             return false;
           }
-          if (tombstone) keptTombstone = true;
+          if (tombstone) {
+            keptTombstone = true;
+            if (expired && r.offset < flooredFrom) flooredFrom = r.offset;
+          }
           return true;
         });
         const horizon = s.deleteHorizon === NO_DELETE_HORIZON && keptTombstone ? now + config.deleteRetentionMs : s.deleteHorizon;
+        if (keptTombstone && horizon > now && horizon < tombstoneDue) tombstoneDue = horizon;
         let data = e.data;
         if (gone > 0 || horizon !== s.deleteHorizon) {
           data = encodeCompactedEntry(s, kept, horizon);
@@ -305,6 +329,8 @@ export class LogCleaner {
     this.removed += removed;
     this.tombstones += tombstones;
     this.emptyThrough = emptyThrough;
+    this.tombstoneDue = tombstoneDue;
+    this.flooredFrom = flooredFrom;
     this.lastPassAt = now;
     return { mapEndIndex: mapEnd, entriesRewritten: rewritten, bytesReclaimed: reclaimed, recordsRemoved: removed, tombstonesRemoved: tombstones };
   }
