@@ -1,6 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsumedRecord, Flotilla } from '../client';
+import { readStoredBatch } from '../partition';
+import { readRecords, validateRecordBatch } from '../records';
 import { InProcessCluster, TEST_TUNING, waitFor } from './in-process-cluster';
+import type { PartitionReplica, ReplicaHost } from './partition-replica';
+
+/** The live keys in a replica's own log (last write wins, a tombstone deletes), read from its node's store. */
+async function liveInStore(r: PartitionReplica): Promise<Map<string, string>> {
+  const host = (r as unknown as { host: ReplicaHost }).host;
+  const live = new Map<string, string>();
+  let at = r.state.index.first().raftIndex;
+  while (at <= r.state.appliedIndex) {
+    const entries = await host.readEntries(r.config.groupId, at, r.state.appliedIndex + 1, 1 << 20);
+    for (const e of entries) {
+      at = e.index + 1;
+      if (e.type !== 0 || e.data.length === 0) continue;
+      const b = readStoredBatch(e.data, r.context, e.index);
+      if (b.header.recordCount === 0) continue;
+      for (const rec of readRecords(b.batch, validateRecordBatch(b.batch, { compacted: true }))) {
+        const key = Buffer.from(rec.key!).toString();
+        if (rec.value === null) live.delete(key);
+        else live.set(key, Buffer.from(rec.value).toString());
+      }
+    }
+  }
+  return live;
+}
 
 /** Every record of a partition from `from` to its high watermark, as a consumer reads them. */
 async function readAll(client: Flotilla, topic: string, from = 0): Promise<ConsumedRecord[]> {
@@ -106,5 +131,61 @@ describe('compacted topics on a node', () => {
     await producer.send({ topic: 'plain', partition: 0, value: 'no key' });
     await expect(producer.send({ topic: 'both', partition: 0, value: 'no key' })).rejects.toThrow(/has no key/);
     await producer.close();
+  });
+});
+
+describe('tombstones and a replica that lacks them', () => {
+  const cluster = new InProcessCluster(3, TEST_TUNING);
+  beforeAll(() => cluster.startAll());
+  afterAll(() => cluster.close());
+
+  it('the leader keeps a tombstone past its horizon while a replica lacks it, and removes it once that replica has it; the replica ends without the deleted key', async () => {
+    const admin = cluster.client.admin();
+    const topic = 'floor';
+    // No retention, 1 KiB segments, every pass possible, tombstones due 1 ms after the pass that marks them.
+    const created = await admin.createTopic({
+      name: topic,
+      partitions: 1,
+      replicationFactor: 3,
+      config: { 'cleanup.policy': 'compact', 'segment.bytes': '1024', 'min.cleanable.dirty.ratio': '0.01', 'delete.retention.ms': '1' },
+    });
+    const group = created.partitions[0].groupId;
+    const stable = await until(async () => {
+      const p = (await admin.describeTopic(topic)).partitions[0];
+      return p.leader !== 0 && p.inSyncReplicas.length === 3 ? p : undefined;
+    }, 'every replica in sync');
+    const producer = cluster.client.producer({ acks: 'all', lingerMs: 0 });
+    const send = (key: string, value: string | null) => producer.send({ topic, partition: 0, key, value });
+    // A key never overwritten keeps the first segment: the log is never truncated, so the stopped
+    // replica is caught up entry by entry (not resynced by a snapshot, which would hide the point).
+    await send('anchor', 'a'.repeat(200));
+    await send('gone', 'old value');
+    for (let i = 0; i < 10; i++) await send(`x${i}`, 'x'.repeat(200));
+    await until(async () => ((await admin.describeTopic(topic)).partitions[0].highWatermark >= 12 ? true : undefined), 'committed');
+    const follower = stable.replicas.find((id) => id !== stable.leader && cluster.node(id).replica(group)!.state.nextOffset >= 12)!;
+    await cluster.stop(follower);
+
+    await send('gone', null);
+    // More writes (new dirt) make passes; after a few, the tombstone's horizon has long passed.
+    const passesAt = async () => (await admin.describeTopic(topic)).partitions[0].compaction?.passes ?? 0;
+    const first = await passesAt();
+    for (let i = 0; (await passesAt()) < first + 4; i++) {
+      expect(i, 'the leader keeps making passes').toBeLessThan(2000);
+      await send(`y${i % 20}`, 'y'.repeat(200));
+    }
+    const held = (await admin.describeTopic(topic)).partitions[0];
+    expect(held.compaction!.tombstonesRemoved, 'a tombstone a replica lacks stays').toBe(0);
+
+    await cluster.start(follower);
+    const done = await until(async () => {
+      const p = (await admin.describeTopic(topic)).partitions[0];
+      return p.inSyncReplicas.length === 3 && (p.compaction?.tombstonesRemoved ?? 0) >= 1 ? p : undefined;
+    }, 'the follower back in sync and the tombstone removed');
+    await producer.close();
+    const f = cluster.node(follower).replica(group)!;
+    await until(async () => (f.state.appliedIndex >= cluster.node(done.leader).replica(group)!.state.appliedIndex ? true : undefined), 'the follower applied everything');
+    const followerLive = await liveInStore(f);
+    expect(followerLive.has('gone'), 'the deleted key is not live on the replica that was down').toBe(false);
+    expect(followerLive).toEqual(await liveInStore(cluster.node(done.leader).replica(group)!));
   });
 });
