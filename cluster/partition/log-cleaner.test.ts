@@ -181,6 +181,25 @@ describe('the log cleaner', () => {
     expect(await p.clean({ ...strict, maxCompactionLagMs: 1000 })).toBeDefined();
   });
 
+  it('a plan below the dirty ratio reads nothing unless max.compaction.lag.ms is set, and then the first dirty batch once (hosts plan at every round)', async () => {
+    const p = new Partition();
+    for (let i = 0; i < 30; i++) p.write([['k', `v${i}`]]);
+    let reads = 0;
+    const counted: typeof p.log.read = (lo, hi, max) => {
+      reads++;
+      return p.log.read(lo, hi, max);
+    };
+    const strict = { ...CONFIG, minCleanableDirtyRatio: 1.1 };
+    for (let i = 0; i < 5; i++) expect(await p.cleaner.plan(p.state, strict, p.now, counted)).toMatchObject({ clean: false });
+    expect(reads, 'no max.compaction.lag.ms: nothing to read').toBe(0);
+    const lagged = { ...strict, maxCompactionLagMs: 1_000_000 };
+    for (let i = 0; i < 5; i++) expect(await p.cleaner.plan(p.state, lagged, p.now, counted)).toMatchObject({ clean: false });
+    expect(reads, 'the first dirty batch, read once').toBe(1);
+    p.now += 2_000_000;
+    expect(await p.cleaner.plan(p.state, lagged, p.now, counted)).toMatchObject({ clean: true });
+    expect(reads).toBe(1);
+  });
+
   it('a map too small for the dirty part cleans it over several passes, each bounded by the map', async () => {
     const p = new Partition();
     p.cleaner = new LogCleaner(ctx, { mapBytes: 24 * 20, readBytes: 512 }); // 18 keys

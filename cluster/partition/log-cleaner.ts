@@ -120,6 +120,8 @@ export class LogCleaner {
   private tombstoneDue = Infinity;
   /** The lowest offset of a tombstone past its horizon that the last pass kept only for the floor. */
   private flooredFrom = Infinity;
+  /** The first dirty batch's max timestamp as last read (max.compaction.lag.ms), by the index the dirty part started at. */
+  private firstDirty: { index: number; limit: number; maxTimestamp: number | undefined } | undefined;
   private readonly map: OffsetMap;
   private readonly hash = new Uint32Array(4);
 
@@ -157,6 +159,7 @@ export class LogCleaner {
     this.emptyThrough = 0;
     this.tombstoneDue = Infinity;
     this.flooredFrom = Infinity;
+    this.firstDirty = undefined;
   }
 
   /**
@@ -177,6 +180,7 @@ export class LogCleaner {
       this.cleanStartIndex = start.raftIndex;
       this.tombstoneDue = Infinity;
       this.flooredFrom = Infinity;
+      this.firstDirty = undefined;
     }
     // The active segment starts at the last segment point; a segment is old enough when the
     // largest timestamp of everything up to its end is (the index's maxTimestampBefore).
@@ -200,7 +204,17 @@ export class LogCleaner {
     const base = { clean: true as const, startIndex: start.raftIndex, dirtyIndex: this.cleanedThrough + 1, limitIndex: limit.raftIndex, dirtyRatio: this.ratio };
     if (this.ratio >= config.minCleanableDirtyRatio) return { ...base, why: `dirty ratio ${this.ratio.toFixed(3)} >= min.cleanable.dirty.ratio ${config.minCleanableDirtyRatio}` };
     // max.compaction.lag.ms: Kafka looks at the first dirty batch's timestamp.
-    const first = await this.firstBatch(read, this.cleanedThrough + 1, limit.raftIndex);
+    // Read only if a record can be that old (the default, unlimited, never is), and once per dirty start:
+    // the host asks for a plan at every round, and the first dirty batch stays the same until a pass.
+    let first: number | undefined;
+    if (now - config.maxCompactionLagMs > 0) {
+      const at = this.cleanedThrough + 1;
+      const known = this.firstDirty?.index === at && (this.firstDirty.maxTimestamp !== undefined || this.firstDirty.limit >= limit.raftIndex);
+      if (!known) {
+        this.firstDirty = { index: at, limit: limit.raftIndex, maxTimestamp: await this.firstBatch(read, at, limit.raftIndex) };
+      }
+      first = this.firstDirty!.maxTimestamp;
+    }
     if (first !== undefined && first < now - config.maxCompactionLagMs) return { ...base, why: `the first dirty batch (max timestamp ${first}) is older than max.compaction.lag.ms ${config.maxCompactionLagMs}` };
     if (due && this.cleanedThrough >= start.raftIndex) return tombstonesOnly(this.ratio);
     return { clean: false, why: `dirty ratio ${this.ratio.toFixed(3)} < min.cleanable.dirty.ratio ${config.minCleanableDirtyRatio}`, dirtyRatio: this.ratio };
