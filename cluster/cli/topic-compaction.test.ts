@@ -56,6 +56,20 @@ describe('flotilla CLI: compacted topics', () => {
     expect(json.partitions[1].compaction).toBeNull();
   });
 
+  it('produce --tombstone writes one null value for --key (a deletion), and needs --key', async () => {
+    cluster.createTopic('users', 1);
+    const r = await cli(['produce', '-t', 'users', '-p', '0', '-k', 'user-1', '--tombstone']);
+    expect(r.code, r.stderr).toBe(0);
+    const log = cluster.topics.get('users')!.partitions[0].log;
+    expect(log.map((x) => [x.key?.toString(), x.value])).toEqual([['user-1', null]]);
+    const noKey = await cli(['produce', '-t', 'users', '--tombstone']);
+    expect(noKey.code).not.toBe(0);
+    expect(noKey.stderr).toMatch(/--tombstone needs --key/);
+    const withValue = await cli(['produce', '-t', 'users', '-k', 'u', '--tombstone', 'v']);
+    expect(withValue.code).not.toBe(0);
+    expect(withValue.stderr).toMatch(/unexpected argument "v"/);
+  });
+
   it('a topic that does not compact has no compaction table', async () => {
     cluster.createTopic('plain', 1);
     const r = await cli(['topic', 'describe', 'plain']);
