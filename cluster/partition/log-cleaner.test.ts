@@ -272,6 +272,42 @@ describe('truncating what compaction emptied', () => {
   });
 });
 
+describe('the cleaner across a moved log start', () => {
+  it('truncating the emptied prefix keeps what was cleaned clean (no full pass again), and the dirty ratio counts only the bytes left', async () => {
+    const p = new Partition();
+    for (let i = 0; i < 30; i++) p.write([['same', `v${i}`.padEnd(80, '.')]]);
+    for (let i = 0; i < 8; i++) p.write([[`live${i}`, 'x'.padEnd(80, '.')]]);
+    await p.clean();
+    const cleaned = p.cleaner.progress().cleanedThroughIndex;
+    const at = emptyPrefixCompactIndex(p.state, p.cleaner.progress().emptyThroughIndex)!;
+    expect(at).toBeGreaterThan(1);
+    p.log.compactThrough(at);
+    p.state.compactedThrough(at);
+    expect(await p.cleaner.plan(p.state, CONFIG, p.now, p.log.read), 'nothing new is dirty').toMatchObject({ clean: false });
+    expect(p.cleaner.progress().cleanedThroughIndex).toBe(cleaned);
+    // New writes: the ratio is dirty / (dirty + the clean bytes still in the log), as a fresh count gives.
+    for (let i = 0; i < 8; i++) p.write([[`new${i}`, 'y'.padEnd(80, '.')]]);
+    const plan = await p.cleaner.plan(p.state, CONFIG, p.now, p.log.read);
+    if (!plan.clean) throw new Error(`expected a pass: ${plan.why}`);
+    expect(plan.dirtyIndex).toBe(cleaned + 1);
+    const bytes = (lo: number, hi: number) => p.log.entries.filter((e) => e.index >= lo && e.index < hi).reduce((n, e) => n + e.data.length, 0);
+    const clean = bytes(at + 1, cleaned + 1); // what is left of the clean part, as compacted
+    const dirty = bytes(cleaned + 1, plan.limitIndex); // not compacted yet: stored = original size
+    expect(plan.dirtyRatio).toBeCloseTo(dirty / (dirty + clean), 10);
+  });
+
+  it('after reset() (the log replaced), the next plan starts from the log start again', async () => {
+    const p = new Partition();
+    for (let i = 0; i < 30; i++) p.write([['same', `v${i}`.padEnd(80, '.')]]);
+    await p.clean();
+    expect(await p.clean()).toBeUndefined();
+    p.cleaner.reset();
+    const again = await p.clean();
+    expect(again, 'a full pass: everything is dirty again').toBeDefined();
+    expect(p.cleaner.progress().cleanedThroughIndex).toBeGreaterThan(1);
+  });
+});
+
 describe('the offset map', () => {
   it('holds the latest offset per key hash, and is full at 90% of its slots', () => {
     const m = new OffsetMap(24 * 100);

@@ -122,6 +122,8 @@ export class LogCleaner {
   private flooredFrom = Infinity;
   /** The first dirty batch's max timestamp as last read (max.compaction.lag.ms), by the index the dirty part started at. */
   private firstDirty: { index: number; limit: number; maxTimestamp: number | undefined } | undefined;
+  /** Bytes of the clean part before each segment boundary in it, as the last pass left them (the log start moves only to one). */
+  private cleanBytesAt = new Map<number, number>();
   private readonly map: OffsetMap;
   private readonly hash = new Uint32Array(4);
 
@@ -155,11 +157,13 @@ export class LogCleaner {
   /** Forget what was cleaned (the replica's log was replaced: a snapshot was installed, or the state restored). */
   reset(): void {
     this.cleanedThrough = 0;
+    this.cleanStartIndex = 0; // the next plan starts from the log's start, whatever it is
     this.cleanBytes = 0;
     this.emptyThrough = 0;
     this.tombstoneDue = Infinity;
     this.flooredFrom = Infinity;
     this.firstDirty = undefined;
+    this.cleanBytesAt = new Map();
   }
 
   /**
@@ -171,8 +175,17 @@ export class LogCleaner {
   async plan(state: PartitionState, config: CompactionConfig, now: number, read: ReadEntries, tombstoneFloor = Number.MAX_SAFE_INTEGER): Promise<CleanPlan> {
     const points = state.index.all();
     const start = points[0];
-    if (this.cleanedThrough < start.raftIndex - 1 || this.cleanStartIndex !== start.raftIndex) {
-      // Never cleaned, or the log start moved (retention, a snapshot): all of it is dirty again.
+    const cut = this.cleanStartIndex !== start.raftIndex && this.cleanedThrough >= start.raftIndex - 1 ? this.cleanBytesAt.get(start.raftIndex) : undefined;
+    if (cut !== undefined) {
+      // The log lost a prefix at a segment boundary inside what was cleaned (retention, or the
+      // truncation of what compaction emptied): the rest is as clean as it was, minus those bytes.
+      this.cleanBytes -= cut;
+      const shifted = new Map<number, number>();
+      for (const [index, before] of this.cleanBytesAt) if (index >= start.raftIndex) shifted.set(index, before - cut);
+      this.cleanBytesAt = shifted;
+      this.cleanStartIndex = start.raftIndex;
+    } else if (this.cleanedThrough < start.raftIndex - 1 || this.cleanStartIndex !== start.raftIndex) {
+      // Never cleaned, or the log start moved otherwise: all of it is dirty again.
       this.cleanedThrough = start.raftIndex - 1;
       this.cleanedThroughOffset = start.baseOffset;
       this.cleanedBytesBefore = start.bytesBefore;
@@ -181,6 +194,7 @@ export class LogCleaner {
       this.tombstoneDue = Infinity;
       this.flooredFrom = Infinity;
       this.firstDirty = undefined;
+      this.cleanBytesAt = new Map();
     }
     // The active segment starts at the last segment point; a segment is old enough when the
     // largest timestamp of everything up to its end is (the index's maxTimestampBefore).
@@ -282,6 +296,8 @@ export class LogCleaner {
     let allEmpty = true;
     let tombstoneDue = Infinity;
     let flooredFrom = Infinity;
+    const boundaries = new Set(state.index.all().filter((q) => q.segmentStart).map((q) => q.raftIndex));
+    const cleanBytesAt = new Map<number, number>();
     let at = plan.startIndex;
     while (at < mapEnd) {
       const entries = await read(at, mapEnd, this.options.readBytes);
@@ -289,6 +305,7 @@ export class LogCleaner {
       const out: Entry[] = [];
       for (const e of entries) {
         at = e.index + 1;
+        if (boundaries.has(e.index)) cleanBytesAt.set(e.index, cleanBytes);
         if (e.type !== EntryType.Normal || e.data.length === 0) {
           cleanBytes += e.data.length;
           if (allEmpty) emptyThrough = e.index;
@@ -345,6 +362,7 @@ export class LogCleaner {
     this.emptyThrough = emptyThrough;
     this.tombstoneDue = tombstoneDue;
     this.flooredFrom = flooredFrom;
+    this.cleanBytesAt = cleanBytesAt;
     this.lastPassAt = now;
     return { mapEndIndex: mapEnd, entriesRewritten: rewritten, bytesReclaimed: reclaimed, recordsRemoved: removed, tombstonesRemoved: tombstones };
   }
