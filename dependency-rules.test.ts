@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
  * .dependency-cruiser.cjs, which says why each rule holds and lists the few allowances.
  */
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
-const FOLDERS = ['raft', 'log-store', 'cluster', 'proto', 'chaos-tests', 'bench', 'bin'];
+const FOLDERS = ['raft', 'log-store', 'cluster', 'proto', 'chaos-tests', 'bench', 'bin', 'examples'];
 const FIXTURE = fileURLToPath(new URL('./dependency-rules-fixture', import.meta.url));
 
 async function rules(): Promise<ICruiseOptions> {

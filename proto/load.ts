@@ -68,6 +68,7 @@ export type { CreateTopicRequest__Output as CreateTopicRequest } from './generat
 export type { DeleteTopicRequest__Output as DeleteTopicRequest } from './generated/flotilla/v1/DeleteTopicRequest';
 export type { DeleteTopicResponse__Output as DeleteTopicResponse } from './generated/flotilla/v1/DeleteTopicResponse';
 export type { DescribeClusterRequest__Output as DescribeClusterRequest } from './generated/flotilla/v1/DescribeClusterRequest';
+export type { CompactionProgress__Output as CompactionProgress } from './generated/flotilla/v1/CompactionProgress';
 export type { DescribeTopicRequest__Output as DescribeTopicRequest } from './generated/flotilla/v1/DescribeTopicRequest';
 export type { ErrorStatus__Output as ErrorStatus } from './generated/flotilla/v1/ErrorStatus';
 export type { FencedReplica__Output as FencedReplica } from './generated/flotilla/v1/FencedReplica';

@@ -137,12 +137,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       partition: { type: 'string', short: 'p', valueName: 'N', description: 'write to this partition (default: by key)' },
       header: { type: 'string', short: 'H', multiple: true, valueName: 'KEY=VALUE', description: 'header of every record' },
       acks: { type: 'string', valueName: 'all|leader', description: 'wait for a quorum (all, default) or the leader only' },
+      tombstone: { type: 'boolean', description: 'write one tombstone (a null value) for --key: on a compacted topic, deletes the key' },
     },
     examples: [
       'flotilla produce --topic orders "first order" "second order"',
       'flotilla produce -t orders -k customer-42 \'{"total": 12}\'',
       'cat events.txt | flotilla produce -t events',
       'printf "k1:v1\\nk2:v2\\n" | flotilla produce -t events --key-separator :',
+      'flotilla produce -t users -k user-1 --tombstone',
     ],
   },
   {

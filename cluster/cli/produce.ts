@@ -22,6 +22,9 @@ export async function produce(ctx: CommandContext): Promise<void> {
   if (separator === '') throw new UsageError('--key-separator cannot be empty', name);
   const partition = intOption(v, 'partition', name, { min: 0 });
   const headers = keyValues(v, 'header', name);
+  const tombstone = v.tombstone === true;
+  if (tombstone && key === undefined) throw new UsageError('--tombstone needs --key: a tombstone deletes one key', name);
+  if (tombstone && ctx.args.positionals.length > 0) throw new UsageError(`--tombstone writes one record without a value; unexpected argument "${ctx.args.positionals[0]}"`, name);
   const acks = stringOption(v, 'acks') ?? 'all';
   if (acks !== 'all' && acks !== 'leader') throw new UsageError(`--acks is "all" or "leader" (got "${acks}")`, name);
 
@@ -37,10 +40,10 @@ export async function produce(ctx: CommandContext): Promise<void> {
   let stopped = false;
   const progress = new Progress(ctx.io.stderr, (n) => `produced ${n} record(s) to ${topic}`);
 
-  const send = async (line: string) => {
+  const send = async (line: string | null) => {
     let k = key;
     let value = line;
-    if (separator !== undefined) {
+    if (separator !== undefined && line !== null) {
       const at = line.indexOf(separator);
       if (at < 0) throw new UsageError(`input line has no key separator "${separator}": ${line.slice(0, 80)}`, name);
       k = line.slice(0, at);
@@ -65,7 +68,9 @@ export async function produce(ctx: CommandContext): Promise<void> {
   };
 
   const work = async () => {
-    if (ctx.args.positionals.length > 0) {
+    if (tombstone) {
+      await send(null);
+    } else if (ctx.args.positionals.length > 0) {
       for (const value of ctx.args.positionals) {
         if (stopped) break;
         await send(value);

@@ -65,3 +65,15 @@ export function nodeLoad(nodeId: number, partitions: readonly PartitionDescripti
   }
   return { leads, inSync, outOfSync };
 }
+
+export const COMPACTION_HEADERS = ['partition', 'cleaner on', 'passes', 'cleaned below', 'dirty', 'reclaimed', 'records removed', 'tombstones removed', 'last pass'] as const;
+
+/** One row per partition whose leader reported its log cleaner (a compacted topic), for `topic describe`. */
+export function compactionRows(partitions: readonly PartitionDescription[], now: number): Cell[][] {
+  return partitions.flatMap((p) => {
+    const c = p.compaction;
+    if (!c) return [];
+    const last = c.lastPassMs < 0 ? 'never' : `${(Math.max(0, now - c.lastPassMs) / 1000).toFixed(1)}s ago`;
+    return [[p.partition, `node ${c.node}`, c.passes, c.cleanedThroughOffset, `${(c.dirtyRatio * 100).toFixed(0)}%`, formatBytes(c.bytesReclaimed), c.recordsRemoved, c.tombstonesRemoved, last]];
+  });
+}

@@ -1,7 +1,7 @@
 import { intOption, keyValues, UsageError } from './args';
 import type { CommandContext } from './context';
 import { formatFields, formatIds, formatJson, formatTable } from './format';
-import { isUnderReplicated, REPLICA_HEADERS, replicaRows } from './replicas';
+import { COMPACTION_HEADERS, compactionRows, isUnderReplicated, REPLICA_HEADERS, replicaRows } from './replicas';
 
 function topicName(ctx: CommandContext): string {
   const [name, ...extra] = ctx.args.positionals;
@@ -87,6 +87,12 @@ export async function topicDescribe(ctx: CommandContext): Promise<void> {
   if (t.partitions.length > 0) {
     ctx.io.stdout.write('\n');
     ctx.io.stdout.write(formatTable(REPLICA_HEADERS, replicaRows(t.partitions)));
+  }
+  const compaction = compactionRows(t.partitions, Date.now());
+  if (compaction.length > 0) {
+    // A compacted topic: each leader's log cleaner (every replica cleans its own log).
+    ctx.io.stdout.write('\ncompaction (the leader\'s cleaner):\n');
+    ctx.io.stdout.write(formatTable(COMPACTION_HEADERS, compaction));
   }
   for (const p of t.partitions) {
     for (const f of p.fencedReplicas ?? []) ctx.io.stdout.write(`partition ${p.partition}: the replica on node ${f.node} is fenced: ${f.reason}\n`);

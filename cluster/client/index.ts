@@ -32,6 +32,7 @@ export type {
   TopicDescription,
   TopicSummary,
   PartitionDescription,
+  CompactionProgress,
   ReplicaStatus,
   ReplicaState,
   ClusterDescription,

@@ -81,6 +81,7 @@ async function disagreeingBrokers(n: number): Promise<ViewBroker[]> {
       const p: PartitionDescription = {
         partition: 0,
         groupId: 1000,
+        compaction: null,
         leader,
         leaderAddress: leader ? brokers[leader - 1].address : '',
         replicas: brokers.map((x) => x.id),

@@ -18,6 +18,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import {
+  type CompactionProgress,
   type ErrorCode,
   type GrpcStatusOf,
   type ErrorStatus,
@@ -88,6 +89,8 @@ export interface FakePartition {
   streams: Set<grpc.ServerWritableStream<unknown, FetchResponse>>;
   /** What DescribeTopic says of each replica; unset: the leader and every other replica in sync, no lag. */
   replicaStatus?: ReplicaStatus[];
+  /** What DescribeTopic says of its leader's log cleaner (unset: none, as on a topic that does not compact). */
+  compaction?: CompactionProgress;
 }
 
 export interface FakeTopic {
@@ -243,6 +246,7 @@ export class FakeCluster {
           groupId: t.id * 1000 + i,
           leader: p.leader,
           leaderAddress: p.leader ? this.broker(p.leader).address : '',
+          compaction: p.compaction ?? null,
           removingReplicas: [],
           resyncingReplicas: [],
           replicas,

@@ -120,13 +120,6 @@ export function flotillaService(node: PartitionAccess, metadata: MetadataAccess)
   return {
     CreateTopic: unary(async (req, call) => {
       const config = { ...req.config };
-      if (config['cleanup.policy'] === 'compact') {
-        throw new RpcError(
-          grpc.status.INVALID_ARGUMENT,
-          'INVALID_CONFIG',
-          `topic "${req.name}": cleanup.policy=compact (keep the latest record per key) is not supported by this version; use cleanup.policy=delete with retention.ms / retention.bytes`,
-        );
-      }
       const deadline = deadlineOf(call);
       // Waits for nodes of the peer list that have not registered yet (a cluster that is starting).
       await metadata.createTopic({ type: 'createTopic', name: req.name, partitions: req.partitions, replicationFactor: req.replicationFactor, config }, deadline);

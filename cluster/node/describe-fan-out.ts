@@ -1,6 +1,6 @@
 import type { NodeId } from '../../raft';
 import type { ClusterDescription, FencedReplica, GroupState, PartitionDescription, TopicDescription } from '../../proto/load';
-import { type MetadataState, type PartitionInfo, resolveTopicConfig, type TopicInfo } from '../metadata';
+import { compacts, type MetadataState, type PartitionInfo, resolveTopicConfig, type TopicInfo } from '../metadata';
 import type { NodeCore } from './node-core';
 import { bestGroupState, leaderUnreachable } from './partition-view';
 import type { ReplicaSet } from './replica-set';
@@ -85,6 +85,12 @@ export class DescribeFanOut {
       'segment.ms': String(cfg.segmentMs),
       'message.timestamp.type': cfg.timestampType === 'logAppend' ? 'LogAppendTime' : 'CreateTime',
     };
+    if (compacts(cfg.cleanupPolicy)) {
+      config['delete.retention.ms'] = String(cfg.compaction.deleteRetentionMs);
+      config['min.compaction.lag.ms'] = String(cfg.compaction.minCompactionLagMs);
+      config['max.compaction.lag.ms'] = String(cfg.compaction.maxCompactionLagMs);
+      config['min.cleanable.dirty.ratio'] = String(cfg.compaction.minCleanableDirtyRatio);
+    }
     const partitions: PartitionDescription[] = topic.partitions.map((p) => {
       const s = states.get(p.groupId)?.best;
       const leader = s?.leader ?? 0;
@@ -110,6 +116,7 @@ export class DescribeFanOut {
         replicaStatus,
         removingReplicas: [...p.removing],
         resyncingReplicas: [...p.resyncing],
+        compaction: s?.isLeader ? (s.compaction ?? null) : null,
       };
     });
     return { name: topic.name, id: topic.id, config, replicationFactor: topic.replicationFactor, partitions };

@@ -6,7 +6,7 @@ import type { NodeCore } from './node-core';
 import type { NodeRegistration } from './node-registration';
 import type { ReplicaSet } from './replica-set';
 import { InSyncWatch } from './replica-status';
-import { enqueueRetention } from './retention-work';
+import { CleanerWork, enqueueRetention } from './retention-work';
 import { RpcError } from './rpc-errors';
 import type { TopicPurger } from './topic-purger';
 import type { MembershipDriver } from './membership-driver';
@@ -28,6 +28,8 @@ export class Housekeeping {
   private readonly controllerSnapshots = new ControllerSnapshots();
   /** Logs replicas leaving and rejoining the in-sync set of the partitions led here, once per round. */
   private readonly inSync: InSyncWatch;
+  /** Log compaction of the compacted topics' replicas: a round of passes whenever the last one is done. */
+  private readonly cleaners: CleanerWork;
 
   constructor(
     private readonly core: NodeCore,
@@ -40,6 +42,7 @@ export class Housekeeping {
   ) {
     this.balancer = new LeadershipBalancer(core);
     this.inSync = new InSyncWatch(core.self, core.log);
+    this.cleaners = new CleanerWork(core.log);
   }
 
   start(): void {
@@ -65,6 +68,7 @@ export class Housekeeping {
       this.lastBalance = now;
       this.balancer.balance(this.replicas.all());
     }
+    this.cleaners.round(core.multi, this.replicas.all(), () => Date.now());
     if (now - this.lastRetention >= core.tuning.retentionIntervalMs) {
       this.lastRetention = now;
       enqueueRetention(core.multi, this.replicas.all(), now);

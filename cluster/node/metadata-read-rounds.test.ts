@@ -139,6 +139,7 @@ describe('describing partitions', () => {
     failure: '',
     highWatermark: 0,
     replicas: [],
+    compaction: null,
     ...over,
   });
 

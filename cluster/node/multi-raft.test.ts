@@ -29,6 +29,9 @@ class RecordingStore implements HostStore {
       compact: () => {
         throw new Error('this fake store does not compact');
       },
+      rewrite: () => {
+        throw new Error('this fake store does not rewrite');
+      },
       commit: async (sync) => {
         await new Promise((r) => setImmediate(r));
         for (const { group, rd } of staged) {

@@ -34,6 +34,12 @@ export interface HostBatch {
   createSnapshot(group: number, index: number, conf: ConfState, data: Uint8Array): void;
   /** Drop a group's log through `index`; a snapshot at or past it must exist. */
   compact(group: number, index: number): void;
+  /**
+   * Replace committed entries in place (same index and term, new data: the log cleaner's output);
+   * entries the group no longer holds as they were read (compacted away, replaced by a snapshot,
+   * not yet committed or on disk) are skipped. Returns how many were staged.
+   */
+  rewrite(group: number, entries: readonly Entry[]): number;
   commit(sync: boolean): Promise<void>;
 }
 

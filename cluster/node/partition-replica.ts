@@ -1,17 +1,24 @@
 import * as grpc from '@grpc/grpc-js';
 import { CompactedError, type Entry, type RaftNode, type ReadState, type Snapshot, type SoftState, type Status } from '../../raft';
-import { type FetchResponse, type GroupState, OUTCOME, type ProduceResponse } from '../../proto/load';
+import { type CompactionProgress, type FetchResponse, type GroupState, OUTCOME, type ProduceResponse } from '../../proto/load';
 import {
+  type CleanerProgress,
+  type CompactionConfig,
+  emptyPrefixCompactIndex,
   fetchBatches,
   type InSyncConfig,
   LeaderSession,
   listOffset,
+  LogCleaner,
+  type OffsetMap,
   OffsetTrail,
   PartitionState,
   type ProduceLimits,
   type ProduceOutcome,
+  type PassResult,
   retentionCompactIndex,
   type RetentionConfig,
+  type RewriteEntries,
   type StateOptions,
 } from '../partition';
 import { CorruptionError } from '../../log-store';
@@ -34,6 +41,8 @@ export interface ReplicaHost {
   after(ms: number, fn: () => void): () => void;
   /** Fence the group on this node (its data cannot be trusted: a read found it corrupted). */
   fail(group: number, error: Error): void;
+  /** The offset map the node's cleaners share (one pass at a time); without it a compacted replica's cleaner has its own. */
+  readonly cleanerMap?: OffsetMap;
 }
 
 export interface ReplicaConfig {
@@ -48,6 +57,14 @@ export interface ReplicaConfig {
   readonly retention: RetentionConfig;
   /** replica.lag.time.max.ms and replica.lag.max.records (the defaults when absent). */
   readonly inSync?: InSyncConfig;
+  /** The log cleaner's settings when the topic compacts (cleanup.policy compact or compact,delete); absent otherwise. */
+  readonly compaction?: CompactionConfig;
+  /**
+   * cleanup.policy=compact alone: the log start moves only past offsets compaction left empty, so
+   * a fetch below it loses nothing and reads from the log start (a consumer from offset 0 gets
+   * every live key) instead of OFFSET_OUT_OF_RANGE.
+   */
+  readonly compactOnly?: boolean;
 }
 
 export type AcksMode = 'ACKS_ALL' | 'ACKS_LEADER';
@@ -93,6 +110,8 @@ export class PartitionReplica implements GroupStateMachine {
   fenced: GroupFailure | undefined;
   /** Set when the group left this node (topic deleted) or the node is stopping: the error to answer. */
   private closedWith: (() => unknown) | undefined;
+  /** The log cleaner of a compacted topic's replica (local: every replica cleans its own log). */
+  readonly cleaner: LogCleaner | undefined;
 
   constructor(
     readonly config: ReplicaConfig,
@@ -100,6 +119,7 @@ export class PartitionReplica implements GroupStateMachine {
     private readonly initialConf: { voters: readonly number[]; learners: readonly number[] },
   ) {
     this.state = new PartitionState(this.context, { options: config.stateOptions, conf: initialConf });
+    this.cleaner = config.compaction ? new LogCleaner(this.context, undefined, host.cleanerMap) : undefined;
   }
 
   get context() {
@@ -117,6 +137,7 @@ export class PartitionReplica implements GroupStateMachine {
     this.trail.clear();
     this.session = undefined;
     this.segments = [];
+    this.cleaner?.reset(); // the log was replaced: what was cleaned is not known any more
     // Entries this node proposed are inside the snapshot or gone: the snapshot cannot tell which.
     this.committed.failThrough(snapshot.metadata.index, () => this.unknownOutcome('a snapshot from the new leader replaced the log'));
     this.persistedWaiters.failThrough(snapshot.metadata.index, () => this.unknownOutcome('a snapshot from the new leader replaced the log'));
@@ -160,6 +181,7 @@ export class PartitionReplica implements GroupStateMachine {
     this.segments = [];
     this.soft = { leader: 0, role: 'follower' };
     this.fenced = undefined;
+    this.cleaner?.reset();
   }
 
   private fencedError(): RpcError {
@@ -356,10 +378,12 @@ export class PartitionReplica implements GroupStateMachine {
     }
   }
 
-  async fetch(offset: number, maxBytes: number, maxWaitMs: number, minBytes: number, cancelled: () => boolean = () => false): Promise<FetchResult> {
+  async fetch(from: number, maxBytes: number, maxWaitMs: number, minBytes: number, cancelled: () => boolean = () => false): Promise<FetchResult> {
     const deadline = this.host.now() + maxWaitMs;
     const budget = maxBytes > 0 ? maxBytes : DEFAULT_FETCH_BYTES;
     this.requireReadyLeader();
+    // Below the log start of a compact-only topic only emptied entries were removed: nothing is lost.
+    const offset = this.config.compactOnly ? Math.max(from, this.state.logStartOffset) : from;
     if (offset > this.state.nextOffset) {
       // Past this replica's end: it may be a deposed leader that has not noticed yet, behind what
       // the new leader served. Only a quorum's word (ReadIndex) tells "not written yet" from
@@ -501,9 +525,15 @@ export class PartitionReplica implements GroupStateMachine {
     this.wakeData();
   }
 
-  /** Where retention allows compacting the log now, with the state snapshot to keep there. */
+  /**
+   * Where the log may be compacted now, with the state snapshot to keep there: as far as retention
+   * allows, or (a compacted topic) through the last segment boundary before which the cleaner
+   * left no record (emptyPrefixCompactIndex), whichever is further.
+   */
   compactionPoint(now: number): CompactionPoint | undefined {
-    const index = retentionCompactIndex(this.state, this.config.retention, now);
+    const retained = retentionCompactIndex(this.state, this.config.retention, now);
+    const emptied = this.cleaner ? emptyPrefixCompactIndex(this.state, this.cleaner.progress().emptyThroughIndex) : undefined;
+    const index = retained === undefined ? emptied : emptied === undefined ? retained : Math.max(retained, emptied);
     if (index === undefined) return undefined;
     const snapshot = this.segments.find((s) => s.metadata.index === index);
     if (!snapshot) return undefined;
@@ -516,6 +546,72 @@ export class PartitionReplica implements GroupStateMachine {
     // A snapshot installed meanwhile may already start the state past this point.
     if (this.state.index.pointAt(index + 1)) this.state.compactedThrough(index);
     this.wakeData();
+  }
+
+  /**
+   * One pass of the log cleaner if its plan says so (a compacted topic's replica only; undefined if
+   * none ran). `rewrite` stores rewritten entries (resolving once durable). Runs beside produce and
+   * fetch: it reads applied entries of closed segments and rewrites them in place.
+   */
+  async clean(now: number, rewrite: RewriteEntries): Promise<PassResult | undefined> {
+    const cleaner = this.cleaner;
+    const compaction = this.config.compaction;
+    if (!cleaner || !compaction || this.fenced || this.closedWith) return undefined;
+    const state = this.state;
+    const group = this.config.groupId;
+    try {
+      return await cleaner.clean(state, compaction, now, (lo, hi, max) => this.host.readEntries(group, lo, hi, max), rewrite, this.tombstoneFloor());
+    } catch (e) {
+      if (e instanceof CorruptionError) this.host.fail(group, e);
+      // Retention or a snapshot took the log from under the pass: the next one starts over.
+      if (e instanceof CompactedError || e instanceof CorruptionError) return undefined;
+      throw e;
+    } finally {
+      // A snapshot installed (or a repair) during the pass: its counts describe a log that is gone.
+      if (this.state !== state) cleaner.reset();
+    }
+  }
+
+  /**
+   * Tombstones at or above this offset stay, whatever their delete horizon. As leader: the first
+   * offset some replica of the partition has not received (its match), so a lagging replica never
+   * misses a tombstone that deletes a value it holds, and the key cannot come back there. As a
+   * follower, which does not know the others' progress: 0, it keeps every tombstone (it removes
+   * them once it leads).
+   */
+  private tombstoneFloor(): number {
+    const st = this.host.status(this.config.groupId);
+    if (st?.role !== 'leader' || !st.progress || st.progress.length === 0) return 0;
+    const lacking = Math.min(...st.progress.map((p) => p.match)) + 1;
+    let offset = this.state.index.first().baseOffset;
+    for (const p of this.state.index.all()) {
+      if (p.raftIndex > lacking) break;
+      offset = p.baseOffset;
+    }
+    return offset;
+  }
+
+  /** The cleaner's progress on this replica (a compacted topic only). */
+  cleanerProgress(): CleanerProgress | undefined {
+    return this.cleaner?.progress();
+  }
+
+  /** The cleaner's progress as DescribeTopic reports it; null unless the topic compacts. */
+  private compactionState(): CompactionProgress | null {
+    const p = this.cleaner?.progress();
+    if (!p) return null;
+    return {
+      node: this.host.self,
+      passes: p.passes,
+      cleanedThroughOffset: p.cleanedThroughOffset,
+      bytesReclaimed: p.bytesReclaimed,
+      recordsRemoved: p.recordsRemoved,
+      tombstonesRemoved: p.tombstonesRemoved,
+      dirtyRatio: p.dirtyRatio,
+      cleanedThroughIndex: p.cleanedThroughIndex,
+      emptyThroughIndex: p.emptyThroughIndex,
+      lastPassMs: p.lastPassAt,
+    };
   }
 
   /** What DescribeTopic reports of this partition, as this replica sees it. */
@@ -538,6 +634,7 @@ export class PartitionReplica implements GroupStateMachine {
       logEndOffset: isLeader && session && session.term === st.term && session.state === this.state ? Math.max(hw, session.nextOffset) : hw,
       highWatermark: hw,
       replicas: [], // measured by the node, which knows the replicas' order and its Raft timing (replica-status.ts)
+      compaction: this.compactionState(),
     };
   }
 }

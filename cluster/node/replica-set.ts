@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ConfState } from '../../raft';
 import type { GroupState } from '../../proto/load';
-import { CONTROLLER_GROUP, type PartitionInfo, resolveTopicConfig } from '../metadata';
+import { compacts, CONTROLLER_GROUP, deletes, type PartitionInfo, resolveTopicConfig } from '../metadata';
+import { DEFAULT_CLEANER_OPTIONS, OffsetMap } from '../partition';
 import { realClock } from './host-clock';
 import type { NodeCore } from './node-core';
 import { PartitionReplica } from './partition-replica';
@@ -18,6 +19,13 @@ export class ReplicaSet {
   private readonly replicas = new Map<number, PartitionReplica>();
   /** Groups whose data is being deleted from the store. */
   private readonly dropping = new Set<number>();
+  /** The offset map every compacted replica's cleaner uses, one pass at a time (retention-work.ts): allocated with the first. */
+  private sharedMap: OffsetMap | undefined;
+
+  private get cleanerMap(): OffsetMap {
+    this.sharedMap ??= new OffsetMap(DEFAULT_CLEANER_OPTIONS.mapBytes);
+    return this.sharedMap;
+  }
 
   /** `caughtUp`: whether this node's metadata has been as new as the cluster's since it started (see partitionInfo). */
   constructor(
@@ -79,11 +87,14 @@ export class ReplicaSet {
         partition: p.partition,
         groupId: p.groupId,
         stateOptions: { segmentBytes: cfg.segmentBytes, segmentMs: cfg.segmentMs },
-        limits: { maxMessageBytes: cfg.maxMessageBytes },
+        limits: { maxMessageBytes: cfg.maxMessageBytes, requireKeys: compacts(cfg.cleanupPolicy) },
         timestampType: cfg.timestampType,
         minInsyncReplicas: cfg.minInsyncReplicas,
-        retention: { retentionMs: cfg.retentionMs, retentionBytes: cfg.retentionBytes },
+        // cleanup.policy=compact alone: retention removes nothing (only the cleaner does).
+        retention: deletes(cfg.cleanupPolicy) ? { retentionMs: cfg.retentionMs, retentionBytes: cfg.retentionBytes } : {},
         inSync: { lagTimeMaxMs: cfg.replicaLagTimeMaxMs, lagMaxRecords: cfg.replicaLagMaxRecords },
+        compaction: compacts(cfg.cleanupPolicy) ? cfg.compaction : undefined,
+        compactOnly: !deletes(cfg.cleanupPolicy),
       },
       {
         withNode: (g, fn) => core.multi.withNode(g, fn),
@@ -98,6 +109,7 @@ export class ReplicaSet {
         self: core.self,
         after: (ms, fn) => realClock.after(ms, fn),
         fail: (g, e) => core.multi.failGroup(g, e),
+        cleanerMap: compacts(cfg.cleanupPolicy) ? this.cleanerMap : undefined,
       },
       conf,
     );

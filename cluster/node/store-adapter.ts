@@ -12,6 +12,7 @@ export function hostStore(store: LogStore): HostStore {
         stage: (group, ready) => batch.stage(group, ready),
         createSnapshot: (group, index, conf, data) => void batch.createSnapshot(group, index, conf, data),
         compact: (group, index) => batch.compact(group, index),
+        rewrite: (group, entries) => batch.rewrite(group, entries),
         commit: (sync) => batch.commit({ sync }),
       };
     },

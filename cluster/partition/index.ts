@@ -32,7 +32,7 @@ export {
   type PassResult,
   type RewriteEntries,
 } from './log-cleaner';
-export { OFFSET_MAP_SLOT_BYTES } from './offset-map';
+export { OFFSET_MAP_SLOT_BYTES, OffsetMap } from './offset-map';
 export { MAX_SEQUENCE, validateProduce, type ProduceRequest } from './produce-request';
 export { REMEMBERED_BATCHES, type ProducerBatch, type ProducerEntry } from './producer-table';
 export { emptyPrefixCompactIndex, retentionCompactIndex, type RetentionConfig } from './retention';

@@ -116,11 +116,41 @@ describe('the log cleaner', () => {
     await p.clean({ ...CONFIG, minCleanableDirtyRatio: 0 });
     expect((await p.readAll()).filter(([, k]) => k === 'gone')).toEqual([[t, 'gone', null]]);
     p.now += 20;
-    // Nothing new is dirty: the dirty-ratio check alone would not run a pass. Force one by writing.
+    // New dirt as well: the pass it makes removes the due tombstone too.
     for (let i = 0; i < 10; i++) p.write([[`z${i}`, 'y']]);
     const r = await p.clean();
     expect(r!.tombstonesRemoved).toBe(1);
     expect((await p.readAll()).filter(([, k]) => k === 'gone')).toEqual([]);
+  });
+
+  it('a log nobody writes to any more still loses its tombstones: a pass over the clean part runs when one is due, or when the floor rises past one', async () => {
+    const p = new Partition();
+    p.write([['gone', 'v1']]);
+    const t = p.write([['gone', null]]);
+    for (let i = 0; i < 30; i++) p.write([[`x${i}`, 'y']]);
+    await p.clean();
+    expect(await p.clean(), 'nothing dirty, no tombstone due').toBeUndefined();
+    p.now += CONFIG.deleteRetentionMs;
+    // Held back by the floor (a replica lacks the tombstone): kept, and no pass while the floor stays.
+    expect((await p.clean(CONFIG, t))?.tombstonesRemoved).toBe(0);
+    expect(await p.clean(CONFIG, t)).toBeUndefined();
+    expect((await p.readAll()).filter(([, k]) => k === 'gone')).toEqual([[t, 'gone', null]]);
+    // The floor rises past it: a pass removes it, without any new write.
+    const r = await p.clean(CONFIG, t + 1);
+    expect(r?.tombstonesRemoved).toBe(1);
+    expect((await p.readAll()).filter(([, k]) => k === 'gone')).toEqual([]);
+    expect(await p.clean(), 'nothing due any more').toBeUndefined();
+
+    // Without a floor: the pass that gives the horizon, then the due pass once it has passed.
+    const q = new Partition();
+    q.write([['gone', null]]);
+    for (let i = 0; i < 30; i++) q.write([[`x${i}`, 'y']]);
+    await q.clean();
+    q.now += CONFIG.deleteRetentionMs - 1;
+    expect(await q.clean()).toBeUndefined();
+    q.now += 1;
+    expect((await q.clean())?.tombstonesRemoved).toBe(1);
+    expect((await q.readAll()).filter(([, k]) => k === 'gone')).toEqual([]);
   });
 
   it('keeps a tombstone at or above the floor the host gives, whatever its horizon', async () => {
@@ -149,6 +179,25 @@ describe('the log cleaner', () => {
     expect(p.cleaner.progress().dirtyRatio).toBeLessThan(0.99);
     p.now += 5000;
     expect(await p.clean({ ...strict, maxCompactionLagMs: 1000 })).toBeDefined();
+  });
+
+  it('a plan below the dirty ratio reads nothing unless max.compaction.lag.ms is set, and then the first dirty batch once (hosts plan at every round)', async () => {
+    const p = new Partition();
+    for (let i = 0; i < 30; i++) p.write([['k', `v${i}`]]);
+    let reads = 0;
+    const counted: typeof p.log.read = (lo, hi, max) => {
+      reads++;
+      return p.log.read(lo, hi, max);
+    };
+    const strict = { ...CONFIG, minCleanableDirtyRatio: 1.1 };
+    for (let i = 0; i < 5; i++) expect(await p.cleaner.plan(p.state, strict, p.now, counted)).toMatchObject({ clean: false });
+    expect(reads, 'no max.compaction.lag.ms: nothing to read').toBe(0);
+    const lagged = { ...strict, maxCompactionLagMs: 1_000_000 };
+    for (let i = 0; i < 5; i++) expect(await p.cleaner.plan(p.state, lagged, p.now, counted)).toMatchObject({ clean: false });
+    expect(reads, 'the first dirty batch, read once').toBe(1);
+    p.now += 2_000_000;
+    expect(await p.cleaner.plan(p.state, lagged, p.now, counted)).toMatchObject({ clean: true });
+    expect(reads).toBe(1);
   });
 
   it('a map too small for the dirty part cleans it over several passes, each bounded by the map', async () => {
@@ -220,6 +269,42 @@ describe('truncating what compaction emptied', () => {
     p.log.applyCommitted(restored);
     p.state = restored;
     expect(await p.readAll()).toEqual(live);
+  });
+});
+
+describe('the cleaner across a moved log start', () => {
+  it('truncating the emptied prefix keeps what was cleaned clean (no full pass again), and the dirty ratio counts only the bytes left', async () => {
+    const p = new Partition();
+    for (let i = 0; i < 30; i++) p.write([['same', `v${i}`.padEnd(80, '.')]]);
+    for (let i = 0; i < 8; i++) p.write([[`live${i}`, 'x'.padEnd(80, '.')]]);
+    await p.clean();
+    const cleaned = p.cleaner.progress().cleanedThroughIndex;
+    const at = emptyPrefixCompactIndex(p.state, p.cleaner.progress().emptyThroughIndex)!;
+    expect(at).toBeGreaterThan(1);
+    p.log.compactThrough(at);
+    p.state.compactedThrough(at);
+    expect(await p.cleaner.plan(p.state, CONFIG, p.now, p.log.read), 'nothing new is dirty').toMatchObject({ clean: false });
+    expect(p.cleaner.progress().cleanedThroughIndex).toBe(cleaned);
+    // New writes: the ratio is dirty / (dirty + the clean bytes still in the log), as a fresh count gives.
+    for (let i = 0; i < 8; i++) p.write([[`new${i}`, 'y'.padEnd(80, '.')]]);
+    const plan = await p.cleaner.plan(p.state, CONFIG, p.now, p.log.read);
+    if (!plan.clean) throw new Error(`expected a pass: ${plan.why}`);
+    expect(plan.dirtyIndex).toBe(cleaned + 1);
+    const bytes = (lo: number, hi: number) => p.log.entries.filter((e) => e.index >= lo && e.index < hi).reduce((n, e) => n + e.data.length, 0);
+    const clean = bytes(at + 1, cleaned + 1); // what is left of the clean part, as compacted
+    const dirty = bytes(cleaned + 1, plan.limitIndex); // not compacted yet: stored = original size
+    expect(plan.dirtyRatio).toBeCloseTo(dirty / (dirty + clean), 10);
+  });
+
+  it('after reset() (the log replaced), the next plan starts from the log start again', async () => {
+    const p = new Partition();
+    for (let i = 0; i < 30; i++) p.write([['same', `v${i}`.padEnd(80, '.')]]);
+    await p.clean();
+    expect(await p.clean()).toBeUndefined();
+    p.cleaner.reset();
+    const again = await p.clean();
+    expect(again, 'a full pass: everything is dirty again').toBeDefined();
+    expect(p.cleaner.progress().cleanedThroughIndex).toBeGreaterThan(1);
   });
 });
 

@@ -116,14 +116,28 @@ export class LogCleaner {
   private ratio = 0;
   private emptyThrough = 0;
   private lastPassAt = -1;
+  /** The earliest delete horizon of a tombstone the last pass kept (it goes in a pass at or after it). */
+  private tombstoneDue = Infinity;
+  /** The lowest offset of a tombstone past its horizon that the last pass kept only for the floor. */
+  private flooredFrom = Infinity;
+  /** The first dirty batch's max timestamp as last read (max.compaction.lag.ms), by the index the dirty part started at. */
+  private firstDirty: { index: number; limit: number; maxTimestamp: number | undefined } | undefined;
+  /** Bytes of the clean part before each segment boundary in it, as the last pass left them (the log start moves only to one). */
+  private cleanBytesAt = new Map<number, number>();
   private readonly map: OffsetMap;
   private readonly hash = new Uint32Array(4);
 
+  /**
+   * `map`: the offset map to use, instead of one of `options.mapBytes` of its own. A host with many
+   * partitions passes one map to all its cleaners and runs one pass at a time (Kafka's dedupe
+   * buffer), so cleaning takes one map's memory however many partitions compact.
+   */
   constructor(
     readonly context: PartitionContext,
     readonly options: CleanerOptions = DEFAULT_CLEANER_OPTIONS,
+    map?: OffsetMap,
   ) {
-    this.map = new OffsetMap(options.mapBytes);
+    this.map = map ?? new OffsetMap(options.mapBytes);
   }
 
   progress(): CleanerProgress {
@@ -143,21 +157,44 @@ export class LogCleaner {
   /** Forget what was cleaned (the replica's log was replaced: a snapshot was installed, or the state restored). */
   reset(): void {
     this.cleanedThrough = 0;
+    this.cleanStartIndex = 0; // the next plan starts from the log's start, whatever it is
     this.cleanBytes = 0;
     this.emptyThrough = 0;
+    this.tombstoneDue = Infinity;
+    this.flooredFrom = Infinity;
+    this.firstDirty = undefined;
+    this.cleanBytesAt = new Map();
   }
 
-  /** What a pass would do now (steps 1 and 2), reading at most the first dirty entry. */
-  async plan(state: PartitionState, config: CompactionConfig, now: number, read: ReadEntries): Promise<CleanPlan> {
+  /**
+   * What a pass would do now (steps 1 and 2), reading at most the first dirty entry. Also a pass
+   * over the clean part alone (nothing dirty) when a tombstone it kept is due: its delete horizon
+   * passed, or the floor that held it back (`tombstoneFloor`, as clean() takes it) rose past it.
+   * Without that, a log nobody writes to any more would keep its tombstones for ever.
+   */
+  async plan(state: PartitionState, config: CompactionConfig, now: number, read: ReadEntries, tombstoneFloor = Number.MAX_SAFE_INTEGER): Promise<CleanPlan> {
     const points = state.index.all();
     const start = points[0];
-    if (this.cleanedThrough < start.raftIndex - 1 || this.cleanStartIndex !== start.raftIndex) {
-      // Never cleaned, or the log start moved (retention, a snapshot): all of it is dirty again.
+    const cut = this.cleanStartIndex !== start.raftIndex && this.cleanedThrough >= start.raftIndex - 1 ? this.cleanBytesAt.get(start.raftIndex) : undefined;
+    if (cut !== undefined) {
+      // The log lost a prefix at a segment boundary inside what was cleaned (retention, or the
+      // truncation of what compaction emptied): the rest is as clean as it was, minus those bytes.
+      this.cleanBytes -= cut;
+      const shifted = new Map<number, number>();
+      for (const [index, before] of this.cleanBytesAt) if (index >= start.raftIndex) shifted.set(index, before - cut);
+      this.cleanBytesAt = shifted;
+      this.cleanStartIndex = start.raftIndex;
+    } else if (this.cleanedThrough < start.raftIndex - 1 || this.cleanStartIndex !== start.raftIndex) {
+      // Never cleaned, or the log start moved otherwise: all of it is dirty again.
       this.cleanedThrough = start.raftIndex - 1;
       this.cleanedThroughOffset = start.baseOffset;
       this.cleanedBytesBefore = start.bytesBefore;
       this.cleanBytes = 0;
       this.cleanStartIndex = start.raftIndex;
+      this.tombstoneDue = Infinity;
+      this.flooredFrom = Infinity;
+      this.firstDirty = undefined;
+      this.cleanBytesAt = new Map();
     }
     // The active segment starts at the last segment point; a segment is old enough when the
     // largest timestamp of everything up to its end is (the index's maxTimestampBefore).
@@ -169,16 +206,31 @@ export class LogCleaner {
       limit = p;
     }
     const dirtyBytes = limit.bytesBefore - this.cleanedBytesBefore;
+    const due = this.tombstoneDue <= now ? `a kept tombstone's delete horizon (${this.tombstoneDue}) has passed` : tombstoneFloor > this.flooredFrom ? `the tombstone floor rose past a kept tombstone (offset ${this.flooredFrom})` : undefined;
+    // The clean part alone: the map stays empty, and the rewrite removes only the tombstones now due.
+    const tombstonesOnly = (dirtyRatio: number): CleanPlan => ({ clean: true, startIndex: start.raftIndex, dirtyIndex: this.cleanedThrough + 1, limitIndex: this.cleanedThrough + 1, dirtyRatio, why: due! });
     if (limit.raftIndex - 1 <= this.cleanedThrough || dirtyBytes <= 0) {
       this.ratio = 0;
+      if (due && this.cleanedThrough >= start.raftIndex) return tombstonesOnly(0);
       return { clean: false, why: 'nothing dirty in closed segments old enough to clean', dirtyRatio: 0 };
     }
     this.ratio = dirtyBytes / (dirtyBytes + this.cleanBytes);
     const base = { clean: true as const, startIndex: start.raftIndex, dirtyIndex: this.cleanedThrough + 1, limitIndex: limit.raftIndex, dirtyRatio: this.ratio };
     if (this.ratio >= config.minCleanableDirtyRatio) return { ...base, why: `dirty ratio ${this.ratio.toFixed(3)} >= min.cleanable.dirty.ratio ${config.minCleanableDirtyRatio}` };
     // max.compaction.lag.ms: Kafka looks at the first dirty batch's timestamp.
-    const first = await this.firstBatch(read, this.cleanedThrough + 1, limit.raftIndex);
+    // Read only if a record can be that old (the default, unlimited, never is), and once per dirty start:
+    // the host asks for a plan at every round, and the first dirty batch stays the same until a pass.
+    let first: number | undefined;
+    if (now - config.maxCompactionLagMs > 0) {
+      const at = this.cleanedThrough + 1;
+      const known = this.firstDirty?.index === at && (this.firstDirty.maxTimestamp !== undefined || this.firstDirty.limit >= limit.raftIndex);
+      if (!known) {
+        this.firstDirty = { index: at, limit: limit.raftIndex, maxTimestamp: await this.firstBatch(read, at, limit.raftIndex) };
+      }
+      first = this.firstDirty!.maxTimestamp;
+    }
     if (first !== undefined && first < now - config.maxCompactionLagMs) return { ...base, why: `the first dirty batch (max timestamp ${first}) is older than max.compaction.lag.ms ${config.maxCompactionLagMs}` };
+    if (due && this.cleanedThrough >= start.raftIndex) return tombstonesOnly(this.ratio);
     return { clean: false, why: `dirty ratio ${this.ratio.toFixed(3)} < min.cleanable.dirty.ratio ${config.minCleanableDirtyRatio}`, dirtyRatio: this.ratio };
   }
 
@@ -206,7 +258,7 @@ export class LogCleaner {
     rewrite: RewriteEntries,
     tombstoneFloor = Number.MAX_SAFE_INTEGER,
   ): Promise<PassResult | undefined> {
-    const plan = await this.plan(state, config, now, read);
+    const plan = await this.plan(state, config, now, read, tombstoneFloor);
     if (!plan.clean) return undefined;
     const map = this.map;
     map.clear();
@@ -242,6 +294,10 @@ export class LogCleaner {
     let cleanBytes = 0;
     let emptyThrough = plan.startIndex - 1;
     let allEmpty = true;
+    let tombstoneDue = Infinity;
+    let flooredFrom = Infinity;
+    const boundaries = new Set(state.index.all().filter((q) => q.segmentStart).map((q) => q.raftIndex));
+    const cleanBytesAt = new Map<number, number>();
     let at = plan.startIndex;
     while (at < mapEnd) {
       const entries = await read(at, mapEnd, this.options.readBytes);
@@ -249,6 +305,7 @@ export class LogCleaner {
       const out: Entry[] = [];
       for (const e of entries) {
         at = e.index + 1;
+        if (boundaries.has(e.index)) cleanBytesAt.set(e.index, cleanBytes);
         if (e.type !== EntryType.Normal || e.data.length === 0) {
           cleanBytes += e.data.length;
           if (allEmpty) emptyThrough = e.index;
@@ -269,10 +326,14 @@ export class LogCleaner {
             if (tombstone) goneTombstones++;
             return false;
           }
-          if (tombstone) keptTombstone = true;
+          if (tombstone) {
+            keptTombstone = true;
+            if (expired && r.offset < flooredFrom) flooredFrom = r.offset;
+          }
           return true;
         });
         const horizon = s.deleteHorizon === NO_DELETE_HORIZON && keptTombstone ? now + config.deleteRetentionMs : s.deleteHorizon;
+        if (keptTombstone && horizon > now && horizon < tombstoneDue) tombstoneDue = horizon;
         let data = e.data;
         if (gone > 0 || horizon !== s.deleteHorizon) {
           data = encodeCompactedEntry(s, kept, horizon);
@@ -299,6 +360,9 @@ export class LogCleaner {
     this.removed += removed;
     this.tombstones += tombstones;
     this.emptyThrough = emptyThrough;
+    this.tombstoneDue = tombstoneDue;
+    this.flooredFrom = flooredFrom;
+    this.cleanBytesAt = cleanBytesAt;
     this.lastPassAt = now;
     return { mapEndIndex: mapEnd, entriesRewritten: rewritten, bytesReclaimed: reclaimed, recordsRemoved: removed, tombstonesRemoved: tombstones };
   }

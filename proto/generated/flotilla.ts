@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { ClusterDescription as _flotilla_v1_ClusterDescription, ClusterDescription__Output as _flotilla_v1_ClusterDescription__Output } from './flotilla/v1/ClusterDescription';
+import type { CompactionProgress as _flotilla_v1_CompactionProgress, CompactionProgress__Output as _flotilla_v1_CompactionProgress__Output } from './flotilla/v1/CompactionProgress';
 import type { CreatePartitionsRequest as _flotilla_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _flotilla_v1_CreatePartitionsRequest__Output } from './flotilla/v1/CreatePartitionsRequest';
 import type { CreateTopicRequest as _flotilla_v1_CreateTopicRequest, CreateTopicRequest__Output as _flotilla_v1_CreateTopicRequest__Output } from './flotilla/v1/CreateTopicRequest';
 import type { DeleteTopicRequest as _flotilla_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _flotilla_v1_DeleteTopicRequest__Output } from './flotilla/v1/DeleteTopicRequest';
@@ -45,6 +46,7 @@ export interface ProtoGrpcType {
     v1: {
       Acks: EnumTypeDefinition
       ClusterDescription: MessageTypeDefinition<_flotilla_v1_ClusterDescription, _flotilla_v1_ClusterDescription__Output>
+      CompactionProgress: MessageTypeDefinition<_flotilla_v1_CompactionProgress, _flotilla_v1_CompactionProgress__Output>
       CreatePartitionsRequest: MessageTypeDefinition<_flotilla_v1_CreatePartitionsRequest, _flotilla_v1_CreatePartitionsRequest__Output>
       CreateTopicRequest: MessageTypeDefinition<_flotilla_v1_CreateTopicRequest, _flotilla_v1_CreateTopicRequest__Output>
       DeleteTopicRequest: MessageTypeDefinition<_flotilla_v1_DeleteTopicRequest, _flotilla_v1_DeleteTopicRequest__Output>

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { CompactionProgress as _flotilla_v1_CompactionProgress, CompactionProgress__Output as _flotilla_v1_CompactionProgress__Output } from './flotilla/v1/CompactionProgress';
 import type { GroupReplica as _flotilla_v1_GroupReplica, GroupReplica__Output as _flotilla_v1_GroupReplica__Output } from './flotilla/v1/GroupReplica';
 import type { GroupState as _flotilla_v1_GroupState, GroupState__Output as _flotilla_v1_GroupState__Output } from './flotilla/v1/GroupState';
 import type { GroupStatusRequest as _flotilla_v1_GroupStatusRequest, GroupStatusRequest__Output as _flotilla_v1_GroupStatusRequest__Output } from './flotilla/v1/GroupStatusRequest';
@@ -25,6 +26,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   flotilla: {
     v1: {
+      CompactionProgress: MessageTypeDefinition<_flotilla_v1_CompactionProgress, _flotilla_v1_CompactionProgress__Output>
       GroupReplica: MessageTypeDefinition<_flotilla_v1_GroupReplica, _flotilla_v1_GroupReplica__Output>
       GroupState: MessageTypeDefinition<_flotilla_v1_GroupState, _flotilla_v1_GroupState__Output>
       GroupStatusRequest: MessageTypeDefinition<_flotilla_v1_GroupStatusRequest, _flotilla_v1_GroupStatusRequest__Output>

@@ -1,6 +1,7 @@
 // Original file: proto/peer.proto
 
 import type { GroupReplica as _flotilla_v1_GroupReplica, GroupReplica__Output as _flotilla_v1_GroupReplica__Output } from '../../flotilla/v1/GroupReplica';
+import type { CompactionProgress as _flotilla_v1_CompactionProgress, CompactionProgress__Output as _flotilla_v1_CompactionProgress__Output } from '../../flotilla/v1/CompactionProgress';
 import type { Long } from '@grpc/proto-loader';
 
 export interface GroupState {
@@ -15,6 +16,7 @@ export interface GroupState {
   'node'?: (number);
   'failure'?: (string);
   'replicas'?: (_flotilla_v1_GroupReplica)[];
+  'compaction'?: (_flotilla_v1_CompactionProgress | null);
 }
 
 export interface GroupState__Output {
@@ -29,4 +31,5 @@ export interface GroupState__Output {
   'node': (number);
   'failure': (string);
   'replicas': (_flotilla_v1_GroupReplica__Output)[];
+  'compaction': (_flotilla_v1_CompactionProgress__Output | null);
 }

@@ -2,6 +2,7 @@
 
 import type { FencedReplica as _flotilla_v1_FencedReplica, FencedReplica__Output as _flotilla_v1_FencedReplica__Output } from '../../flotilla/v1/FencedReplica';
 import type { ReplicaStatus as _flotilla_v1_ReplicaStatus, ReplicaStatus__Output as _flotilla_v1_ReplicaStatus__Output } from '../../flotilla/v1/ReplicaStatus';
+import type { CompactionProgress as _flotilla_v1_CompactionProgress, CompactionProgress__Output as _flotilla_v1_CompactionProgress__Output } from '../../flotilla/v1/CompactionProgress';
 import type { Long } from '@grpc/proto-loader';
 
 export interface PartitionDescription {
@@ -20,6 +21,7 @@ export interface PartitionDescription {
   'replicaStatus'?: (_flotilla_v1_ReplicaStatus)[];
   'removingReplicas'?: (number)[];
   'resyncingReplicas'?: (number)[];
+  'compaction'?: (_flotilla_v1_CompactionProgress | null);
 }
 
 export interface PartitionDescription__Output {
@@ -38,4 +40,5 @@ export interface PartitionDescription__Output {
   'replicaStatus': (_flotilla_v1_ReplicaStatus__Output)[];
   'removingReplicas': (number)[];
   'resyncingReplicas': (number)[];
+  'compaction': (_flotilla_v1_CompactionProgress__Output | null);
 }
