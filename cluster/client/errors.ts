@@ -151,6 +151,12 @@ export class FencedError extends FlotillaError {}
 /** No leader, too few replicas, a node shutting down, or no connection: retry later. */
 export class UnavailableError extends FlotillaError {}
 
+/**
+ * Consumer groups: the member must rejoin (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION,
+ * REBALANCE_IN_PROGRESS) or stop (FENCED_INSTANCE_ID). A commit refused with it wrote nothing.
+ */
+export class GroupMembershipError extends FlotillaError {}
+
 /** The request's outcome is unknown: it did not complete in time. */
 export class TimeoutError extends FlotillaError {}
 
@@ -191,6 +197,14 @@ const CLASS_BY_CODE: Readonly<Record<FlotillaErrorCode, ErrorClass>> = {
   UNAVAILABLE: UnavailableError,
   TIMEOUT: TimeoutError,
   DEADLINE_EXCEEDED: TimeoutError,
+  NOT_COORDINATOR: NotLeaderError,
+  COORDINATOR_LOAD_IN_PROGRESS: UnavailableError,
+  UNKNOWN_MEMBER_ID: GroupMembershipError,
+  ILLEGAL_GENERATION: GroupMembershipError,
+  REBALANCE_IN_PROGRESS: GroupMembershipError,
+  FENCED_INSTANCE_ID: GroupMembershipError,
+  GROUP_NOT_EMPTY: FlotillaError,
+  UNKNOWN_GROUP: FlotillaError,
   INTERNAL: FlotillaError,
   CANCELLED: FlotillaError,
   UNKNOWN: FlotillaError,
