@@ -48,7 +48,7 @@ export interface RunOptions {
   eachBatch?: (payload: EachBatchPayload) => Promise<void>;
 }
 
-export type RebalanceListener = (partitions: TopicPartition[]) => void | Promise<void>;
+export type RebalanceListener = (partitions: TopicPartition[]) => unknown;
 
 interface PartitionRun {
   tp: TopicPartition;
