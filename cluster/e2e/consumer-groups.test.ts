@@ -14,7 +14,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { META } from '../../proto/load';
 import type { Flotilla, Producer } from '../client';
-import { ProcessCluster, REPO_ROOT, waitFor } from './process-cluster';
+import { ProcessCluster, REPO_ROOT, spawnCli, waitFor } from './process-cluster';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
@@ -251,5 +251,46 @@ describe('consumer groups (3 nodes, members as processes)', () => {
     const d = await flotilla.groups().describe(GROUP);
     expect(d.state).toBe('empty');
     expect(d.members).toEqual([]);
+  });
+
+  it('the CLI: group list / describe / reset-offsets / delete, and consume --group', async () => {
+    const cli = async (...args: string[]) => {
+      const p = spawnCli([...args, '--brokers', cluster.brokers.join(',')]);
+      const exit = await p.exited;
+      return { code: exit.code, out: p.output.stdout, err: p.output.stderr };
+    };
+    const list = await cli('group', 'list');
+    expect(list.code, list.err).toBe(0);
+    expect(list.out).toMatch(new RegExp(`${GROUP}\\s+empty\\s+0`));
+    const ends = await logEnds();
+    const described = await cli('group', 'describe', GROUP, '--json');
+    expect(described.code, described.err).toBe(0);
+    const d = JSON.parse(described.out) as { partitions: { partition: number; committed: number; logEndOffset: number; lag: number }[] };
+    expect(d.partitions.map((p) => [p.partition, p.committed, p.logEndOffset, p.lag])).toEqual(ends.map((end, p) => [p, end, end, 0]));
+    const text = await cli('group', 'describe', GROUP);
+    expect(text.out).toMatch(/COMMITTED\s+LOG END\s+LAG/);
+
+    // Reset partition 0 to offset 3, then read three records of it as the group: they start there.
+    const reset = await cli('group', 'reset-offsets', GROUP, '--topic', TOPIC, '--partition', '0', '--to-offset', '3');
+    expect(reset.code, reset.err).toBe(0);
+    expect((await flotilla.groups().committedOffsets(GROUP)).find((o) => o.partition === 0)!.offset).toBe(3);
+    const consumed = await cli('consume', '--topic', TOPIC, '--group', GROUP, '--max', '3', '--print-offset');
+    expect(consumed.code, consumed.err).toBe(0);
+    expect(consumed.out.trim().split('\n').map((l) => l.split('\t')[0])).toEqual(['0:3', '0:4', '0:5']);
+    expect((await flotilla.groups().committedOffsets(GROUP)).find((o) => o.partition === 0)!.offset).toBe(6);
+
+    const bad = await cli('group', 'reset-offsets', GROUP, '--topic', TOPIC, '--to-earliest', '--to-latest');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/exactly one of --to-earliest, --to-latest/);
+    const earliest = await cli('group', 'reset-offsets', GROUP, '--topic', TOPIC, '--to-earliest');
+    expect(earliest.code, earliest.err).toBe(0);
+    expect((await flotilla.groups().committedOffsets(GROUP)).every((o) => o.offset === 0)).toBe(true);
+
+    const deleted = await cli('group', 'delete', GROUP);
+    expect(deleted.code, deleted.err).toBe(0);
+    const gone = await cli('group', 'describe', GROUP);
+    expect(gone.code).toBe(1);
+    expect(gone.err).toMatch(/group "cg-workers" does not exist/);
+    expect(await flotilla.groups().committedOffsets(GROUP)).toEqual([]);
   });
 });
