@@ -256,7 +256,7 @@ export class GroupConsumer {
         });
       } catch (e) {
         if (!this.running) return;
-        if (this.membershipLost(e)) continue;
+        if (await this.membershipLost(e)) continue;
         throw e;
       }
       this.memberId = joined.memberId;
@@ -267,7 +267,7 @@ export class GroupConsumer {
         assignment = await this.calls.sync(this.memberId, this.generation);
       } catch (e) {
         if (!this.running) return;
-        if (this.membershipLost(e) || isRebalancing(e)) continue;
+        if ((await this.membershipLost(e)) || isRebalancing(e)) continue;
         throw e;
       }
       const next = new Set(assignment.map(tpKey));
@@ -288,7 +288,7 @@ export class GroupConsumer {
           if (await this.calls.heartbeat(this.memberId, this.generation, this.o.sessionTimeoutMs)) this.rejoinNeeded = true;
         } catch (e) {
           if (!this.running) return;
-          if (this.membershipLost(e)) break;
+          if (await this.membershipLost(e)) break;
           if (isRebalancing(e)) {
             this.rejoinNeeded = true;
             break;
@@ -298,8 +298,8 @@ export class GroupConsumer {
         }
         if (this.o.autoCommit && Date.now() - lastCommit >= this.o.autoCommitIntervalMs) {
           lastCommit = Date.now();
-          await this.commitOffsets().catch((e) => {
-            if (this.membershipLost(e) || isRebalancing(e)) this.rejoinNeeded = true;
+          await this.commitOffsets().catch(async (e) => {
+            if ((await this.membershipLost(e)) || isRebalancing(e)) this.rejoinNeeded = true;
           });
         }
       }
@@ -307,14 +307,17 @@ export class GroupConsumer {
   }
 
   /** UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION: the partitions are lost (no commit possible); rejoin. FENCED_INSTANCE_ID is fatal. */
-  private membershipLost(e: unknown): boolean {
+  private async membershipLost(e: unknown): Promise<boolean> {
     const code = (e as FlotillaError).code;
     if (code === 'FENCED_INSTANCE_ID') throw e;
     if (code !== 'UNKNOWN_MEMBER_ID' && code !== 'ILLEGAL_GENERATION') return false;
     if (code === 'UNKNOWN_MEMBER_ID') this.memberId = '';
+    // The partitions may be someone else's already: stop reading them (the record in progress
+    // finishes), commit nothing, and say so.
     const lost = [...this.runs.values()].map((r) => r.tp);
-    void this.stopRuns(lost).then(() => Promise.all(this.listeners.lost.map((l) => l(lost))));
+    await this.stopRuns(lost);
     for (const tp of lost) this.runs.delete(tpKey(tp));
+    if (lost.length > 0) for (const l of this.listeners.lost) await l(lost.map((tp) => ({ ...tp })));
     return true;
   }
 

@@ -88,4 +88,44 @@ describe('group coordinator (in-process cluster)', () => {
     expect(partitionForGroup('g2', 8)).toBeLessThan(8);
     expect(OFFSETS_TOPIC).toBe('__consumer_offsets');
   }, 30_000);
+
+  it('the client: messages() iterator with explicit commits; eachBatch with seek, pause and resume; autoOffsetReset none', async () => {
+    // messages(): a record is processed once the next is asked for; commitOffsets() commits what was.
+    const it1 = cluster.client.consumer({ groupId: 'g3', autoCommit: false, autoOffsetReset: 'earliest', strategy: 'roundrobin', sessionTimeoutMs: 2000 });
+    it1.subscribe({ topics: ['orders'] });
+    const seen = new Set<string>();
+    for await (const r of it1.messages()) {
+      seen.add(`${r.partition}:${r.offset}`);
+      if (seen.size === 40) break;
+    }
+    await it1.commitOffsets();
+    expect((await cluster.client.groups().committedOffsets('g3')).map((o) => o.offset)).toEqual([10, 10, 10, 10]);
+    await it1.close();
+
+    // eachBatch, then seek partition 0 back to 5: its records from 5 come again.
+    const batches: { partition: number; offsets: number[] }[] = [];
+    const b = cluster.client.consumer({ groupId: 'g4', autoCommit: false, autoOffsetReset: 'earliest', sessionTimeoutMs: 2000 });
+    b.subscribe({ topics: ['orders'] });
+    await b.run({ eachBatch: async ({ batch }) => void batches.push({ partition: batch.partition, offsets: batch.messages.map((m) => m.offset) }) });
+    const offsetsOf = (p: number) => batches.filter((x) => x.partition === p).flatMap((x) => x.offsets);
+    await waitFor(() => [0, 1, 2, 3].every((p) => offsetsOf(p).length === 10), 'every batch');
+    b.seek({ topic: 'orders', partition: 0, offset: 5 });
+    await waitFor(() => offsetsOf(0).length === 15, 'partition 0 again from offset 5');
+    expect(offsetsOf(0).slice(10)).toEqual([5, 6, 7, 8, 9]);
+    b.pause([{ topic: 'orders', partitions: [1] }]);
+    b.resume([{ topic: 'orders', partitions: [1] }]);
+    const producer = cluster.client.producer();
+    await producer.send({ topic: 'orders', partition: 1, value: 'late' });
+    await producer.close();
+    await waitFor(() => offsetsOf(1).includes(10), 'the resumed partition read on');
+    expect(() => b.seek({ topic: 'nope', partition: 0, offset: 0 })).toThrow(/not assigned to this member/);
+    await b.close();
+
+    // autoOffsetReset 'none' and no committed offset: the member fails, saying why.
+    const none = cluster.client.consumer({ groupId: 'g5', autoOffsetReset: 'none', sessionTimeoutMs: 2000 });
+    none.subscribe({ topics: ['orders'] });
+    const crashed = new Promise<unknown>((r) => none.on('crash', r));
+    await none.run({ eachMessage: async () => undefined });
+    expect(String(await crashed)).toMatch(/has no committed offset .* autoOffsetReset is 'none'/);
+  }, 60_000);
 });
