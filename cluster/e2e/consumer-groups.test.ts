@@ -45,10 +45,11 @@ class Member {
     readonly name: string,
     brokers: string,
     processed: Map<number, Set<number>>,
+    instance = '',
   ) {
     this.child = spawn(process.execPath, ['--import', 'tsx', 'cluster/e2e/group-member.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, BROKERS: brokers, GROUP, TOPIC, NAME: name, SESSION_MS: String(SESSION_MS), HEARTBEAT_MS: '300', COMMIT_MS: '300' },
+      env: { ...process.env, BROKERS: brokers, GROUP, TOPIC, NAME: name, INSTANCE: instance, SESSION_MS: String(SESSION_MS), HEARTBEAT_MS: '300', COMMIT_MS: '300' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (d: Buffer) => {
@@ -117,8 +118,8 @@ describe('consumer groups (3 nodes, members as processes)', () => {
   let produced = 0;
   let n = 0;
 
-  const spawnMember = () => {
-    const m = new Member(`m${++n}`, cluster.brokers.join(','), processed);
+  const spawnMember = (instance = '') => {
+    const m = new Member(`m${++n}`, cluster.brokers.join(','), processed, instance);
     members.push(m);
     return m;
   };
@@ -223,6 +224,26 @@ describe('consumer groups (3 nodes, members as processes)', () => {
     for (const o of await flotilla.groups().committedOffsets(GROUP)) expect(o.offset).toBe(ends[o.partition]);
   });
 
+  it('static membership: a member restarted within its session gets its partitions back with no rebalance', async () => {
+    const staticMember = spawnMember('static-1');
+    await waitFor('the static member holding partitions, all partitions held', () => staticMember.holds().length > 0 && covered() && live().every((m) => m.holds().length > 0), 60_000);
+    await allDone();
+    const others = live().filter((m) => m !== staticMember);
+    const held = staticMember.holds();
+    const { generation } = staticMember.membership()!;
+    const since = Date.now();
+    await staticMember.kill('SIGKILL');
+    const again = spawnMember('static-1');
+    await waitFor('the restarted static member holding its partitions', () => again.holds().length === held.length, 60_000);
+    expect(again.holds()).toEqual(held);
+    expect(again.membership()!.generation).toBe(generation);
+    // Nobody else noticed: no partitions assigned, revoked or lost since.
+    for (const m of others) expect(m.events.filter((e) => e.t >= since && e.ev !== 'rec')).toEqual([]);
+    await produce(120);
+    await allDone();
+    await checkNoGaps();
+  });
+
   it("committed offsets survive the coordinator node's death, and the members carry on", async () => {
     const found = (await raw(cluster, 1, 'findCoordinator', { groupId: GROUP })) as { coordinator: number };
     const before = await flotilla.groups().committedOffsets(GROUP);
@@ -240,7 +261,8 @@ describe('consumer groups (3 nodes, members as processes)', () => {
   });
 
   it('committed offsets survive a full-cluster restart', async () => {
-    for (const m of live()) await m.kill('SIGTERM'); // close(): commits, leaves
+    for (const m of live()) await m.kill('SIGTERM'); // close(): commits, leaves (a static member does not leave: it expires)
+    await waitFor('the group empty', async () => (await flotilla.groups().describe(GROUP)).state === 'empty', 60_000);
     const before = (await flotilla.groups().committedOffsets(GROUP)).map((o) => [o.partition, o.offset]);
     expect(before).toHaveLength(PARTITIONS);
     await cluster.stopAll();
