@@ -134,6 +134,23 @@ describe('ConsumerGroup', () => {
     expect(g.sync(b, 3, 40)).toHaveLength(3);
   });
 
+  it('partitions added to a subscribed topic start a rebalance that assigns them', () => {
+    let partitions = 4;
+    let n = 0;
+    const g = new ConsumerGroup('g', (t) => (t === 't' ? partitions : 0), (c) => `${c}-${++n}`);
+    const a = g.join(req(), 0).memberId;
+    g.takeEvents();
+    expect(g.sync(a, 1, 0)).toHaveLength(4);
+    g.tick(10);
+    expect(g.phase).toBe('stable');
+    partitions = 6;
+    g.tick(20);
+    expect(g.heartbeat(a, 1, 20)).toEqual({ rebalanceInProgress: true });
+    g.join(req({ memberId: a }), 30);
+    expect(g.takeEvents().completed?.generation).toBe(2);
+    expect(g.sync(a, 2, 30)).toHaveLength(6);
+  });
+
   it('members must agree on the strategy', () => {
     const g = newGroup();
     g.join(req(), 0);

@@ -85,6 +85,8 @@ export interface GroupRecord {
   }[];
 }
 
+const MAX_FENCED_IDS = 1000;
+
 export class ConsumerGroup {
   phase: GroupPhase = 'empty';
   generation = 0;
@@ -97,6 +99,8 @@ export class ConsumerGroup {
   private completed: GroupEvents['completed'];
   private removed: { memberId: string; why: string; fenced: boolean }[] = [];
   private dirty = false;
+  /** The partition count of each subscribed topic when the assignment was computed. */
+  private assignedCounts = new Map<string, number>();
 
   constructor(
     readonly groupId: string,
@@ -126,6 +130,8 @@ export class ConsumerGroup {
       });
     }
     this.phase = this.members.size > 0 ? 'stable' : 'empty';
+    this.assignedCounts = new Map();
+    for (const m of this.members.values()) for (const tp of m.assignment) this.assignedCounts.set(tp.topic, this.counts(tp.topic));
   }
 
   toRecord(): GroupRecord {
@@ -182,6 +188,8 @@ export class ConsumerGroup {
         const memberId = this.newMemberId(req.clientId);
         this.members.delete(previous.memberId);
         this.fencedIds.set(previous.memberId, previous.instanceId);
+        // Remembered for telling a fenced instance from an unknown member; bounded.
+        if (this.fencedIds.size > MAX_FENCED_IDS) this.fencedIds.delete(this.fencedIds.keys().next().value!);
         this.removed.push({ memberId: previous.memberId, why: `group instance "${req.instanceId}" rejoined as ${memberId}`, fenced: true });
         previous.memberId = memberId;
         this.members.set(memberId, previous);
@@ -240,8 +248,12 @@ export class ConsumerGroup {
     this.remove(memberId, 'it left the group', now);
   }
 
-  /** Expires members past their session and ends a rebalance past its deadline. */
+  /**
+   * Expires members past their session, ends a rebalance past its deadline, and starts one when
+   * a subscribed topic's partition count changed since the assignment (partitions were added).
+   */
   tick(now: number): void {
+    if (this.phase === 'stable' && [...this.assignedCounts].some(([topic, n]) => this.counts(topic) !== n)) this.startRebalance(now);
     const expired = [...this.members.values()].filter((m) => !(this.phase === 'preparing-rebalance' && m.joined) && now - m.lastSeen > m.sessionTimeoutMs);
     for (const m of expired) this.remove(m.memberId, `no heartbeat for ${now - m.lastSeen} ms (session timeout ${m.sessionTimeoutMs} ms)`, now);
     this.checkComplete(now);
@@ -353,6 +365,7 @@ export class ConsumerGroup {
     const strategy = this.strategy!;
     const members = [...this.members.values()];
     const target = assign(strategy, members, this.counts);
+    this.assignedCounts = new Map([...new Set(members.flatMap((m) => m.topics))].map((t) => [t, this.counts(t)]));
     const ownerOf = new Map<string, string>();
     if (isCooperative(strategy)) for (const m of members) for (const tp of m.owned) if (!ownerOf.has(tpKey(tp))) ownerOf.set(tpKey(tp), m.memberId);
     for (const m of members) {
