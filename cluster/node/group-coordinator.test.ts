@@ -85,6 +85,11 @@ describe('group coordinator (in-process cluster)', () => {
     expect(((await join({ groupId: '' })) as grpc.ServiceError).details).toMatch(/names no group/);
     expect(((await join({ sessionTimeoutMs: 5 })) as grpc.ServiceError).details).toMatch(/session_timeout_ms 5 is not between/);
     expect(((await join({ topics: ['nope'] })) as grpc.ServiceError).details).toMatch(/topic "nope", which does not exist/);
+    const detailsOf = async (method: string, req: unknown) => ((await raw(cluster.address(1), method, req).catch((e: grpc.ServiceError) => e)) as grpc.ServiceError).details;
+    expect(await detailsOf('heartbeat', { groupId: 'g2', memberId: '', generation: 1 })).toMatch(/names no member_id/);
+    expect(await detailsOf('commitOffsets', { groupId: 'g2', memberId: '', generation: 3, offsets: [{ topic: 'orders', partition: 0, offset: 1 }] })).toMatch(/must have generation -1/);
+    expect(await detailsOf('commitOffsets', { groupId: 'g2', memberId: '', generation: -1, offsets: [{ topic: 'orders', partition: 9, offset: 1 }] })).toMatch(/partition 9; it has 4 partitions/);
+    expect(await detailsOf('listGroups', { partition: 99 })).toMatch(/__consumer_offsets has no partition 99/);
     expect(partitionForGroup('g2', 8)).toBeLessThan(8);
     expect(OFFSETS_TOPIC).toBe('__consumer_offsets');
   }, 30_000);

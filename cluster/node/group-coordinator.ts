@@ -166,27 +166,30 @@ export class GroupCoordinator {
   }
 
   async syncGroup(groupId: string, memberId: string, generation: number): Promise<TopicPartitions[]> {
-    const { l, g } = await this.existing(groupId);
+    const { l, g } = await this.existing(groupId, memberId);
     const tps = this.guard(() => g.sync(memberId, generation, Date.now()));
     await this.settle(l, g);
     return toWire(tps);
   }
 
   async heartbeat(groupId: string, memberId: string, generation: number): Promise<{ rebalanceInProgress: boolean }> {
-    const { l, g } = await this.existing(groupId);
+    const { l, g } = await this.existing(groupId, memberId);
     const r = this.guard(() => g.heartbeat(memberId, generation, Date.now()));
     await this.settle(l, g);
     return r;
   }
 
   async leaveGroup(groupId: string, memberId: string): Promise<void> {
-    const { l, g } = await this.existing(groupId);
+    const { l, g } = await this.existing(groupId, memberId);
     this.guard(() => g.leave(memberId, Date.now()));
     await this.settle(l, g);
   }
 
   async commitOffsets(req: CommitOffsetsRequest): Promise<void> {
     checkGroupId(req.groupId);
+    if (req.memberId === '' && req.generation !== -1) {
+      throw invalidRequest(`group "${req.groupId}": a commit with no member_id is an admin commit and must have generation -1 (it has ${req.generation})`);
+    }
     const metadata = this.host.appliedMetadata();
     const now = Date.now();
     const offsets: CommittedOffset[] = req.offsets.map((o) => {
@@ -222,6 +225,10 @@ export class GroupCoordinator {
   }
 
   async listGroups(partition: number): Promise<GroupSummary[]> {
+    const t = this.host.appliedMetadata().topic(OFFSETS_TOPIC);
+    if (t && (!Number.isInteger(partition) || partition >= t.partitions.length)) {
+      throw rpcError('UNKNOWN_PARTITION', `ListGroups: ${OFFSETS_TOPIC} has no partition ${partition} (it has ${t.partitions.length})`);
+    }
     const l = await this.loadedPartition(partition, `partition ${partition} of ${OFFSETS_TOPIC}`);
     return [...l.groups.values()]
       .filter((g) => !g.isEmpty || g.generation > 0)
@@ -388,8 +395,9 @@ export class GroupCoordinator {
     return g;
   }
 
-  private async existing(groupId: string): Promise<{ l: Loaded; g: ConsumerGroup }> {
+  private async existing(groupId: string, memberId: string): Promise<{ l: Loaded; g: ConsumerGroup }> {
     checkGroupId(groupId);
+    if (typeof memberId !== 'string' || memberId === '') throw invalidRequest(`group "${groupId}": the request names no member_id (JoinGroup gives one)`);
     const l = await this.coordinatorFor(groupId);
     const g = this.groupOf(l, groupId, false);
     if (!g) throw rpcError('UNKNOWN_MEMBER_ID', `group "${groupId}" has no members; join it first`);
