@@ -207,7 +207,7 @@ describe('consumer groups (3 nodes, members as processes)', () => {
     console.log(`rebalance after a member's SIGKILL (session timeout ${SESSION_MS} ms): ${rebalanceMs.join(', ')} ms; median ${median(rebalanceMs)} ms, max ${Math.max(...rebalanceMs)} ms`);
   });
 
-  it("a zombie's commits are refused: a removed member's, and a live member's of an older generation", async () => {
+  it("a zombie's commits are refused (a removed member's, a live member's of an older generation); a frozen member loses its partitions and rejoins", async () => {
     const dead = members.find((m) => m.child.signalCode === 'SIGKILL')!.membership()!;
     const found = (await raw(cluster, 1, 'findCoordinator', { groupId: GROUP })) as { coordinator: number };
     const commit = (memberId: string, generation: number) =>
@@ -222,6 +222,20 @@ describe('consumer groups (3 nodes, members as processes)', () => {
     // Nothing moved: the committed offsets are still at the log end.
     const ends = await logEnds();
     for (const o of await flotilla.groups().committedOffsets(GROUP)) expect(o.offset).toBe(ends[o.partition]);
+
+    // A real zombie: a member process frozen (SIGSTOP: no heartbeats, no leave). Its partitions
+    // move to the others; thawed, it learns it was removed ('lost', nothing committed) and joins again.
+    const zombie = live()[0];
+    const others = live().filter((m) => m !== zombie);
+    const frozenAt = Date.now();
+    zombie.child.kill('SIGSTOP');
+    await waitFor('the frozen member\'s partitions held by the others', () => new Set(others.flatMap((m) => m.holds())).size === PARTITIONS, 60_000, 20);
+    await produce(120);
+    zombie.child.kill('SIGCONT');
+    await waitFor('the thawed member told it lost its partitions', () => zombie.events.some((e) => e.ev === 'lost' && e.t >= frozenAt), 60_000);
+    await waitFor('the thawed member back in the group', () => zombie.holds().length > 0 && covered(), 60_000);
+    await allDone();
+    await checkNoGaps();
   });
 
   it('static membership: a member restarted within its session gets its partitions back with no rebalance', async () => {
