@@ -19,6 +19,8 @@ export const META = {
   logStartOffset: 'flotilla-log-start-offset',
   logEndOffset: 'flotilla-log-end-offset',
   expectedSequence: 'flotilla-expected-sequence',
+  /** On MEMBER_ID_REQUIRED: the member id to join the group with. */
+  memberId: 'flotilla-member-id',
   /** On produce errors: 'not-written' or 'unknown' (see OUTCOME). */
   outcome: 'flotilla-outcome',
 } as const;
@@ -192,6 +194,14 @@ export const ERRORS = {
     retriable: false,
     outcome: 'not-written',
     meaning: 'consumer groups: the group has live members: DeleteGroup and offset resets need an empty group',
+  },
+  MEMBER_ID_REQUIRED: {
+    status: 'FAILED_PRECONDITION',
+    retriable: false,
+    outcome: 'not-written',
+    meaning:
+      'consumer groups: a first JoinGroup (no member id, no group_instance_id) is answered with the member id to join with, ' +
+      'in flotilla-member-id: join again with it (so a retried first join leaves no member behind)',
   },
   UNKNOWN_GROUP: { status: 'NOT_FOUND', retriable: false, outcome: 'not-written', meaning: 'consumer groups: no such group (no members and no committed offsets)' },
   INTERNAL: { status: 'INTERNAL', retriable: false, outcome: 'unknown', meaning: 'a bug; the message says what failed' },

@@ -1,6 +1,6 @@
 import { isCooperative, type Strategy } from '../groups';
 import { Consumer } from './consumer';
-import { ClosedError, type FlotillaError, OffsetOutOfRangeError, toFlotillaError } from './errors';
+import { ClosedError, type FlotillaError, GroupMembershipError, OffsetOutOfRangeError, toFlotillaError } from './errors';
 import { GroupCalls, type OffsetToCommit, type TopicPartition, tpKey } from './group-calls';
 import type { ConsumedRecord } from './records';
 import { sleep } from './retry';
@@ -256,6 +256,10 @@ export class GroupConsumer {
         });
       } catch (e) {
         if (!this.running) return;
+        if (e instanceof GroupMembershipError && e.code === 'MEMBER_ID_REQUIRED' && e.memberId) {
+          this.memberId = e.memberId;
+          continue;
+        }
         if (await this.membershipLost(e)) continue;
         throw e;
       }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConsumerGroup, type JoinRequest } from './group';
+import { ConsumerGroup, type JoinRequest, type JoinResult } from './group';
 import { decodeGroupLogRecord, encodeGroupLogRecord, type GroupLogRecord, replayGroups } from './log-records';
 import { GroupError, STRATEGIES, type Strategy, tpKey } from './types';
 
@@ -11,6 +11,16 @@ function newGroup(partitions = 6) {
 
 function req(over: Partial<JoinRequest> = {}): JoinRequest {
   return { memberId: '', instanceId: '', clientId: 'c', sessionTimeoutMs: 1000, rebalanceTimeoutMs: 2000, topics: ['t'], strategy: 'range', owned: [], ...over };
+}
+
+/** A first join: MEMBER_ID_REQUIRED with an id, then the join with it. */
+function enter(g: ConsumerGroup, r: JoinRequest, now: number): { memberId: string; result?: JoinResult } {
+  try {
+    return g.join(r, now);
+  } catch (e) {
+    if (!(e instanceof GroupError) || e.code !== 'MEMBER_ID_REQUIRED') throw e;
+    return g.join({ ...r, memberId: e.memberId! }, now);
+  }
 }
 
 function code(f: () => unknown): string | undefined {
@@ -26,7 +36,7 @@ function code(f: () => unknown): string | undefined {
 describe('ConsumerGroup', () => {
   it('the first member completes a generation at once and gets every partition', () => {
     const g = newGroup();
-    const { memberId } = g.join(req(), 0);
+    const { memberId } = enter(g, req(), 0);
     const ev = g.takeEvents();
     expect(ev.completed).toEqual({ generation: 1, members: [memberId] });
     expect(ev.dirty).toBe(true);
@@ -35,9 +45,9 @@ describe('ConsumerGroup', () => {
 
   it('a second member starts a rebalance; the first learns it from its heartbeat, rejoins, and they share', () => {
     const g = newGroup();
-    const a = g.join(req(), 0).memberId;
+    const a = enter(g, req(), 0).memberId;
     g.takeEvents();
-    const b = g.join(req(), 10).memberId;
+    const b = enter(g, req(), 10).memberId;
     expect(g.takeEvents().completed).toBeUndefined();
     expect(g.heartbeat(a, 1, 20)).toEqual({ rebalanceInProgress: true });
     expect(code(() => g.sync(a, 1, 20))).toBe('REBALANCE_IN_PROGRESS');
@@ -53,8 +63,8 @@ describe('ConsumerGroup', () => {
 
   it('a member that misses its session is removed, its commits refused, and the others get its partitions', () => {
     const g = newGroup();
-    const a = g.join(req(), 0).memberId;
-    const b = g.join(req(), 0).memberId;
+    const a = enter(g, req(), 0).memberId;
+    const b = enter(g, req(), 0).memberId;
     g.join(req({ memberId: a }), 0);
     g.takeEvents();
     g.heartbeat(a, 2, 900);
@@ -70,11 +80,11 @@ describe('ConsumerGroup', () => {
 
   it('a member that does not rejoin within the rebalance timeout is removed when it ends', () => {
     const g = newGroup();
-    const a = g.join(req(), 0).memberId;
-    const b = g.join(req(), 0).memberId;
+    const a = enter(g, req(), 0).memberId;
+    const b = enter(g, req(), 0).memberId;
     g.join(req({ memberId: a }), 0);
     g.takeEvents();
-    const c = g.join(req(), 100).memberId;
+    const c = enter(g, req(), 100).memberId;
     g.heartbeat(a, 2, 150);
     g.join(req({ memberId: a }), 200);
     g.heartbeat(b, 2, 900); // heartbeats but never rejoins
@@ -90,7 +100,7 @@ describe('ConsumerGroup', () => {
   it('an admin commit (no member, generation -1) needs an empty group', () => {
     const g = newGroup();
     expect(code(() => g.checkCommit('', -1, 0))).toBeUndefined();
-    const a = g.join(req(), 0).memberId;
+    const a = enter(g, req(), 0).memberId;
     expect(code(() => g.checkCommit('', -1, 0))).toBe('GROUP_NOT_EMPTY');
     g.leave(a, 1);
     expect(g.phase).toBe('empty');
@@ -99,12 +109,12 @@ describe('ConsumerGroup', () => {
 
   it('static membership: an instance that comes back in time gets its assignment without a rebalance; its old id is fenced', () => {
     const g = newGroup();
-    const a = g.join(req({ instanceId: 'i-a' }), 0).memberId;
-    const b = g.join(req({ instanceId: 'i-b' }), 0).memberId;
+    const a = enter(g, req({ instanceId: 'i-a' }), 0).memberId;
+    const b = enter(g, req({ instanceId: 'i-b' }), 0).memberId;
     g.join(req({ memberId: a, instanceId: 'i-a' }), 0);
     g.takeEvents();
     const before = g.sync(b, 2, 0);
-    const again = g.join(req({ instanceId: 'i-b' }), 500);
+    const again = enter(g, req({ instanceId: 'i-b' }), 500);
     expect(again.result?.generation).toBe(2);
     expect(g.phase).toBe('stable');
     expect(g.sync(again.memberId, 2, 500)).toEqual(before);
@@ -115,11 +125,11 @@ describe('ConsumerGroup', () => {
   it('cooperative-sticky: a joining member gets moved partitions only after their owner revoked them and rejoined', () => {
     const g = newGroup();
     const coop = (over: Partial<JoinRequest>) => req({ strategy: 'cooperative-sticky', ...over });
-    const a = g.join(coop({}), 0).memberId;
+    const a = enter(g, coop({}), 0).memberId;
     g.takeEvents();
     const owned = g.sync(a, 1, 0);
     expect(owned).toHaveLength(6);
-    const b = g.join(coop({}), 10).memberId;
+    const b = enter(g, coop({}), 10).memberId;
     g.join(coop({ memberId: a, owned }), 20);
     expect(g.takeEvents().completed?.generation).toBe(2);
     const a2 = g.sync(a, 2, 20);
@@ -138,7 +148,7 @@ describe('ConsumerGroup', () => {
     let partitions = 4;
     let n = 0;
     const g = new ConsumerGroup('g', (t) => (t === 't' ? partitions : 0), (c) => `${c}-${++n}`);
-    const a = g.join(req(), 0).memberId;
+    const a = enter(g, req(), 0).memberId;
     g.takeEvents();
     expect(g.sync(a, 1, 0)).toHaveLength(4);
     g.tick(10);
@@ -151,10 +161,29 @@ describe('ConsumerGroup', () => {
     expect(g.sync(a, 2, 30)).toHaveLength(6);
   });
 
+  it('a first join gets a member id to join with: retried, it leaves no member behind', () => {
+    const g = newGroup();
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      try {
+        g.join(req(), 0);
+      } catch (e) {
+        expect((e as GroupError).code).toBe('MEMBER_ID_REQUIRED');
+        ids.push((e as GroupError).memberId!);
+      }
+    }
+    expect(g.members.size).toBe(0);
+    expect(g.join(req({ memberId: ids[1] }), 10).memberId).toBe(ids[1]);
+    expect([...g.members.keys()]).toEqual([ids[1]]);
+    // An id never used expires with the session timeout.
+    g.tick(2000);
+    expect(code(() => g.join(req({ memberId: ids[0] }), 2000))).toBe('UNKNOWN_MEMBER_ID');
+  });
+
   it('members must agree on the strategy', () => {
     const g = newGroup();
-    g.join(req(), 0);
-    expect(code(() => g.join(req({ strategy: 'roundrobin' }), 0))).toBe('INVALID_REQUEST');
+    enter(g, req(), 0);
+    expect(code(() => enter(g, req({ strategy: 'roundrobin' }), 0))).toBe('INVALID_REQUEST');
   });
 
   it('property: after any sequence of joins, leaves, heartbeats and ticks, a stable generation assigns each partition to at most one member (exactly one unless cooperative)', () => {
@@ -173,7 +202,7 @@ describe('ConsumerGroup', () => {
         for (const o of ops) {
           try {
             if (o.kind === 'tick') g.tick((now += o.by));
-            else if (o.kind === 'join') ids.push(g.join(req({ strategy }), now).memberId);
+            else if (o.kind === 'join') ids.push(enter(g, req({ strategy }), now).memberId);
             else {
               const id = ids[o.who % Math.max(1, ids.length)];
               if (id === undefined) continue;
@@ -201,7 +230,7 @@ describe('ConsumerGroup', () => {
 
   it('replaying its records rebuilds a group: members, generation, assignment and offsets; tombstones delete', () => {
     const g = newGroup();
-    const a = g.join(req({ instanceId: 'i' }), 0).memberId;
+    const a = enter(g, req({ instanceId: 'i' }), 0).memberId;
     g.takeEvents();
     const records: GroupLogRecord[] = [
       { kind: 'group', groupId: 'g', value: g.toRecord() },

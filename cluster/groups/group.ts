@@ -99,6 +99,8 @@ export class ConsumerGroup {
   private completed: GroupEvents['completed'];
   private removed: { memberId: string; why: string; fenced: boolean }[] = [];
   private dirty = false;
+  /** Member ids handed to first joins (MEMBER_ID_REQUIRED), until they join with them or expire. */
+  private readonly pendingIds = new Map<string, number>();
   /** The partition count of each subscribed topic when the assignment was computed. */
   private assignedCounts = new Map<string, number>();
 
@@ -178,9 +180,20 @@ export class ConsumerGroup {
       );
     }
     let member: Member | undefined;
+    let newId: string | undefined;
+    if (req.memberId === '' && req.instanceId === '') {
+      // As Kafka (KIP-394): a first join gets its member id and joins again with it, so a first
+      // join that is retried (its answer lost) does not leave a member behind that nobody runs.
+      const id = this.newMemberId(req.clientId);
+      this.pendingIds.set(id, now + req.sessionTimeoutMs);
+      throw new GroupError('MEMBER_ID_REQUIRED', `group "${this.groupId}": join again with member id ${id}`, id);
+    }
     if (req.memberId !== '') {
       member = this.members.get(req.memberId);
-      if (!member) throw this.notMember(req.memberId);
+      if (!member) {
+        if (!this.pendingIds.delete(req.memberId)) throw this.notMember(req.memberId);
+        newId = req.memberId;
+      }
     } else if (req.instanceId !== '') {
       const previous = [...this.members.values()].find((m) => m.instanceId === req.instanceId);
       if (previous) {
@@ -203,7 +216,7 @@ export class ConsumerGroup {
       }
     }
     if (!member) {
-      const memberId = this.newMemberId(req.clientId);
+      const memberId = newId ?? this.newMemberId(req.clientId);
       member = {
         memberId,
         instanceId: req.instanceId,
@@ -253,6 +266,7 @@ export class ConsumerGroup {
    * a subscribed topic's partition count changed since the assignment (partitions were added).
    */
   tick(now: number): void {
+    for (const [id, until] of this.pendingIds) if (now > until) this.pendingIds.delete(id);
     if (this.phase === 'stable' && [...this.assignedCounts].some(([topic, n]) => this.counts(topic) !== n)) this.startRebalance(now);
     const expired = [...this.members.values()].filter((m) => !(this.phase === 'preparing-rebalance' && m.joined) && now - m.lastSeen > m.sessionTimeoutMs);
     for (const m of expired) this.remove(m.memberId, `no heartbeat for ${now - m.lastSeen} ms (session timeout ${m.sessionTimeoutMs} ms)`, now);

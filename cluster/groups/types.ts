@@ -34,12 +34,15 @@ export type GroupErrorCode =
   | 'FENCED_INSTANCE_ID'
   | 'GROUP_NOT_EMPTY'
   | 'UNKNOWN_GROUP'
+  | 'MEMBER_ID_REQUIRED'
   | 'INVALID_REQUEST';
 
 export class GroupError extends Error {
   constructor(
     readonly code: GroupErrorCode,
     message: string,
+    /** MEMBER_ID_REQUIRED: the member id to join with. */
+    readonly memberId?: string,
   ) {
     super(message);
     this.name = 'GroupError';

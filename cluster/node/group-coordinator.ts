@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { NodeId } from '../../raft';
-import type {
-  CommitOffsetsRequest,
-  CommittedOffset as WireCommittedOffset,
-  FetchOffsetsRequest,
-  FindCoordinatorResponse,
-  GroupDescription,
-  GroupSummary,
-  JoinGroupRequest,
-  JoinGroupResponse,
-  TopicDescription,
-  TopicPartitions,
+import {
+  META,
+  type CommitOffsetsRequest,
+  type CommittedOffset as WireCommittedOffset,
+  type FetchOffsetsRequest,
+  type FindCoordinatorResponse,
+  type GroupDescription,
+  type GroupSummary,
+  type JoinGroupRequest,
+  type JoinGroupResponse,
+  type TopicDescription,
+  type TopicPartitions,
 } from '../../proto/load';
 import {
   type CommittedOffset,
@@ -408,7 +409,7 @@ export class GroupCoordinator {
     try {
       return f();
     } catch (e) {
-      if (e instanceof GroupError) throw rpcError(e.code, e.message);
+      if (e instanceof GroupError) throw rpcError(e.code, e.message, e.memberId ? { [META.memberId]: e.memberId } : {});
       throw e;
     }
   }
