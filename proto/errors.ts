@@ -19,6 +19,8 @@ export const META = {
   logStartOffset: 'flotilla-log-start-offset',
   logEndOffset: 'flotilla-log-end-offset',
   expectedSequence: 'flotilla-expected-sequence',
+  /** On MEMBER_ID_REQUIRED: the member id to join the group with. */
+  memberId: 'flotilla-member-id',
   /** On produce errors: 'not-written' or 'unknown' (see OUTCOME). */
   outcome: 'flotilla-outcome',
 } as const;
@@ -149,6 +151,59 @@ export const ERRORS = {
     outcome: 'unknown',
     meaning: 'the write was not committed in time; its outcome is unknown (an idempotent retry is safe)',
   },
+  NOT_COORDINATOR: {
+    status: 'UNAVAILABLE',
+    retriable: true,
+    outcome: 'not-written',
+    meaning:
+      "consumer groups: this node is not the group's coordinator (the leader of the group's __consumer_offsets " +
+      'partition); carries flotilla-leader and flotilla-leader-address when the leader is known. Find the coordinator again and retry there',
+  },
+  COORDINATOR_LOAD_IN_PROGRESS: {
+    status: 'UNAVAILABLE',
+    retriable: true,
+    outcome: 'not-written',
+    meaning: "consumer groups: the coordinator has just become the partition's leader and is still reading the groups' state from it; retry shortly",
+  },
+  UNKNOWN_MEMBER_ID: {
+    status: 'FAILED_PRECONDITION',
+    retriable: false,
+    outcome: 'not-written',
+    meaning: 'consumer groups: the member is not in the group (its session expired, it left, or the group was deleted): rejoin with no member id',
+  },
+  ILLEGAL_GENERATION: {
+    status: 'FAILED_PRECONDITION',
+    retriable: false,
+    outcome: 'not-written',
+    meaning: "consumer groups: the request names another generation than the group's (a zombie member, fenced): rejoin",
+  },
+  REBALANCE_IN_PROGRESS: {
+    status: 'FAILED_PRECONDITION',
+    retriable: false,
+    outcome: 'not-written',
+    meaning: 'consumer groups: the group is rebalancing: rejoin (JoinGroup) to take part',
+  },
+  FENCED_INSTANCE_ID: {
+    status: 'FAILED_PRECONDITION',
+    retriable: false,
+    outcome: 'not-written',
+    meaning: 'consumer groups: another member joined with this group_instance_id since (static membership): this one must stop',
+  },
+  GROUP_NOT_EMPTY: {
+    status: 'FAILED_PRECONDITION',
+    retriable: false,
+    outcome: 'not-written',
+    meaning: 'consumer groups: the group has live members: DeleteGroup and offset resets need an empty group',
+  },
+  MEMBER_ID_REQUIRED: {
+    status: 'FAILED_PRECONDITION',
+    retriable: false,
+    outcome: 'not-written',
+    meaning:
+      'consumer groups: a first JoinGroup (no member id, no group_instance_id) is answered with the member id to join with, ' +
+      'in flotilla-member-id: join again with it (so a retried first join leaves no member behind)',
+  },
+  UNKNOWN_GROUP: { status: 'NOT_FOUND', retriable: false, outcome: 'not-written', meaning: 'consumer groups: no such group (no members and no committed offsets)' },
   INTERNAL: { status: 'INTERNAL', retriable: false, outcome: 'unknown', meaning: 'a bug; the message says what failed' },
 } as const satisfies Readonly<Record<string, ErrorSpec>>;
 

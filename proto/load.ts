@@ -107,6 +107,32 @@ export type { SnapshotChunk__Output as SnapshotChunk } from './generated/flotill
 export type { SubscribeRequest__Output as SubscribeRequest } from './generated/flotilla/v1/SubscribeRequest';
 export type { TopicDescription__Output as TopicDescription } from './generated/flotilla/v1/TopicDescription';
 export type { TopicSummary__Output as TopicSummary } from './generated/flotilla/v1/TopicSummary';
+// consumer groups
+export type { CommitOffsetsRequest__Output as CommitOffsetsRequest } from './generated/flotilla/v1/CommitOffsetsRequest';
+export type { CommitOffsetsResponse__Output as CommitOffsetsResponse } from './generated/flotilla/v1/CommitOffsetsResponse';
+export type { CommittedOffset__Output as CommittedOffset } from './generated/flotilla/v1/CommittedOffset';
+export type { DeleteGroupRequest__Output as DeleteGroupRequest } from './generated/flotilla/v1/DeleteGroupRequest';
+export type { DeleteGroupResponse__Output as DeleteGroupResponse } from './generated/flotilla/v1/DeleteGroupResponse';
+export type { DescribeGroupRequest__Output as DescribeGroupRequest } from './generated/flotilla/v1/DescribeGroupRequest';
+export type { FetchOffsetsRequest__Output as FetchOffsetsRequest } from './generated/flotilla/v1/FetchOffsetsRequest';
+export type { FetchOffsetsResponse__Output as FetchOffsetsResponse } from './generated/flotilla/v1/FetchOffsetsResponse';
+export type { FindCoordinatorRequest__Output as FindCoordinatorRequest } from './generated/flotilla/v1/FindCoordinatorRequest';
+export type { FindCoordinatorResponse__Output as FindCoordinatorResponse } from './generated/flotilla/v1/FindCoordinatorResponse';
+export type { GroupDescription__Output as GroupDescription } from './generated/flotilla/v1/GroupDescription';
+export type { GroupMember__Output as GroupMember } from './generated/flotilla/v1/GroupMember';
+export type { GroupSummary__Output as GroupSummary } from './generated/flotilla/v1/GroupSummary';
+export type { HeartbeatRequest__Output as HeartbeatRequest } from './generated/flotilla/v1/HeartbeatRequest';
+export type { HeartbeatResponse__Output as HeartbeatResponse } from './generated/flotilla/v1/HeartbeatResponse';
+export type { JoinGroupRequest__Output as JoinGroupRequest } from './generated/flotilla/v1/JoinGroupRequest';
+export type { JoinGroupResponse__Output as JoinGroupResponse } from './generated/flotilla/v1/JoinGroupResponse';
+export type { LeaveGroupRequest__Output as LeaveGroupRequest } from './generated/flotilla/v1/LeaveGroupRequest';
+export type { LeaveGroupResponse__Output as LeaveGroupResponse } from './generated/flotilla/v1/LeaveGroupResponse';
+export type { ListGroupsRequest__Output as ListGroupsRequest } from './generated/flotilla/v1/ListGroupsRequest';
+export type { ListGroupsResponse__Output as ListGroupsResponse } from './generated/flotilla/v1/ListGroupsResponse';
+export type { OffsetCommit__Output as OffsetCommit } from './generated/flotilla/v1/OffsetCommit';
+export type { SyncGroupRequest__Output as SyncGroupRequest } from './generated/flotilla/v1/SyncGroupRequest';
+export type { SyncGroupResponse__Output as SyncGroupResponse } from './generated/flotilla/v1/SyncGroupResponse';
+export type { TopicPartitions__Output as TopicPartitions } from './generated/flotilla/v1/TopicPartitions';
 
 /** The Flotilla service: a client constructor, whose `.service` is the definition for `server.addService`. */
 export type FlotillaService = FlotillaPackage['flotilla']['v1']['Flotilla'];

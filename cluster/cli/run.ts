@@ -4,6 +4,7 @@ import { COMMANDS, GROUPS } from './commands';
 import { clientOptions, type CommandContext, type Handler } from './context';
 import { consume } from './consume';
 import { devClusterCommand } from './dev-cluster';
+import { consumeGroup, groupDelete, groupDescribe, groupList, groupResetOffsets } from './group';
 import { commandHelp, overviewHelp } from './help';
 import type { CliIO } from './io';
 import { nodeDrain, nodeRemove, partitionReassign } from './membership';
@@ -21,7 +22,11 @@ const HANDLERS: Record<string, Handler> = {
   'topic describe': topicDescribe,
   'topic delete': topicDelete,
   produce,
-  consume,
+  consume: (ctx) => (ctx.args.values.group !== undefined ? consumeGroup(ctx) : consume(ctx)),
+  'group list': groupList,
+  'group describe': groupDescribe,
+  'group reset-offsets': groupResetOffsets,
+  'group delete': groupDelete,
   'cluster status': clusterStatus,
   'partition reassign': partitionReassign,
   'node drain': nodeDrain,

@@ -64,10 +64,10 @@ describe('the client follows the error table (proto/errors.ts)', () => {
     }
   });
 
-  it('retries exactly what it retried before the table: leader moves, unavailable replicas or nodes, timeouts', () => {
+  it('retries exactly what it retried before the table: leader moves, unavailable replicas or nodes, timeouts (and a group coordinator that moved or is loading)', () => {
     const all = [...(Object.keys(ERRORS) as FlotillaErrorCode[]), 'UNAVAILABLE', 'DEADLINE_EXCEEDED', 'CANCELLED', 'UNKNOWN', 'CLOSED'] as const;
     expect(all.filter((c) => isRetriable(c)).sort()).toEqual(
-      ['DEADLINE_EXCEEDED', 'NOT_ENOUGH_REPLICAS', 'NOT_LEADER', 'NO_LEADER', 'SHUTTING_DOWN', 'TIMEOUT', 'UNAVAILABLE'].sort(),
+      ['DEADLINE_EXCEEDED', 'NOT_ENOUGH_REPLICAS', 'NOT_LEADER', 'NO_LEADER', 'SHUTTING_DOWN', 'TIMEOUT', 'UNAVAILABLE', 'NOT_COORDINATOR', 'COORDINATOR_LOAD_IN_PROGRESS'].sort(),
     );
     expect(all.filter((c) => writeOutcomeOf(c) === 'unknown').sort()).toEqual(['CANCELLED', 'DEADLINE_EXCEEDED', 'INTERNAL', 'TIMEOUT', 'UNKNOWN'].sort());
   });

@@ -151,6 +151,17 @@ export class FencedError extends FlotillaError {}
 /** No leader, too few replicas, a node shutting down, or no connection: retry later. */
 export class UnavailableError extends FlotillaError {}
 
+/**
+ * Consumer groups: the member must rejoin (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION,
+ * REBALANCE_IN_PROGRESS) or stop (FENCED_INSTANCE_ID). A commit refused with it wrote nothing.
+ */
+export class GroupMembershipError extends FlotillaError {
+  /** MEMBER_ID_REQUIRED: the member id to join with. */
+  get memberId(): string | undefined {
+    return this.details[META.memberId] || undefined;
+  }
+}
+
 /** The request's outcome is unknown: it did not complete in time. */
 export class TimeoutError extends FlotillaError {}
 
@@ -191,6 +202,15 @@ const CLASS_BY_CODE: Readonly<Record<FlotillaErrorCode, ErrorClass>> = {
   UNAVAILABLE: UnavailableError,
   TIMEOUT: TimeoutError,
   DEADLINE_EXCEEDED: TimeoutError,
+  NOT_COORDINATOR: NotLeaderError,
+  COORDINATOR_LOAD_IN_PROGRESS: UnavailableError,
+  UNKNOWN_MEMBER_ID: GroupMembershipError,
+  ILLEGAL_GENERATION: GroupMembershipError,
+  REBALANCE_IN_PROGRESS: GroupMembershipError,
+  FENCED_INSTANCE_ID: GroupMembershipError,
+  MEMBER_ID_REQUIRED: GroupMembershipError,
+  GROUP_NOT_EMPTY: FlotillaError,
+  UNKNOWN_GROUP: FlotillaError,
   INTERNAL: FlotillaError,
   CANCELLED: FlotillaError,
   UNKNOWN: FlotillaError,

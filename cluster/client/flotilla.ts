@@ -1,5 +1,7 @@
 import { Admin } from './admin';
 import { Consumer } from './consumer';
+import { GroupConsumer, type GroupConsumerOptions } from './consumer-group';
+import { GroupAdmin } from './group-admin';
 import { Producer, type ProducerOptions } from './producer';
 import { resolveRetry, type RetryOptions } from './retry';
 import { Router } from './router';
@@ -46,6 +48,7 @@ export class Flotilla {
   readonly clientId: string;
   private readonly router: Router;
   private readonly producers = new Set<Producer>();
+  private readonly groupConsumers = new Set<GroupConsumer>();
 
   constructor(options: FlotillaOptions) {
     this.clientId = options.clientId ?? 'flotilla-client';
@@ -66,13 +69,28 @@ export class Flotilla {
     return producer;
   }
 
-  /** Fetch, offset lookups, and follow(). */
-  consumer(): Consumer {
-    return new Consumer(this.router);
+  /**
+   * Without options: fetch, offset lookups, and follow(). With a groupId: a member of that
+   * consumer group (subscribe, run / messages(), commits; see GroupConsumer).
+   */
+  consumer(): Consumer;
+  consumer(options: GroupConsumerOptions): GroupConsumer;
+  consumer(options?: GroupConsumerOptions): Consumer | GroupConsumer {
+    if (!options) return new Consumer(this.router);
+    const member = new GroupConsumer(this.router, options, this.clientId);
+    this.groupConsumers.add(member);
+    return member;
+  }
+
+  /** Consumer group administration: list, describe with lag, reset offsets, delete. */
+  groups(): GroupAdmin {
+    return new GroupAdmin(this.router);
   }
 
   /** Flushes and closes every producer, then closes every connection; pending follows end with ClosedError. */
   async close(): Promise<void> {
+    await Promise.allSettled([...this.groupConsumers].map((c) => c.close()));
+    this.groupConsumers.clear();
     await Promise.allSettled([...this.producers].map((p) => p.close()));
     this.producers.clear();
     this.router.close();

@@ -9,6 +9,17 @@ export {
   type FollowOptions,
   type OffsetQuery,
 } from './consumer';
+export {
+  GroupConsumer,
+  type GroupConsumerOptions,
+  type EachMessagePayload,
+  type EachBatchPayload,
+  type RunOptions,
+  type RebalanceListener,
+} from './consumer-group';
+export { GroupAdmin, type GroupListing, type GroupDetails, type GroupPartitionLag, type ResetTarget } from './group-admin';
+export type { TopicPartition, OffsetToCommit } from './group-calls';
+export type { Strategy } from '../groups';
 export type { Bytes, ProducerRecord, RecordMetadata, ConsumedRecord, RecordHeader } from './records';
 export type { RetryOptions } from './retry';
 export { murmur2, partitionForKey } from './murmur2';
@@ -24,6 +35,7 @@ export {
   OffsetOutOfRangeError,
   OutOfOrderSequenceError,
   FencedError,
+  GroupMembershipError,
   UnavailableError,
   TimeoutError,
   ClosedError,

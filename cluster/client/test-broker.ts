@@ -541,6 +541,15 @@ export class FakeBroker {
         else if (r.spec === 'OFFSET_SPEC_LATEST') cb(null, { offset: p.log.length });
         else cb(null, { offset: p.log.find((x) => x.timestampMs >= r.timestampMs)?.offset ?? p.log.length });
       },
+      // The fake broker keeps no consumer groups (the real ones are tested against real nodes:
+      // cluster/node/group-coordinator.test.ts, cluster/e2e/consumer-groups.test.ts).
+      ...Object.fromEntries(
+        (['FindCoordinator', 'JoinGroup', 'SyncGroup', 'Heartbeat', 'LeaveGroup', 'CommitOffsets', 'FetchOffsets', 'ListGroups', 'DescribeGroup', 'DeleteGroup'] as const).map((m) => [
+          m,
+          (_call: unknown, cb: (e: ReturnType<typeof toServiceError>) => void) =>
+            cb(toServiceError(failure(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', `the fake broker does not serve ${m} (no consumer groups)`))),
+        ]),
+      ) as Pick<FlotillaHandlers, 'FindCoordinator' | 'JoinGroup' | 'SyncGroup' | 'Heartbeat' | 'LeaveGroup' | 'CommitOffsets' | 'FetchOffsets' | 'ListGroups' | 'DescribeGroup' | 'DeleteGroup'>,
     };
     server.addService(loadFlotillaProto().Flotilla.service, handlers);
     const port = await new Promise<number>((resolve, reject) =>

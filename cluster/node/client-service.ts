@@ -12,6 +12,7 @@ import type {
 } from '../../proto/load';
 import { type Command, drainMoves, type MetadataState, type TopicInfo } from '../metadata';
 import { ADMIN_TIMEOUT_MS, answerBy } from './deadlines';
+import type { GroupCoordinator } from './group-coordinator';
 import type { PartitionReplica, ProduceCall } from './partition-replica';
 import { invalidRequest, refusedBeforeProposing, RpcError, toProduceErrorStatus, toProduceServiceError, toServiceError } from './rpc-errors';
 
@@ -85,7 +86,7 @@ function checkPartitionArg(topic: string, partition: number): void {
 }
 
 /** The Flotilla client API (proto/flotilla.proto) served by one node. */
-export function flotillaService(node: PartitionAccess, metadata: MetadataAccess): FlotillaHandlers {
+export function flotillaService(node: PartitionAccess, metadata: MetadataAccess, groups: GroupCoordinator): FlotillaHandlers {
   /** Never throws: the promise fails with an error that says the batch's outcome (see produceFailure). */
   const produce = (req: ProduceRequest | null | undefined, deadline: number): Promise<ProduceResponse> => {
     let replica: ServedReplica;
@@ -270,6 +271,27 @@ export function flotillaService(node: PartitionAccess, metadata: MetadataAccess)
         default:
           throw invalidRequest(`unknown offset spec ${String(req.spec)}`);
       }
+    }),
+
+    // ---- consumer groups (group-coordinator.ts) ----
+    FindCoordinator: unary((req, call) => groups.findCoordinator(req.groupId, deadlineOf(call))),
+    JoinGroup: unary((req) => groups.joinGroup(req)),
+    SyncGroup: unary(async (req) => ({ assignment: await groups.syncGroup(req.groupId, req.memberId, req.generation) })),
+    Heartbeat: unary((req) => groups.heartbeat(req.groupId, req.memberId, req.generation)),
+    LeaveGroup: unary(async (req) => {
+      await groups.leaveGroup(req.groupId, req.memberId);
+      return {};
+    }),
+    CommitOffsets: unary(async (req) => {
+      await groups.commitOffsets(req);
+      return {};
+    }),
+    FetchOffsets: unary(async (req) => ({ offsets: await groups.fetchOffsets(req) })),
+    ListGroups: unary(async (req) => ({ groups: await groups.listGroups(req.partition) })),
+    DescribeGroup: unary((req) => groups.describeGroup(req.groupId)),
+    DeleteGroup: unary(async (req) => {
+      await groups.deleteGroup(req.groupId);
+      return {};
     }),
   };
 }

@@ -12,6 +12,7 @@ import { Controller } from './controller';
 import { createTopic, type CreateTopicCommand } from './create-topic';
 import { ADMIN_TIMEOUT_MS } from './deadlines';
 import { DescribeFanOut } from './describe-fan-out';
+import { GroupCoordinator } from './group-coordinator';
 import { Housekeeping } from './housekeeping';
 import { TopicPurger } from './topic-purger';
 import { guardAgainstLostDisk } from './lost-disk-guard';
@@ -57,6 +58,7 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
   private readonly describer: DescribeFanOut;
   private readonly housekeeping: Housekeeping;
   private readonly repair: ReplicaRepair;
+  private readonly groups: GroupCoordinator;
   private readonly peerServer: grpc.Server;
   private readonly clientServer: grpc.Server;
   private heartbeats: NodeJS.Timeout | undefined;
@@ -165,7 +167,8 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
     this.peerServer = new grpc.Server(PEER_CHANNEL_OPTIONS);
     addPeerService(this.peerServer, () => (this.core.stopping ? undefined : multi), nodePeerCalls(this.proposals, this.reader, this.replicas, this.core));
     this.clientServer = new grpc.Server({ 'grpc.max_receive_message_length': 128 << 20, 'grpc.max_send_message_length': 128 << 20 });
-    this.clientServer.addService(loadFlotillaProto().Flotilla.service, flotillaService(this, this));
+    this.groups = groupCoordinatorOf(this, this.core);
+    this.clientServer.addService(loadFlotillaProto().Flotilla.service, flotillaService(this, this, this.groups));
   }
 
   /** Listen, start the metadata group and the Raft host, and begin the background work. */
@@ -183,6 +186,7 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
     const alone = conf.voters.length === 1 && conf.voters[0] === this.id;
     if ((fresh && conf.voters[0] === this.id) || alone) core.multi.withNode(CONTROLLER_GROUP, (n) => n.campaign());
     this.housekeeping.start();
+    this.groups.start();
     // Node liveness: one empty frame per idle peer link and heartbeat interval (none per group).
     this.transport.heartbeat();
     this.reader.started();
@@ -213,6 +217,7 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
     if (core.stopping) return;
     core.stopping = true;
     this.housekeeping.stop();
+    this.groups.stop();
     if (this.heartbeats) clearInterval(this.heartbeats);
     this.replicas.closeAll();
     core.controller.waiters.failAll(
@@ -278,6 +283,21 @@ export class FlotillaNode implements PartitionAccess, MetadataAccess {
   describeCluster(state: MetadataState): ClusterDescription {
     return this.describer.describeCluster(state);
   }
+}
+
+/** The node's group coordinator, over its replicas and metadata. */
+function groupCoordinatorOf(node: FlotillaNode, core: NodeCore): GroupCoordinator {
+  return new GroupCoordinator({
+    id: node.id,
+    get stopping() {
+      return core.stopping;
+    },
+    replicaFor: (topic, partition) => node.replicaFor(topic, partition),
+    appliedMetadata: () => node.appliedMetadata(),
+    createTopic: (command, deadline) => node.createTopic(command, deadline),
+    describeTopic: (topic) => node.describeTopic(topic),
+    hint: (id) => core.hint(id),
+  });
 }
 
 /** `flotilla start`: run a node until stopped. */

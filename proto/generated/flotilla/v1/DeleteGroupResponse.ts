@@ -1,0 +1,8 @@
+// Original file: proto/flotilla.proto
+
+
+export interface DeleteGroupResponse {
+}
+
+export interface DeleteGroupResponse__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/flotilla.proto
+
+
+export interface LeaveGroupResponse {
+}
+
+export interface LeaveGroupResponse__Output {
+}

@@ -1,0 +1,10 @@
+// Original file: proto/flotilla.proto
+
+
+export interface ListGroupsRequest {
+  'partition'?: (number);
+}
+
+export interface ListGroupsRequest__Output {
+  'partition': (number);
+}
