@@ -45,6 +45,8 @@ function faults(nodes: number): Array<fc.WeightedArbitrary<Action>> {
     { weight: 3, arbitrary: fc.record({ t: fc.constant('isolate' as const), node: target }) },
     { weight: 2, arbitrary: fc.record({ t: fc.constant('oneWay' as const), from: fc.nat(nodes), to: fc.nat(nodes) }) },
     { weight: 4, arbitrary: fc.constant({ t: 'heal' as const }) },
+    // A disk erased or replaced: the node must be removed and added back before it runs again.
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('wipe' as const), node: target }) },
   ];
 }
 
@@ -156,7 +158,23 @@ export function runSchedule(c: ScheduleCase, opts: RunOptions): Simulator {
 export type SimTotals = Simulator['stats'] & { schedules: number; ticks: number; steps: number };
 
 export function emptyTotals(): SimTotals {
-  return { schedules: 0, ticks: 0, steps: 0, proposals: 0, committed: 0, reads: 0, crashes: 0, elections: 0, snapshots: 0, confChanges: 0, transfers: 0, messages: 0 };
+  return {
+    schedules: 0,
+    ticks: 0,
+    steps: 0,
+    proposals: 0,
+    committed: 0,
+    reads: 0,
+    crashes: 0,
+    elections: 0,
+    snapshots: 0,
+    confChanges: 0,
+    transfers: 0,
+    messages: 0,
+    wipes: 0,
+    readmissions: 0,
+    repromotions: 0,
+  };
 }
 
 /**
