@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { PlantedBug } from '../planted-bugs';
+import type { Bug } from './bugs';
 import { type Action, type CoreKnobs, POOL, Simulator, type Target } from './simulator';
 
 /**
@@ -144,7 +144,7 @@ export const DEFAULT_MAX_ACTIONS = 150;
 export interface RunOptions {
   nodes: number;
   profile?: Profile;
-  bugs?: ReadonlySet<PlantedBug>;
+  bugs?: ReadonlySet<Bug>;
   maxActions?: number;
   log?: (line: string) => void;
 }
@@ -200,7 +200,7 @@ export function checkSchedules(
 }
 
 /** The one command that replays a failure fast-check reported. */
-export function replayCommand(opts: RunOptions, seed: number, path: string | undefined, bug?: PlantedBug): string {
+export function replayCommand(opts: RunOptions, seed: number, path: string | undefined, bug?: Bug): string {
   const flags = [`--nodes ${opts.nodes}`, `--seed=${seed}`];
   if (path) flags.push(`--path=${path}`);
   if (opts.profile && opts.profile !== 'default') flags.push(`--profile ${opts.profile}`);
@@ -209,7 +209,7 @@ export function replayCommand(opts: RunOptions, seed: number, path: string | und
   return `npm run sim -- ${flags.join(' ')}`;
 }
 
-export function describeFailure(details: fc.RunDetails<[ScheduleCase]>, opts: RunOptions, bug?: PlantedBug): string {
+export function describeFailure(details: fc.RunDetails<[ScheduleCase]>, opts: RunOptions, bug?: Bug): string {
   const [c] = details.counterexample ?? [];
   const err = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   return [

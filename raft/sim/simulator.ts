@@ -3,7 +3,7 @@ import { decodeConfChange } from '../conf-change';
 import type { MemoryStorage } from '../memory-storage';
 import { Rng } from '../rng';
 import { RawNode } from '../raw-node';
-import { type PlantedBug, plantBugs } from '../planted-bugs';
+import { plantBugs } from '../planted-bugs';
 import {
   type ConfChange,
   type ConfState,
@@ -16,6 +16,7 @@ import {
   type Snapshot,
 } from '../types';
 import { decodeApplied, decodeId, encodeApplied, encodeId } from './app';
+import { type Bug, coreBugs } from './bugs';
 import { Checker } from './checker';
 import { VirtualDisk } from './disk';
 import { SimFailure } from './failure';
@@ -79,7 +80,8 @@ export interface SimOptions {
   nodes: number;
   seed: number;
   knobs?: CoreKnobs;
-  bugs?: ReadonlySet<PlantedBug>;
+  /** Planted bugs: the core's (raft/planted-bugs.ts) and the host's (bugs.ts). */
+  bugs?: ReadonlySet<Bug>;
   electionTicks?: number;
   heartbeatTicks?: number;
   /** Receives every event, for replays. */
@@ -162,7 +164,7 @@ export class Simulator {
     readmissions: 0,
     repromotions: 0,
   };
-  private readonly bugs: ReadonlySet<PlantedBug>;
+  private readonly bugs: ReadonlySet<Bug>;
 
   constructor(private readonly opts: SimOptions) {
     this.rng = new Rng(opts.seed);
@@ -247,7 +249,7 @@ export class Simulator {
       seed: this.rng.nextU32(),
       ...(this.opts.knobs ?? DEFAULT_KNOBS),
     };
-    sn.node = new RawNode(this.bugs.size > 0 ? plantBugs(config, this.bugs) : config);
+    sn.node = new RawNode(this.bugs.size > 0 ? plantBugs(config, coreBugs(this.bugs)) : config);
   }
 
   /** Power loss: the disk keeps what was synced and a random prefix of the rest. */
@@ -269,10 +271,18 @@ export class Simulator {
    */
   private wipe(sn: SimNode): void {
     if (this.readmissionPending() || this.latestConf.conf.voters.length < 3 || !this.wipeLeavesQuorum(sn.id)) return;
+    const conf = sn.node!.status().conf;
     sn.node = undefined;
     sn.app = [];
     sn.readsWaiting = [];
     this.stats.wipes++;
+    if (this.bugs.has('rejoinWipedAsVoter')) {
+      // A careless host: back at once, with an empty disk but the membership it had before.
+      sn.disk.wipe(conf);
+      this.log(`wipe ${sn.id}: disk erased; it rejoins at once with membership voters [${conf.voters}] learners [${conf.learners}]`);
+      this.start(sn);
+      return;
+    }
     sn.disk.wipe(NO_MEMBERS);
     sn.storage = sn.disk.load();
     sn.readmission = { phase: 'removing', wasVoter: this.latestConf.conf.voters.includes(sn.id) };
