@@ -734,17 +734,18 @@ export class Simulator {
   /**
    * Heal everything, bring members back, and demand a leader and a new commit on every voter within
    * a bound. A wiped node's readmission must be finished first (removal, learner, promotion), within
-   * twice that bound: until then the group runs one voter short, and without pre-vote a voter with
-   * a stale log can keep the up-to-date one from winning an election for a while (it can never win
-   * itself, but each of its candidacies restarts the other's election timer); the commit is then
-   * demanded within the same bound as ever, counted from the end of the readmission.
+   * 5 times that bound: until then the group runs one voter short, so every remaining voter may be
+   * needed, and without pre-vote a voter with a stale log can keep the up-to-date ones from winning
+   * an election for a long while (it can never win itself, but each of its candidacies restarts
+   * their election timers); the commit is then demanded within the same bound as ever, counted from
+   * the end of the readmission.
    */
   checkLiveness(): void {
     this.net.heal();
     this.net.conditions = { ...CALM };
     this.log('liveness: heal, calm network, restart members');
     const bound = 10 * this.electionTicks * this.opts.nodes;
-    const readmissionBound = 2 * bound;
+    const readmissionBound = 5 * bound;
     /** The tick from which the bound runs: once no readmission is pending. */
     let from = this.readmissionPending() ? undefined : 0;
     // A client retries with a new proposal whenever leadership moves (an uncommitted entry of a
