@@ -290,27 +290,32 @@ export class Simulator {
   }
 
   /**
-   * "Never below 3 voters" for a wipe: every membership that lists `id` as a voter and that some
-   * node holds, or may fall back to on a restart (a node restarts with the membership it recorded
-   * but re-applies its log from its snapshot up to its stable commit index, so through every
-   * membership change in its log), has 3 voters or more. Else a node acting on a 2-voter
-   * membership would need the wiped node's vote, which never comes (it is down until removed,
-   * and removing it needs a leader): e.g. just after a readmission promoted a learner back,
-   * a voter that lost its unsynced commit index still campaigns with the 2-voter membership.
+   * "Never below 3 voters" for a wipe, and more: every membership that some node holds, or may fall
+   * back to on a restart (a node restarts with the membership it recorded but re-applies its log
+   * from its snapshot up to its stable commit index, so through every membership change in its
+   * log), and that lists `id` as a voter, must keep a majority among the voters that are in every
+   * such membership (so never stopped as removed) other than `id`. Else a node acting on that
+   * membership would wait forever for the wiped node's vote (it is down until removed, and removing
+   * it needs a leader). The simulator found both: a voter that lost its unsynced commit index just
+   * after a readmission promoted the learner back campaigns with the 2-voter membership of the
+   * removal; and voters that had not yet applied the leader's removal of itself, once it was
+   * stopped as removed, still needed it or the wiped node.
    */
   private wipeLeavesQuorum(id: NodeId): boolean {
-    const tooSmall = (conf: ConfState) => conf.voters.includes(id) && conf.voters.length < 3;
+    const confs: ConfState[] = [this.latestConf.conf];
     for (const sn of this.nodes.values()) {
       if (this.awaitingReadmission(sn)) continue;
-      if (sn.node && tooSmall(sn.node.status().conf)) return false;
+      if (sn.node) confs.push(sn.node.status().conf);
       const s = sn.storage;
-      if (tooSmall(s.initialState().conf)) return false;
+      confs.push(s.initialState().conf);
       if (s.lastIndex() < s.firstIndex()) continue;
       for (const e of s.entries(s.firstIndex(), s.lastIndex() + 1, Infinity) as readonly Entry[]) {
-        if (e.type === EntryType.ConfChange && tooSmall(decodeConfChange(e.data).conf)) return false;
+        if (e.type === EntryType.ConfChange) confs.push(decodeConfChange(e.data).conf);
       }
     }
-    return true;
+    const known = confs.filter((c) => c.voters.length > 0);
+    const staying = known.reduce((acc, c) => acc.filter((v) => c.voters.includes(v)), [...known[0].voters]).filter((v) => v !== id);
+    return known.every((c) => !c.voters.includes(id) || staying.filter((v) => c.voters.includes(v)).length > c.voters.length / 2);
   }
 
   /** The operator's membership change, through the leader; undefined if the leader refused it (for now). */
