@@ -44,7 +44,8 @@ describe('random schedules keep Raft safe and live', () => {
       if (profile !== 'figure8') {
         // Wiped disks, and the readmission protocol carried through (the final heal finishes any).
         expect(totals.wipes).toBeGreaterThan(runs / 10);
-        expect(totals.readmissions).toBe(totals.wipes);
+        // (A readmission may be started over in the final heal, so at least one per wipe.)
+        expect(totals.readmissions).toBeGreaterThanOrEqual(totals.wipes);
       }
     });
   }

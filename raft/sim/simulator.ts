@@ -335,7 +335,7 @@ export class Simulator {
    * The operator's side of the readmission protocol, one move per wiped node whenever it looks
    * (between actions, and every tick of the final heal phase), acting through the current leader.
    */
-  private driveReadmissions(): void {
+  private driveReadmissions(finalHeal = false): void {
     for (const sn of this.nodes.values()) {
       const r = sn.readmission;
       if (!r) continue;
@@ -385,6 +385,20 @@ export class Simulator {
             this.stats.repromotions++;
             this.log(`readmit ${id}: a voter again`);
             sn.readmission = undefined;
+            break;
+          }
+          if (finalHeal && sn.node && sn.node.status().term > leader.node!.status().term) {
+            // Stuck for good: a removed node's candidacies moved the learner to a later term, and
+            // with pre-vote and check-quorum off it ignores the leader's older term without
+            // answering, so the leader never learns of it. The operator starts the readmission
+            // over (the learner's votes and acks never counted): stop it, erase it, remove it.
+            sn.node = undefined;
+            sn.disk.wipe(NO_MEMBERS);
+            sn.storage = sn.disk.load();
+            sn.app = [];
+            r.phase = 'removing';
+            r.add = undefined;
+            this.log(`readmit ${id}: stuck in a later term than the leader's; erased and readmitted again`);
             break;
           }
           const pr = leader.node!.status().progress?.find((p) => p.id === id);
@@ -763,7 +777,7 @@ export class Simulator {
       this.tickOnce();
       if (from === undefined) {
         // The operator finishes any readmission: removal, learner, and promotion.
-        this.driveReadmissions();
+        this.driveReadmissions(true);
         this.processAll();
         this.check();
         if (!this.readmissionPending()) {
