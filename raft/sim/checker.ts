@@ -116,18 +116,28 @@ export class Checker {
     this.maxReadResult = Math.max(this.maxReadResult, result);
   }
 
+  /** The term of the entry recorded committed at `index`, if any node has been seen committing it. */
+  committedTerm(index: number): number | undefined {
+    return this.committed.get(index)?.term;
+  }
+
   /**
    * Committed means durable on a quorum: the voters of the latest committed membership that lack
    * the highest committed entry (neither in their stable log nor under their snapshot) must not
    * be a majority, or they could elect a leader without it. A membership change moves one server
    * at a time, so a quorum of the membership an entry was committed under still meets every
-   * majority of the next one. `logs` holds each node's stable log (the disk, for a crashed node).
+   * majority of the next one. `logs` holds each node's stable log (the disk, for a crashed node;
+   * an empty log for a wiped one). A wiped node awaiting readmission (`awaiting`) lacks
+   * everything, but it runs nothing until a change committed without it has removed it (it then
+   * comes back as a learner), so it can never be part of a majority that elects a leader: it is
+   * not counted among those lacking the entry, while the majority is still one of all the voters.
    */
-  committedOnQuorum(voters: readonly NodeId[], logs: (id: NodeId) => MemoryStorage): void {
+  committedOnQuorum(voters: readonly NodeId[], logs: (id: NodeId) => MemoryStorage, awaiting: ReadonlySet<NodeId> = new Set()): void {
     const index = this.maxCommitted;
     if (index === 0 || voters.length === 0) return;
     const { term } = this.committed.get(index)!;
     const lacking = voters.filter((id) => {
+      if (awaiting.has(id)) return false;
       const s = logs(id);
       if (index < s.firstIndex()) return false;
       return index > s.lastIndex() || s.term(index) !== term;

@@ -7,7 +7,7 @@
  *       runs K random schedules; on a violation prints the shrunk schedule and its replay command
  */
 import { parseArgs } from 'node:util';
-import { PLANTED_BUGS, type PlantedBug } from '../planted-bugs';
+import { ALL_BUGS, isBug } from './bugs';
 import { SimFailure } from './failure';
 import { checkSchedules, DEFAULT_MAX_ACTIONS, describeFailure, emptyTotals, PROFILES, type Profile, type RunOptions } from './schedule';
 
@@ -32,8 +32,8 @@ const nodes = Number(values.nodes);
 if (nodes !== 3 && nodes !== 5) fail(`--nodes must be 3 or 5, not ${values.nodes}`);
 const profile = values.profile as Profile;
 if (!PROFILES.includes(profile)) fail(`--profile must be one of ${PROFILES.join(', ')}, not ${values.profile}`);
-const bug = values.bug as PlantedBug | undefined;
-if (bug !== undefined && !PLANTED_BUGS.includes(bug)) fail(`--bug must be one of ${PLANTED_BUGS.join(', ')}, not ${bug}`);
+const bug = values.bug;
+if (bug !== undefined && !isBug(bug)) fail(`--bug must be one of ${ALL_BUGS.join(', ')}, not ${bug}`);
 const maxActions = Number(values['max-actions']);
 if (!Number.isInteger(maxActions) || maxActions < 1) fail(`--max-actions must be a positive integer, not ${values['max-actions']}`);
 const seed = values.seed === undefined ? undefined : Number(values.seed);

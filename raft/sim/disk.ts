@@ -18,7 +18,7 @@ export class VirtualDisk {
   private durableOps: Op[] = [];
   private unsynced: Op[] = [];
 
-  constructor(private readonly initialConf: ConfState) {}
+  constructor(private initialConf: ConfState) {}
 
   write(op: Op): void {
     this.unsynced.push(op);
@@ -38,6 +38,16 @@ export class VirtualDisk {
     this.durableOps.push(...this.unsynced.slice(0, keep));
     this.unsynced = [];
     this.compactHistory();
+  }
+
+  /**
+   * The disk is erased or replaced: everything is gone, synced data included. `conf` is the
+   * membership a fresh storage starts with (the readmission protocol: none at all).
+   */
+  wipe(conf: ConfState): void {
+    this.initialConf = conf;
+    this.durableOps = [];
+    this.unsynced = [];
   }
 
   /** Rebuild the storage a restarted node sees. */

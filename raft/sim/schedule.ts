@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { PlantedBug } from '../planted-bugs';
+import type { Bug } from './bugs';
 import { type Action, type CoreKnobs, POOL, Simulator, type Target } from './simulator';
 
 /**
@@ -45,6 +45,8 @@ function faults(nodes: number): Array<fc.WeightedArbitrary<Action>> {
     { weight: 3, arbitrary: fc.record({ t: fc.constant('isolate' as const), node: target }) },
     { weight: 2, arbitrary: fc.record({ t: fc.constant('oneWay' as const), from: fc.nat(nodes), to: fc.nat(nodes) }) },
     { weight: 4, arbitrary: fc.constant({ t: 'heal' as const }) },
+    // A disk erased or replaced: the node must be removed and added back before it runs again.
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('wipe' as const), node: target }) },
   ];
 }
 
@@ -142,7 +144,7 @@ export const DEFAULT_MAX_ACTIONS = 150;
 export interface RunOptions {
   nodes: number;
   profile?: Profile;
-  bugs?: ReadonlySet<PlantedBug>;
+  bugs?: ReadonlySet<Bug>;
   maxActions?: number;
   log?: (line: string) => void;
 }
@@ -156,7 +158,23 @@ export function runSchedule(c: ScheduleCase, opts: RunOptions): Simulator {
 export type SimTotals = Simulator['stats'] & { schedules: number; ticks: number; steps: number };
 
 export function emptyTotals(): SimTotals {
-  return { schedules: 0, ticks: 0, steps: 0, proposals: 0, committed: 0, reads: 0, crashes: 0, elections: 0, snapshots: 0, confChanges: 0, transfers: 0, messages: 0 };
+  return {
+    schedules: 0,
+    ticks: 0,
+    steps: 0,
+    proposals: 0,
+    committed: 0,
+    reads: 0,
+    crashes: 0,
+    elections: 0,
+    snapshots: 0,
+    confChanges: 0,
+    transfers: 0,
+    messages: 0,
+    wipes: 0,
+    readmissions: 0,
+    repromotions: 0,
+  };
 }
 
 /**
@@ -182,7 +200,7 @@ export function checkSchedules(
 }
 
 /** The one command that replays a failure fast-check reported. */
-export function replayCommand(opts: RunOptions, seed: number, path: string | undefined, bug?: PlantedBug): string {
+export function replayCommand(opts: RunOptions, seed: number, path: string | undefined, bug?: Bug): string {
   const flags = [`--nodes ${opts.nodes}`, `--seed=${seed}`];
   if (path) flags.push(`--path=${path}`);
   if (opts.profile && opts.profile !== 'default') flags.push(`--profile ${opts.profile}`);
@@ -191,7 +209,7 @@ export function replayCommand(opts: RunOptions, seed: number, path: string | und
   return `npm run sim -- ${flags.join(' ')}`;
 }
 
-export function describeFailure(details: fc.RunDetails<[ScheduleCase]>, opts: RunOptions, bug?: PlantedBug): string {
+export function describeFailure(details: fc.RunDetails<[ScheduleCase]>, opts: RunOptions, bug?: Bug): string {
   const [c] = details.counterexample ?? [];
   const err = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   return [

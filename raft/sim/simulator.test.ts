@@ -28,7 +28,8 @@ describe('random schedules keep Raft safe and live', () => {
         `${totals.schedules} schedules (${nodes} nodes, ${profile}) in ${((Date.now() - started) / 1000).toFixed(1)}s: ` +
           `${totals.steps} steps, ${totals.ticks} ticks, ${totals.messages} messages, ${totals.committed} values committed, ` +
           `${totals.crashes} crashes, ${totals.elections} elections, ${totals.reads} reads, ${totals.snapshots} snapshots, ` +
-          `${totals.transfers} transfers, ${totals.confChanges} membership changes`,
+          `${totals.transfers} transfers, ${totals.confChanges} membership changes, ` +
+          `${totals.wipes} disks wiped, ${totals.readmissions} readmitted, ${totals.repromotions} voters again`,
       );
       expect(totals.schedules).toBe(runs);
       // The schedules must exercise the protocol, not idle.
@@ -40,8 +41,52 @@ describe('random schedules keep Raft safe and live', () => {
         expect(totals.snapshots).toBeGreaterThan(runs / 2);
         expect(totals.confChanges).toBeGreaterThan(runs / 2);
       }
+      if (profile !== 'figure8') {
+        // Wiped disks, and the readmission protocol carried through (the final heal finishes any).
+        expect(totals.wipes).toBeGreaterThan(runs / 10);
+        // (A readmission may be started over in the final heal, so at least one per wipe.)
+        expect(totals.readmissions).toBeGreaterThanOrEqual(totals.wipes);
+      }
     });
   }
+});
+
+describe('a wiped disk', () => {
+  it('a wiped voter of 3 stays down until removed, comes back as a learner with an empty disk, and is made a voter again', () => {
+    const c: ScheduleCase = {
+      seed: 77,
+      knobs: { preVote: true, checkQuorum: true, maxMessageBytes: 64, maxInflightMessages: 4 },
+      actions: [
+        { t: 'tick', n: 30 },
+        { t: 'propose', node: 'leader', count: 3 },
+        { t: 'tick', n: 10 },
+        { t: 'wipe', node: 'leader' },
+        { t: 'restart', node: 0 }, // a restart does not bring it back
+        { t: 'tick', n: 40 },
+        { t: 'propose', node: 'leader', count: 2 },
+        { t: 'tick', n: 40 },
+        { t: 'tick', n: 40 },
+      ],
+    };
+    const log: string[] = [];
+    const sim = runSchedule(c, { nodes: 3, log: (l) => log.push(l) });
+    expect(sim.stats.wipes).toBe(1);
+    expect(sim.stats.readmissions).toBe(1);
+    expect(sim.stats.repromotions).toBe(1);
+    const at = (re: RegExp) => log.findIndex((l) => re.test(l));
+    const wiped = at(/wipe (\d): disk erased/);
+    const id = /wipe (\d)/.exec(log[wiped])![1];
+    // In order: removed, added as a learner, readmitted, a voter again.
+    const order = [
+      at(new RegExp(`operator: removeNode ${id} proposed`)),
+      at(new RegExp(`operator: addLearner ${id} proposed`)),
+      at(new RegExp(`readmit ${id}: learner entry`)),
+      at(new RegExp(`operator: addVoter ${id} proposed`)),
+      at(new RegExp(`readmit ${id}: a voter again`)),
+    ];
+    expect(order.every((i) => i > wiped)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
 });
 
 describe('the simulator is deterministic', () => {

@@ -3,9 +3,20 @@ import { decodeConfChange } from '../conf-change';
 import type { MemoryStorage } from '../memory-storage';
 import { Rng } from '../rng';
 import { RawNode } from '../raw-node';
-import { type PlantedBug, plantBugs } from '../planted-bugs';
-import { type ConfState, type Config, type Entry, EntryType, type NodeId, ProposalDroppedError, type Ready, type Snapshot } from '../types';
+import { plantBugs } from '../planted-bugs';
+import {
+  type ConfChange,
+  type ConfState,
+  type Config,
+  type Entry,
+  EntryType,
+  type NodeId,
+  ProposalDroppedError,
+  type Ready,
+  type Snapshot,
+} from '../types';
 import { decodeApplied, decodeId, encodeApplied, encodeId } from './app';
+import { type Bug, coreBugs } from './bugs';
 import { Checker } from './checker';
 import { VirtualDisk } from './disk';
 import { SimFailure } from './failure';
@@ -36,6 +47,11 @@ export type Action =
   /** Crash and restart at once: a process restart in the middle of whatever was going on. */
   | { t: 'bounce'; node: Target }
   | { t: 'restart'; node: number }
+  /**
+   * The node's disk is erased or replaced (synced data included) and the node crashes. It stays
+   * down until the readmission protocol (see Readmission) lets it back in, as a learner.
+   */
+  | { t: 'wipe'; node: Target }
   /** Bit i of mask puts POOL[i] on one side or the other; no message crosses. Replaces any cut. */
   | { t: 'partition'; mask: number }
   /** Cut one node off from everyone (both ways). Replaces any cut. */
@@ -64,11 +80,29 @@ export interface SimOptions {
   nodes: number;
   seed: number;
   knobs?: CoreKnobs;
-  bugs?: ReadonlySet<PlantedBug>;
+  /** Planted bugs: the core's (raft/planted-bugs.ts) and the host's (bugs.ts). */
+  bugs?: ReadonlySet<Bug>;
   electionTicks?: number;
   heartbeatTicks?: number;
   /** Receives every event, for replays. */
   log?: (line: string) => void;
+}
+
+const NO_MEMBERS: ConfState = { voters: [], learners: [] };
+
+/**
+ * Where a wiped node is in the readmission protocol, driven by the operator through the leader:
+ *  - removing: down; the operator has the leader remove it (if its membership still has it);
+ *  - adding:   down; its removal is committed and applied on the leader, which has been asked
+ *              to add it as a learner (the entry at `add`);
+ *  - promoting: that learner entry is committed: the node runs again, from an empty disk and no
+ *              membership at all, and learns everything from the leader; it is made a voter again
+ *              (if it was one) once it has caught up with the leader's commit index.
+ */
+interface Readmission {
+  phase: 'removing' | 'adding' | 'promoting';
+  wasVoter: boolean;
+  add?: { index: number; term: number };
 }
 
 class SimNode {
@@ -82,6 +116,8 @@ class SimNode {
   /** The term this node was leader of when its last Ready was done (0: not leader). */
   leaderTerm = 0;
   readsWaiting: Array<{ index: number; ctx: number }> = [];
+  /** Set from a wipe until the node is back in (and a voter again, if it was one). */
+  readmission: Readmission | undefined;
 
   constructor(
     readonly id: NodeId,
@@ -113,7 +149,22 @@ export class Simulator {
   private readonly reads = new Map<number, { invoked: number; minCount: number; minFromReads: number }>();
   /** Counts of what happened, for ticks that run until something does. */
   private readonly events = { elected: 0, commitMoved: 0 };
-  readonly stats = { proposals: 0, committed: 0, reads: 0, crashes: 0, elections: 0, snapshots: 0, confChanges: 0, transfers: 0, messages: 0 };
+  readonly stats = {
+    proposals: 0,
+    committed: 0,
+    reads: 0,
+    crashes: 0,
+    elections: 0,
+    snapshots: 0,
+    confChanges: 0,
+    transfers: 0,
+    messages: 0,
+    /** Disks wiped; wiped nodes let back in (as learners); of those, made voters again. */
+    wipes: 0,
+    readmissions: 0,
+    repromotions: 0,
+  };
+  private readonly bugs: ReadonlySet<Bug>;
 
   constructor(private readonly opts: SimOptions) {
     this.rng = new Rng(opts.seed);
@@ -121,6 +172,7 @@ export class Simulator {
     this.electionTicks = opts.electionTicks ?? 10;
     this.heartbeatTicks = opts.heartbeatTicks ?? 2;
     this.checker = new Checker(() => this.step);
+    this.bugs = opts.bugs ?? new Set();
     const voters = POOL.slice(0, opts.nodes);
     this.latestConf = { index: 0, conf: { voters, learners: [] } };
     for (const id of POOL) {
@@ -146,6 +198,16 @@ export class Simulator {
 
   private live(): SimNode[] {
     return [...this.nodes.values()].filter((sn) => sn.node);
+  }
+
+  /** Wiped and not let back in yet: the node does not run, whatever the operator or a restart says. */
+  private awaitingReadmission(sn: SimNode): boolean {
+    return sn.readmission !== undefined && sn.readmission.phase !== 'promoting';
+  }
+
+  private readmissionPending(): boolean {
+    for (const sn of this.nodes.values()) if (sn.readmission) return true;
+    return false;
   }
 
   /** The live leader of the highest term, as a client following redirects finds it. */
@@ -187,7 +249,7 @@ export class Simulator {
       seed: this.rng.nextU32(),
       ...(this.opts.knobs ?? DEFAULT_KNOBS),
     };
-    sn.node = new RawNode(this.opts.bugs ? plantBugs(config, this.opts.bugs) : config);
+    sn.node = new RawNode(this.bugs.size > 0 ? plantBugs(config, coreBugs(this.bugs)) : config);
   }
 
   /** Power loss: the disk keeps what was synced and a random prefix of the rest. */
@@ -199,6 +261,156 @@ export class Simulator {
     sn.storage = sn.disk.load();
     this.stats.crashes++;
     this.log(`crash ${sn.id} (lost ${lost} unsynced writes)`);
+  }
+
+  /**
+   * The node's disk is erased (synced data included) and the node crashes. With the protection
+   * on, it stays down until the operator has had it removed from the membership and added back
+   * as a learner (driveReadmissions). One wipe at a time, and only one the group survives (see
+   * wipeLeavesQuorum): the group then runs on the others until the learner is promoted.
+   */
+  private wipe(sn: SimNode): void {
+    if (this.readmissionPending() || this.latestConf.conf.voters.length < 3 || !this.wipeLeavesQuorum(sn.id)) return;
+    const conf = sn.node!.status().conf;
+    sn.node = undefined;
+    sn.app = [];
+    sn.readsWaiting = [];
+    this.stats.wipes++;
+    if (this.bugs.has('rejoinWipedAsVoter')) {
+      // A careless host: back at once, with an empty disk but the membership it had before.
+      sn.disk.wipe(conf);
+      this.log(`wipe ${sn.id}: disk erased; it rejoins at once with membership voters [${conf.voters}] learners [${conf.learners}]`);
+      this.start(sn);
+      return;
+    }
+    sn.disk.wipe(NO_MEMBERS);
+    sn.storage = sn.disk.load();
+    sn.readmission = { phase: 'removing', wasVoter: this.latestConf.conf.voters.includes(sn.id) };
+    this.log(`wipe ${sn.id}: disk erased; it stays down until removed and added back as a learner`);
+  }
+
+  /**
+   * "Never below 3 voters" for a wipe, and more: every membership that some node holds, or may fall
+   * back to on a restart (a node restarts with the membership it recorded but re-applies its log
+   * from its snapshot up to its stable commit index, so through every membership change in its
+   * log), and that lists `id` as a voter, must keep a majority among the voters that are in every
+   * such membership (so never stopped as removed) other than `id`. Else a node acting on that
+   * membership would wait forever for the wiped node's vote (it is down until removed, and removing
+   * it needs a leader). The simulator found both: a voter that lost its unsynced commit index just
+   * after a readmission promoted the learner back campaigns with the 2-voter membership of the
+   * removal; and voters that had not yet applied the leader's removal of itself, once it was
+   * stopped as removed, still needed it or the wiped node.
+   */
+  private wipeLeavesQuorum(id: NodeId): boolean {
+    const confs: ConfState[] = [this.latestConf.conf];
+    for (const sn of this.nodes.values()) {
+      if (this.awaitingReadmission(sn)) continue;
+      if (sn.node) confs.push(sn.node.status().conf);
+      const s = sn.storage;
+      confs.push(s.initialState().conf);
+      if (s.lastIndex() < s.firstIndex()) continue;
+      for (const e of s.entries(s.firstIndex(), s.lastIndex() + 1, Infinity) as readonly Entry[]) {
+        if (e.type === EntryType.ConfChange) confs.push(decodeConfChange(e.data).conf);
+      }
+    }
+    const known = confs.filter((c) => c.voters.length > 0);
+    const staying = known.reduce((acc, c) => acc.filter((v) => c.voters.includes(v)), [...known[0].voters]).filter((v) => v !== id);
+    return known.every((c) => !c.voters.includes(id) || staying.filter((v) => c.voters.includes(v)).length > c.voters.length / 2);
+  }
+
+  /** The operator's membership change, through the leader; undefined if the leader refused it (for now). */
+  private operatorConfChange(leader: SimNode, change: ConfChange): { index: number; term: number } | undefined {
+    try {
+      const at = leader.node!.proposeConfChange(change);
+      this.stats.confChanges++;
+      this.log(`operator: ${change.type} ${change.node} proposed on ${leader.id} at index ${at.index} term ${at.term}`);
+      return at;
+    } catch (e) {
+      if (!(e instanceof ProposalDroppedError)) throw e;
+      return undefined;
+    }
+  }
+
+  /**
+   * The operator's side of the readmission protocol, one move per wiped node whenever it looks
+   * (between actions, and every tick of the final heal phase), acting through the current leader.
+   */
+  private driveReadmissions(finalHeal = false): void {
+    for (const sn of this.nodes.values()) {
+      const r = sn.readmission;
+      if (!r) continue;
+      const leader = this.leader();
+      if (!leader) return;
+      const { conf, commit } = leader.node!.status();
+      const id = sn.id;
+      switch (r.phase) {
+        case 'removing': {
+          if (conf.voters.includes(id) || conf.learners.includes(id)) {
+            this.operatorConfChange(leader, { type: 'removeNode', node: id });
+            break;
+          }
+          // The leader accepts a membership change only once every change in its log is applied
+          // and it has committed an entry of its term: then its membership, which lacks the node,
+          // is the committed one, and every later one descends from it.
+          const add = this.operatorConfChange(leader, { type: 'addLearner', node: id });
+          if (add) {
+            r.phase = 'adding';
+            r.add = add;
+          }
+          break;
+        }
+        case 'adding': {
+          if (this.checker.committedTerm(r.add!.index) !== r.add!.term) {
+            // Not committed yet, or never will be (overwritten, or lost with a deposed leader's
+            // log). Proposed again if the leader accepts it: a leader accepts a change only once
+            // its log holds no unapplied one and it has committed an entry of its term, so the
+            // old learner entry is then not in its log and can never commit.
+            if (!conf.voters.includes(id) && !conf.learners.includes(id)) {
+              const add = this.operatorConfChange(leader, { type: 'addLearner', node: id });
+              if (add) r.add = add;
+            }
+            break;
+          }
+          // Back in: an empty disk, no membership, a fresh RawNode; it learns the rest from the leader.
+          sn.disk.wipe(NO_MEMBERS);
+          this.start(sn);
+          this.stats.readmissions++;
+          this.log(`readmit ${id}: learner entry ${r.add!.index} is committed; it starts with an empty disk and no membership`);
+          r.phase = 'promoting';
+          if (!r.wasVoter) sn.readmission = undefined;
+          break;
+        }
+        case 'promoting': {
+          if (conf.voters.includes(id)) {
+            this.stats.repromotions++;
+            this.log(`readmit ${id}: a voter again`);
+            sn.readmission = undefined;
+            break;
+          }
+          if (finalHeal && sn.node && sn.node.status().term > leader.node!.status().term) {
+            // Stuck for good: a removed node's candidacies moved the learner to a later term, and
+            // with pre-vote and check-quorum off it ignores the leader's older term without
+            // answering, so the leader never learns of it. The operator starts the readmission
+            // over (the learner's votes and acks never counted): stop it, erase it, remove it.
+            sn.node = undefined;
+            sn.disk.wipe(NO_MEMBERS);
+            sn.storage = sn.disk.load();
+            sn.app = [];
+            r.phase = 'removing';
+            r.add = undefined;
+            this.log(`readmit ${id}: stuck in a later term than the leader's; erased and readmitted again`);
+            break;
+          }
+          const pr = leader.node!.status().progress?.find((p) => p.id === id);
+          if (pr && pr.isLearner && pr.match >= commit) this.operatorConfChange(leader, { type: 'addVoter', node: id });
+          break;
+        }
+        default: {
+          const never: never = r.phase;
+          throw new Error(`unknown readmission phase ${String(never)}`);
+        }
+      }
+    }
   }
 
   /**
@@ -253,8 +465,13 @@ export class Simulator {
         break;
       }
       case 'restart': {
-        const sn = this.byPosition([...this.nodes.values()].filter((n) => !n.node), a.node);
+        const sn = this.byPosition([...this.nodes.values()].filter((n) => !n.node && !this.awaitingReadmission(n)), a.node);
         if (sn) this.start(sn);
+        break;
+      }
+      case 'wipe': {
+        const sn = this.target(a.node, this.liveMembers());
+        if (sn?.node) this.wipe(sn);
         break;
       }
       case 'partition':
@@ -297,6 +514,10 @@ export class Simulator {
       }
     }
     this.processAll();
+    if (this.readmissionPending()) {
+      this.driveReadmissions();
+      this.processAll();
+    }
     this.check();
   }
 
@@ -332,6 +553,10 @@ export class Simulator {
     const { voters } = leader.node!.status().conf;
     // At least three voters, so that the cluster can always make progress again.
     if (change === 'removeNode' && voters.includes(target) && voters.length <= 3) return;
+    // A wiped node's membership is the operator's (driveReadmissions) until it is back in; then
+    // the ordinary promotion may still come first.
+    const r = this.nodes.get(target)!.readmission;
+    if (r && !(r.phase === 'promoting' && change === 'addVoter')) return;
     try {
       const at = leader.node!.proposeConfChange({ type: change, node: target });
       this.stats.confChanges++;
@@ -487,7 +712,8 @@ export class Simulator {
       this.checker.onCommit(sn.id, s.term, s.commit, sn.storage);
     }
     this.checker.logMatching(live.map((n) => ({ id: n.id, storage: n.storage })));
-    this.checker.committedOnQuorum(this.latestConf.conf.voters, (id) => this.nodes.get(id)!.storage);
+    const awaiting = new Set([...this.nodes.values()].filter((sn) => this.awaitingReadmission(sn)).map((sn) => sn.id));
+    this.checker.committedOnQuorum(this.latestConf.conf.voters, (id) => this.nodes.get(id)!.storage, awaiting);
   }
 
   /** Members by the node that has applied the most: its applied membership is committed. */
@@ -506,7 +732,9 @@ export class Simulator {
    */
   private operate(first: boolean): void {
     const before = first ? undefined : this.committedMembers();
-    for (const sn of this.nodes.values()) if (!sn.node && (!before || before.has(sn.id))) this.start(sn);
+    for (const sn of this.nodes.values()) {
+      if (!sn.node && !this.awaitingReadmission(sn) && (!before || before.has(sn.id))) this.start(sn);
+    }
     this.processAll();
     const members = this.committedMembers();
     for (const sn of this.nodes.values()) {
@@ -522,25 +750,46 @@ export class Simulator {
     }
   }
 
-  /** Heal everything, bring members back, and demand a leader and a new commit on every voter within a bound. */
+  /**
+   * Heal everything, bring members back, and demand a leader and a new commit on every voter within
+   * a bound. A wiped node's readmission must be finished first (removal, learner, promotion), within
+   * 5 times that bound: until then the group runs one voter short, so every remaining voter may be
+   * needed, and without pre-vote a voter with a stale log can keep the up-to-date ones from winning
+   * an election for a long while (it can never win itself, but each of its candidacies restarts
+   * their election timers); the commit is then demanded within the same bound as ever, counted from
+   * the end of the readmission.
+   */
   checkLiveness(): void {
     this.net.heal();
     this.net.conditions = { ...CALM };
     this.log('liveness: heal, calm network, restart members');
     const bound = 10 * this.electionTicks * this.opts.nodes;
+    const readmissionBound = 5 * bound;
+    /** The tick from which the bound runs: once no readmission is pending. */
+    let from = this.readmissionPending() ? undefined : 0;
     // A client retries with a new proposal whenever leadership moves (an uncommitted entry of a
     // deposed leader may rightly be overwritten); any one of them reaching every voter will do.
     const proposed: number[] = [];
     let proposedTo = '';
-    for (let i = 0; i < bound; i++) {
+    for (let i = 0; from === undefined ? i < readmissionBound : i < from + bound; i++) {
       if (i % this.electionTicks === 0) this.operate(i === 0);
       this.step++;
       this.tickOnce();
+      if (from === undefined) {
+        // The operator finishes any readmission: removal, learner, and promotion.
+        this.driveReadmissions(true);
+        this.processAll();
+        this.check();
+        if (!this.readmissionPending()) {
+          from = i + 1;
+          this.log(`liveness: readmission finished after ${i + 1} ticks`);
+        }
+      }
       const leader = this.leader();
       if (!leader) continue;
       const status = leader.node!.status();
       const voters = status.conf.voters.map((id) => this.nodes.get(id)!);
-      if (proposed.some((p) => voters.every((v) => v.app.includes(p)))) {
+      if (from !== undefined && proposed.some((p) => voters.every((v) => v.app.includes(p)))) {
         this.log(`liveness: leader ${leader.id} committed a new value to every voter after ${i + 1} ticks`);
         return;
       }
@@ -551,8 +800,12 @@ export class Simulator {
       proposed.push(id);
       proposedTo = at;
     }
+    if (from === undefined) {
+      const waiting = [...this.nodes.values()].filter((sn) => sn.readmission).map((sn) => `${sn.id} (${sn.readmission!.phase})`);
+      throw new SimFailure(`liveness: the readmission of wiped node ${waiting.join(', ')} did not finish within ${readmissionBound} ticks of healing`, this.step);
+    }
     throw new SimFailure(
-      `liveness: no leader committed a new value to every voter within ${bound} ticks of healing (values tried: ${proposed.join(', ') || 'none accepted'})`,
+      `liveness: no leader committed a new value to every voter within ${bound} ticks of healing${from > 0 ? ` and readmission` : ''} (values tried: ${proposed.join(', ') || 'none accepted'})`,
       this.step,
     );
   }
