@@ -1,20 +1,8 @@
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run';
+import { runCliCaptured } from './run-captured';
 
 /** The usage errors of the group commands: found before any call (the cluster is never asked). */
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    stdin: Readable.from(['']),
-    env: { FLOTILLA_BROKERS: '127.0.0.1:1' },
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => runCliCaptured(argv, ['127.0.0.1:1']);
 
 describe('flotilla group commands: usage', () => {
   it('name what is missing or wrong', async () => {

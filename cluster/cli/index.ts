@@ -3,3 +3,4 @@ export { runCli } from './run';
 export type { CliIO } from './io';
 export { devClusterLayout, type DevClusterOptions, type DevNode } from './dev-cluster';
 export { isSettled } from './membership';
+export { type CapturedRun, runCliCaptured } from './run-captured';

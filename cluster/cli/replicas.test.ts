@@ -1,8 +1,7 @@
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReplicaStatus } from '../client';
 import { FakeCluster } from '../client/test-broker';
-import { runCli } from './run';
+import { runCliCaptured } from './run-captured';
 
 let cluster: FakeCluster;
 
@@ -13,18 +12,7 @@ afterAll(async () => {
   await cluster.stop();
 });
 
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    stdin: Readable.from(['']),
-    env: { FLOTILLA_BROKERS: cluster.addresses.join(',') },
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => runCliCaptured(argv, cluster.addresses);
 
 const status = (node: number, state: ReplicaStatus['state'], over: Partial<ReplicaStatus> = {}): ReplicaStatus => ({
   node,

@@ -1,7 +1,6 @@
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeCluster } from '../client/test-broker';
-import { runCli } from './run';
+import { runCliCaptured } from './run-captured';
 
 let cluster: FakeCluster;
 
@@ -13,18 +12,7 @@ afterAll(async () => {
 });
 
 /** Runs the CLI in-process against the fake cluster, capturing its output. */
-async function cli(argv: string[], stdin = '', env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    stdin: Readable.from([stdin]),
-    env: { FLOTILLA_BROKERS: cluster.addresses.join(','), ...env },
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], stdin = '', env: Record<string, string> = {}) => runCliCaptured(argv, cluster.addresses, { stdin, env });
 
 describe('flotilla CLI against a server', () => {
   it('topic create, list, describe and delete report what the cluster did', async () => {

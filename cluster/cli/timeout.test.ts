@@ -3,7 +3,6 @@
  * and past it ends with exit code 1 and a message saying what was not known and whether the
  * outcome is unknown.
  */
-import { Readable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FlotillaHandlers, loadFlotillaProto } from '../../proto/load';
@@ -12,7 +11,7 @@ import { FakeCluster } from '../client/test-broker';
 import { COMMANDS } from './commands';
 import { DEFAULT_TIMEOUT_MS, parseCommand, parseDuration, UsageError } from './args';
 import { produceFailure } from './produce';
-import { runCli } from './run';
+import { runCliCaptured } from './run-captured';
 
 let cluster: FakeCluster;
 
@@ -24,17 +23,9 @@ afterAll(async () => {
 });
 
 async function cli(argv: string[], stdin = '') {
-  let stdout = '';
-  let stderr = '';
   const started = Date.now();
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    stdin: Readable.from([stdin]),
-    env: { FLOTILLA_BROKERS: cluster.addresses.join(',') },
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr, elapsedMs: Date.now() - started };
+  const run = await runCliCaptured(argv, cluster.addresses, { stdin });
+  return { ...run, elapsedMs: Date.now() - started };
 }
 
 describe('--timeout', () => {

@@ -1,7 +1,6 @@
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeCluster } from '../client/test-broker';
-import { runCli } from './run';
+import { runCliCaptured } from './run-captured';
 
 let cluster: FakeCluster;
 
@@ -12,18 +11,7 @@ afterAll(async () => {
   await cluster.stop();
 });
 
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    stdin: Readable.from(['']),
-    env: { FLOTILLA_BROKERS: cluster.addresses.join(',') },
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => runCliCaptured(argv, cluster.addresses);
 
 describe('flotilla CLI: compacted topics', () => {
   it('topic describe shows each leader cleaner: passes, cleaned offsets, dirty ratio, bytes reclaimed, records and tombstones removed; --json has it all', async () => {

@@ -1,6 +1,5 @@
-import { Readable } from 'node:stream';
 import type { Flotilla } from '../client';
-import { runCli } from '../cli';
+import { type CapturedRun, runCliCaptured } from '../cli';
 import { openNodeStore, type ProcessCluster, readGroupLog, waitFor } from './process-cluster';
 
 /**
@@ -57,15 +56,6 @@ export async function readGroupLogs(cluster: ProcessCluster, group: number): Pro
 }
 
 /** Runs the CLI in this process against the cluster, capturing its output. */
-export async function runFlotilla(cluster: ProcessCluster, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    stdin: Readable.from(['']),
-    env: { FLOTILLA_BROKERS: cluster.brokers.join(',') },
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
+export function runFlotilla(cluster: ProcessCluster, ...argv: string[]): Promise<CapturedRun> {
+  return runCliCaptured(argv, cluster.brokers);
 }

@@ -8,16 +8,13 @@
  * leader's values, and its leader replicating to it again.
  */
 import * as grpc from '@grpc/grpc-js';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { SnapshotAck, SnapshotChunk } from '../../proto/load';
-import type { Entry, Snapshot } from '../../raft';
-import type { GroupStateMachine } from './multi-raft';
-import { PeerTestCluster, waitFor } from './test-support';
+import { PeerTestCluster, SnapshottingApp, waitFor } from './test-support';
 
 const ids = [1, 2, 3];
 const GROUPS = 2;
@@ -25,45 +22,6 @@ const GROUPS = 2;
 const FILLER_BYTES = 6 * (1 << 20);
 const root = mkdtempSync(join(tmpdir(), 'flotilla-snapfault-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** Snapshot data: u32 JSON length, the applied values as JSON, pseudo-random filler, and a sha256 of all that. */
-class CheckedApp implements GroupStateMachine {
-  values: string[] = [];
-  applied = 0;
-  /** Sizes of the snapshots restored, and how many failed their checksum (must stay 0). */
-  restored: number[] = [];
-  corrupt = 0;
-
-  restore(snapshot: Snapshot): void {
-    const data = Buffer.from(snapshot.data);
-    const body = data.subarray(0, data.length - 32);
-    if (!createHash('sha256').update(body).digest().equals(data.subarray(data.length - 32))) {
-      this.corrupt++;
-      return;
-    }
-    const jsonBytes = body.readUInt32BE(0);
-    this.values = JSON.parse(body.subarray(4, 4 + jsonBytes).toString()) as string[];
-    this.applied = snapshot.metadata.index;
-    this.restored.push(data.length);
-  }
-
-  apply(entries: readonly Entry[]): void {
-    for (const e of entries) {
-      if (e.data.length > 0 && e.type === 0) this.values.push(Buffer.from(e.data).toString());
-      this.applied = e.index;
-    }
-  }
-
-  snapshotData(): Buffer {
-    const json = Buffer.from(JSON.stringify(this.values));
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(json.length);
-    const filler = Buffer.alloc(FILLER_BYTES);
-    for (let i = 0; i < FILLER_BYTES; i += 4) filler.writeUInt32BE(Math.imul(i + this.applied, 2654435761) >>> 0, i);
-    const body = Buffer.concat([head, json, filler]);
-    return Buffer.concat([body, createHash('sha256').update(body).digest()]);
-  }
-}
 
 /**
  * A TCP proxy to one address. drop(): destroy every open connection (both ends see the
@@ -164,7 +122,7 @@ function instrument(server: grpc.Server, seen: Received): void {
 const CHUNKS = Math.ceil((FILLER_BYTES + 100) / (1 << 20));
 
 describe('snapshot transfers cut halfway, over real gRPC', () => {
-  let cluster: PeerTestCluster<CheckedApp>;
+  let cluster: PeerTestCluster<SnapshottingApp>;
   let proxy: Proxy;
   let real3 = '';
   let seen: Received;
@@ -178,7 +136,7 @@ describe('snapshot transfers cut halfway, over real gRPC', () => {
       groups: GROUPS,
       root: join(root, String(++dir)),
       clusterId: 'snapfault',
-      newApp: () => new CheckedApp(),
+      newApp: () => new SnapshottingApp(FILLER_BYTES),
       onServer: (id, server) => {
         if (id === 3) instrument(server, seen);
       },

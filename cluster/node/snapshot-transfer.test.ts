@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SnapshotAck, SnapshotChunk } from '../../proto/load';
-import type { Entry, Snapshot } from '../../raft';
 import { newPeerClient, raftFrameCodec, snapshotChunks, type SnapshotMessage } from '../transport';
-import type { GroupStateMachine } from './multi-raft';
-import { PeerTestCluster, waitFor } from './test-support';
+import { PeerTestCluster, SnapshottingApp, waitFor } from './test-support';
 
 const ids = [1, 2, 3];
 const GROUPS = 2;
@@ -15,35 +13,6 @@ const GROUPS = 2;
 const FILLER_BYTES = 2.5 * (1 << 20);
 const root = mkdtempSync(join(tmpdir(), 'flotilla-snap-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** A state machine that can be snapshotted: the applied values, as JSON, then padding. */
-class SnapshottingApp implements GroupStateMachine {
-  values: string[] = [];
-  applied = 0;
-  restored: number[] = [];
-
-  restore(snapshot: Snapshot): void {
-    const data = Buffer.from(snapshot.data);
-    const jsonBytes = data.readUInt32BE(0);
-    this.values = JSON.parse(data.subarray(4, 4 + jsonBytes).toString()) as string[];
-    this.applied = snapshot.metadata.index;
-    this.restored.push(data.length);
-  }
-
-  apply(entries: readonly Entry[]): void {
-    for (const e of entries) {
-      if (e.data.length > 0 && e.type === 0) this.values.push(Buffer.from(e.data).toString());
-      this.applied = e.index;
-    }
-  }
-
-  snapshotData(): Buffer {
-    const json = Buffer.from(JSON.stringify(this.values));
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(json.length);
-    return Buffer.concat([head, json, Buffer.alloc(FILLER_BYTES, 0x5a)]);
-  }
-}
 
 /** What each node's Peer server saw. */
 interface Traffic {
@@ -88,7 +57,7 @@ const cluster = new PeerTestCluster({
   groups: GROUPS,
   root,
   clusterId: 'snap',
-  newApp: () => new SnapshottingApp(),
+  newApp: () => new SnapshottingApp(FILLER_BYTES),
   onServer: (id, server) => {
     const t: Traffic = { sendSnapshotCalls: 0, chunksPerCall: [], acks: [], snapshotsInRaftFrames: 0, raftFrames: 0 };
     traffic.set(id, t);

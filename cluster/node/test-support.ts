@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { LogStore } from '../../log-store';
-import type { Entry } from '../../raft';
+import type { Entry, Snapshot } from '../../raft';
 import { type GroupStateMachine, MultiRaft } from './multi-raft';
 import { addPeerService, peerTransport, type PeerTransport } from '../transport';
 import { hostStore } from './store-adapter';
@@ -14,6 +15,52 @@ export class AppliedValues implements GroupStateMachine {
   }
   apply(entries: readonly Entry[]): void {
     for (const e of entries) if (e.data.length > 0 && e.type === 0) this.values.push(Buffer.from(e.data).toString());
+  }
+}
+
+/**
+ * A group state machine with snapshots for transfer tests: the applied values as JSON after a u32
+ * length, `fillerBytes` of pseudo-random filler (so a snapshot streams in several chunks), and a
+ * sha256 of all that, so a half-installed or mixed snapshot is caught (`corrupt`, never restored).
+ */
+export class SnapshottingApp implements GroupStateMachine {
+  values: string[] = [];
+  applied = 0;
+  /** Sizes of the snapshots restored. */
+  restored: number[] = [];
+  /** Snapshots that failed their checksum (must stay 0). */
+  corrupt = 0;
+
+  constructor(private readonly fillerBytes: number) {}
+
+  restore(snapshot: Snapshot): void {
+    const data = Buffer.from(snapshot.data);
+    const body = data.subarray(0, data.length - 32);
+    if (!createHash('sha256').update(body).digest().equals(data.subarray(data.length - 32))) {
+      this.corrupt++;
+      return;
+    }
+    const jsonBytes = body.readUInt32BE(0);
+    this.values = JSON.parse(body.subarray(4, 4 + jsonBytes).toString()) as string[];
+    this.applied = snapshot.metadata.index;
+    this.restored.push(data.length);
+  }
+
+  apply(entries: readonly Entry[]): void {
+    for (const e of entries) {
+      if (e.data.length > 0 && e.type === 0) this.values.push(Buffer.from(e.data).toString());
+      this.applied = e.index;
+    }
+  }
+
+  snapshotData(): Buffer {
+    const json = Buffer.from(JSON.stringify(this.values));
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(json.length);
+    const filler = Buffer.alloc(this.fillerBytes);
+    for (let i = 0; i + 4 <= this.fillerBytes; i += 4) filler.writeUInt32BE(Math.imul(i + this.applied, 2654435761) >>> 0, i);
+    const body = Buffer.concat([head, json, filler]);
+    return Buffer.concat([body, createHash('sha256').update(body).digest()]);
   }
 }
 
