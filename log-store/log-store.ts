@@ -89,9 +89,7 @@ export class LogStore implements GroupHost {
     } catch (e) {
       const code = (e as { code?: string; cause?: { code?: string } }).cause?.code ?? (e as { code?: string }).code;
       if (code === 'LEVEL_LOCKED') throw new StoreOpenError(`data directory ${dir} is in use by another process (is another node running on it?)`);
-      if (isLevelDbCorruption(e)) {
-        throw new StoreOpenError(`data directory ${dir} is damaged (${(e as Error).message}): the node will not start on it. To recover, move the node's data directory away (keep it for inspection) and start the node again: on a new directory it rejoins empty and is resynced from the other replicas`);
-      }
+      if (isLevelDbCorruption(e)) throw damagedAtOpen(dir, e);
       throw new StoreOpenError(`cannot open data directory ${dir}: ${(e as Error).message}`);
     }
     return LogStore.openOn(db, dir, options);
@@ -110,7 +108,8 @@ export class LogStore implements GroupHost {
       await store.sweepEntries();
     } catch (e) {
       await db.close();
-      throw e;
+      // LevelDB may find a damaged table only when the groups are read, after its own open.
+      throw isLevelDbCorruption(e) && !(e instanceof StoreOpenError) ? damagedAtOpen(label, e) : e;
     }
     return store;
   }
@@ -516,4 +515,12 @@ export class StoreBatch {
     this.store.trimCache();
     for (const work of this.after) this.store.scheduleBackground(work);
   }
+}
+
+/** A data directory LevelDB found damaged while the store opened it: refused, saying what to do. */
+function damagedAtOpen(dir: string, e: unknown): StoreOpenError {
+  return new StoreOpenError(
+    `data directory ${dir} is damaged (${(e as Error).message}): the node will not start on it. To recover, move the node's data directory away ` +
+      '(keep it for inspection) and start the node again: on a new directory it rejoins empty and is resynced from the other replicas',
+  );
 }
